@@ -1,0 +1,122 @@
+//! Timestamped input events and their text log format.
+
+use crate::error::EventError;
+use crate::scene::Value;
+use crate::Tick;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+
+/// At `tick`, input `input` takes `value`. A frame at tick t sees the events with tick <= t.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub tick: Tick,
+    pub input: String,
+    pub value: Value,
+}
+
+impl Event {
+    pub fn new(tick: Tick, input: impl Into<String>, value: Value) -> Self {
+        Event { tick, input: input.into(), value }
+    }
+
+    /// Parses `name=value` (an integer, or any other text) for an event at `tick`.
+    pub fn parse_assignment(tick: Tick, s: &str) -> Result<Event, EventError> {
+        let (name, value) = s.split_once('=').ok_or_else(|| EventError {
+            line: 0,
+            message: format!("expected NAME=VALUE, got {s:?}"),
+        })?;
+        let name = name.trim();
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(EventError {
+                line: 0,
+                message: format!("input name {name:?} must be letters, digits or _"),
+            });
+        }
+        let value = value.trim();
+        let value = match value.parse::<i64>() {
+            Ok(n) => Value::Int(n),
+            Err(_) => Value::Text(value.to_string()),
+        };
+        Ok(Event::new(tick, name, value))
+    }
+
+    /// One log line: `TICK NAME=VALUE`.
+    pub fn to_line(&self) -> String {
+        match &self.value {
+            Value::Int(n) => format!("{} {}={}", self.tick, self.input, n),
+            Value::Text(t) => format!("{} {}={}", self.tick, self.input, t),
+        }
+    }
+}
+
+/// Parses an event log: one `TICK NAME=VALUE` per line; `#` starts a comment; blank lines are skipped.
+///
+/// ```
+/// let log = tinydisplay::parse_event_log("# cpu load\n0 cpu=12\n30 cpu=80\n").unwrap();
+/// assert_eq!(log.len(), 2);
+/// assert_eq!(log[1].tick, 30);
+/// ```
+pub fn parse_event_log(text: &str) -> Result<Vec<Event>, EventError> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        let lineno = (i + 1) as u32;
+        let (tick, rest) = line.split_once(char::is_whitespace).ok_or_else(|| EventError {
+            line: lineno,
+            message: format!("expected `TICK NAME=VALUE`, got {line:?}"),
+        })?;
+        let tick: Tick = tick.parse().map_err(|_| EventError {
+            line: lineno,
+            message: format!("tick {tick:?} is not a non-negative integer"),
+        })?;
+        let ev = Event::parse_assignment(tick, rest.trim()).map_err(|e| EventError {
+            line: lineno,
+            message: e.message,
+        })?;
+        out.push(ev);
+    }
+    Ok(out)
+}
+
+/// The event log, sorted by tick, with a per-input index so that a value lookup is a binary
+/// search (a frame's cost must not grow with the tick or the log).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct EventLog {
+    pub all: Vec<Event>,
+    /// Per input (in the scene's input order): (tick, value), sorted by tick, arrival order kept.
+    pub by_input: Vec<Vec<(Tick, Value)>>,
+}
+
+impl EventLog {
+    pub(crate) fn new(inputs: usize) -> Self {
+        EventLog { all: Vec::new(), by_input: alloc::vec![Vec::new(); inputs] }
+    }
+
+    pub(crate) fn insert(&mut self, input: usize, event: Event) {
+        let tick = event.tick;
+        let list = &mut self.by_input[input];
+        let at = list.partition_point(|(t, _)| *t <= tick);
+        list.insert(at, (tick, event.value.clone()));
+        let at = self.all.partition_point(|e| e.tick <= tick);
+        self.all.insert(at, event);
+    }
+
+    /// The latest value of `input` at `tick`, if any event set it.
+    pub(crate) fn value_at(&self, input: usize, tick: Tick) -> Option<&Value> {
+        let list = &self.by_input[input];
+        let n = list.partition_point(|(t, _)| *t <= tick);
+        n.checked_sub(1).map(|i| &list[i].1)
+    }
+
+    /// Up to `count` most recent values of `input` at `tick`, oldest first.
+    pub(crate) fn history(&self, input: usize, tick: Tick, count: usize) -> &[(Tick, Value)] {
+        let list = &self.by_input[input];
+        let n = list.partition_point(|(t, _)| *t <= tick);
+        &list[n.saturating_sub(count)..n]
+    }
+}

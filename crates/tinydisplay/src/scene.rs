@@ -1,0 +1,304 @@
+//! The scene file model: one serde schema, read from TOML or JSON.
+//!
+//! Parsing and validation live in [`crate::load`]; this module is only the data.
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+
+/// A whole scene file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scene {
+    /// Free text shown in galleries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub display: DisplaySpec,
+    /// Named live inputs (`cpu`, `temp`, ...), changed by timestamped events.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub inputs: BTreeMap<String, InputDef>,
+    /// Drawn in z order, then file order.
+    #[serde(default)]
+    pub widgets: Vec<Widget>,
+    /// Named compositions of tracks (by track id) and other timelines.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub timelines: BTreeMap<String, Timeline>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisplaySpec {
+    pub width: u32,
+    pub height: u32,
+    /// Ticks per second.
+    #[serde(default = "default_tick_rate")]
+    pub tick_rate: u32,
+}
+
+fn default_tick_rate() -> u32 {
+    60
+}
+
+/// A live input: a number or a text, with a value before its first event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputDef {
+    #[serde(default)]
+    pub default: Value,
+    /// Clamp range for numeric values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+}
+
+/// An input or keyframe value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    Int(i64),
+    Text(String),
+}
+
+impl Default for Value {
+    fn default() -> Self {
+        Value::Int(0)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Text,
+    Rect,
+    Line,
+    Circle,
+    Ellipse,
+    Bitmap,
+    Progress,
+    Sparkline,
+    Marquee,
+    Sprite,
+    Group,
+}
+
+/// How a widget's pixels combine with what is below.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DrawMode {
+    /// Lights pixels.
+    #[default]
+    On,
+    /// Darkens pixels (draws in black).
+    Off,
+    /// Inverts pixels.
+    Xor,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Align {
+    #[default]
+    Left,
+    Center,
+    Right,
+}
+
+/// One widget. A flat record: `kind` says which fields apply, the validator rejects the rest.
+///
+/// Flat (rather than one struct per kind) so that every numeric property has one name that a
+/// keyframe track or an input binding can address, and so that TOML errors keep their spans.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Widget {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub kind: Option<Kind>,
+    pub x: i32,
+    pub y: i32,
+    /// Width and height; for a line, `w`/`h` are the offset of its end point.
+    pub w: i32,
+    pub h: i32,
+    /// Drawing order: higher is on top. Ties keep file order.
+    pub z: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible: Option<bool>,
+    /// Shorthand for `mode = "xor"`; animatable (0/1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invert: Option<bool>,
+    pub mode: DrawMode,
+    /// 0 (invisible) ..= 16 (solid): a fade by 4x4 ordered (Bayer) dithering.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opacity: Option<i32>,
+    /// Filled shape rather than outline.
+    pub fill: bool,
+    /// Outline width in pixels (default 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stroke: Option<i32>,
+    /// Corner radius of rectangles and progress bars.
+    pub radius: i32,
+    /// Text, with `{name}` placeholders for inputs and the built-ins `tick`, `secs`, `hh`, `mm`, `ss`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Font name, see [`crate::fonts::FONT_NAMES`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font: Option<String>,
+    pub align: Align,
+    /// Progress value, between `min` and `max`.
+    pub value: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+    /// Sparkline data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub series: Option<Series>,
+    /// Marquee: pixels moved per `every` ticks (default 1 per 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speed: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub every: Option<i32>,
+    /// Marquee: pixels between the end of the text and its next copy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gap: Option<i32>,
+    /// Marquee scroll offset (animatable; added to the automatic scroll).
+    pub scroll: i32,
+    /// Bitmap: ASCII art (`#`/`X`/`1` lit, `.`/` `/`0` dark) or PBM `P1` text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bitmap: Option<String>,
+    /// Sprite sheet: one ASCII-art bitmap per frame, all `w` x `h`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub frames: Vec<String>,
+    /// Sprite: ticks per frame (default 1); `frame` (animatable) is added to the automatic index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frame_ticks: Option<i32>,
+    pub frame: i32,
+    /// Group children, drawn clipped to the group's box when `clip` (default true).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<Widget>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clip: Option<bool>,
+    /// Property name -> input name: the property follows the input's value.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub bind: BTreeMap<String, String>,
+    /// Keyframe tracks and oscillators on this widget's properties.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub animate: Vec<Track>,
+}
+
+/// Data of a sparkline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Series {
+    /// The last `w` values of this input (one sample per event), oldest on the left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+    /// Or a computed wave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wave: Option<Wave>,
+    /// Value range mapped onto the widget height (default: the input's or wave's range).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+}
+
+/// A periodic function of the tick, all integer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wave {
+    #[serde(default)]
+    pub shape: WaveShape,
+    /// Ticks per cycle (>= 1).
+    pub period: u32,
+    pub min: i32,
+    pub max: i32,
+    /// Start offset in ticks.
+    #[serde(default)]
+    pub phase: i32,
+    /// Sparklines only: ticks of phase per column.
+    #[serde(default = "one")]
+    pub step: i32,
+}
+
+fn one() -> i32 {
+    1
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaveShape {
+    #[default]
+    Sine,
+    /// |sin|: a bouncing ball.
+    AbsSine,
+    Triangle,
+    Saw,
+    Square,
+}
+
+/// An animation of one widget property: keyframes, or a wave.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Track {
+    /// Name for timelines to refer to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The property: `x`, `y`, `w`, `h`, `value`, `scroll`, `frame`, `opacity`, `visible`,
+    /// `invert`, `radius`, `stroke`, `text`, ...
+    pub prop: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<Key>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wave: Option<Wave>,
+    /// Default easing of segments that name none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ease: Option<String>,
+    /// Ticks before the first key (after the timeline's offset).
+    pub delay: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<Repeat>,
+    /// Every other repetition plays backwards.
+    pub yoyo: bool,
+}
+
+/// One keyframe: at tick offset `t`, the property is `v`. `ease` shapes the segment that ends here.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Key {
+    pub t: u32,
+    pub v: Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ease: Option<String>,
+}
+
+/// How often a track plays: a count (>= 1) or `"forever"`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Repeat {
+    Times(u32),
+    Word(String),
+}
+
+/// A composition of tracks (by track id) and timelines (by name).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timeline {
+    pub mode: TimelineMode,
+    pub items: Vec<String>,
+    /// Ticks before the first item (top-level timelines: the absolute start tick).
+    #[serde(default)]
+    pub start: u32,
+    /// `stagger`: ticks between item starts.
+    #[serde(default)]
+    pub step: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimelineMode {
+    Sequence,
+    Parallel,
+    Stagger,
+}

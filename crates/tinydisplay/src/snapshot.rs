@@ -1,0 +1,114 @@
+//! Engine snapshots: `TDSNAP` magic, format version, payload length, BLAKE3 checksum, then
+//! the lz4-compressed postcard encoding of (scene, events, tick).
+//!
+//! Layout (little endian):
+//! `b"TDSNAP" | version: u16 | raw_len: u32 | packed_len: u32 | checksum: [u8; 16] | packed`.
+//! The checksum covers the packed bytes, so corruption is caught before decompression.
+
+use crate::error::SnapshotError;
+use crate::event::Event;
+use crate::scene::{Scene, Value};
+use alloc::format;
+use alloc::string::String;
+use crate::Tick;
+use alloc::string::ToString;
+use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+
+const MAGIC: &[u8; 6] = b"TDSNAP";
+pub(crate) const VERSION: u16 = 1;
+const HEADER: usize = 6 + 2 + 4 + 4 + 16;
+/// Refuse to allocate more than this for a decompressed payload.
+const MAX_RAW: u32 = 64 << 20;
+
+/// Postcard is not self-describing, so it cannot decode the scene's untagged enums: the scene
+/// travels as JSON text inside the postcard frame, and event values as a tagged enum.
+#[derive(Serialize, Deserialize)]
+struct Payload {
+    scene_json: String,
+    events: Vec<(Tick, String, PackedValue)>,
+    tick: Tick,
+}
+
+#[derive(Serialize, Deserialize)]
+enum PackedValue {
+    Int(i64),
+    Text(String),
+}
+
+pub(crate) fn encode(scene: &Scene, events: &[Event], tick: Tick) -> Vec<u8> {
+    let payload = Payload {
+        scene_json: serde_json::to_string(scene).unwrap_or_default(),
+        events: events
+            .iter()
+            .map(|e| {
+                let v = match &e.value {
+                    Value::Int(n) => PackedValue::Int(*n),
+                    Value::Text(t) => PackedValue::Text(t.clone()),
+                };
+                (e.tick, e.input.clone(), v)
+            })
+            .collect(),
+        tick,
+    };
+    let raw = postcard::to_allocvec(&payload).unwrap_or_default();
+    let packed = lz4_flex::block::compress(&raw);
+    let mut out = Vec::with_capacity(HEADER + packed.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&(raw.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(packed.len() as u32).to_le_bytes());
+    out.extend_from_slice(&blake3::hash(&packed).as_bytes()[..16]);
+    out.extend_from_slice(&packed);
+    out
+}
+
+pub(crate) fn decode(bytes: &[u8]) -> Result<(Scene, Vec<Event>, Tick), SnapshotError> {
+    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+        return if MAGIC.starts_with(bytes) && bytes.len() < MAGIC.len() {
+            Err(SnapshotError::Truncated { expected: HEADER, got: bytes.len() })
+        } else {
+            Err(SnapshotError::BadMagic)
+        };
+    }
+    if bytes.len() < HEADER {
+        return Err(SnapshotError::Truncated { expected: HEADER, got: bytes.len() });
+    }
+    let u32_at = |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    let version = u16::from_le_bytes([bytes[6], bytes[7]]);
+    if version != VERSION {
+        return Err(SnapshotError::Version { found: version, supported: VERSION });
+    }
+    let raw_len = u32_at(8);
+    let packed_len = u32_at(12) as usize;
+    let packed = &bytes[HEADER..];
+    if packed.len() < packed_len {
+        return Err(SnapshotError::Truncated { expected: HEADER + packed_len, got: bytes.len() });
+    }
+    if packed.len() > packed_len {
+        return Err(SnapshotError::Decode("trailing bytes after the payload".to_string()));
+    }
+    if blake3::hash(packed).as_bytes()[..16] != bytes[16..32] {
+        return Err(SnapshotError::Checksum);
+    }
+    if raw_len > MAX_RAW {
+        return Err(SnapshotError::Decode("declared payload is too large".to_string()));
+    }
+    let raw = lz4_flex::block::decompress(packed, raw_len as usize)
+        .map_err(|e| SnapshotError::Decode(e.to_string()))?;
+    let p: Payload = postcard::from_bytes(&raw).map_err(|e| SnapshotError::Decode(e.to_string()))?;
+    let scene: Scene = serde_json::from_str(&p.scene_json)
+        .map_err(|e| SnapshotError::Decode(format!("scene: {e}")))?;
+    let events = p
+        .events
+        .into_iter()
+        .map(|(tick, input, v)| {
+            let value = match v {
+                PackedValue::Int(n) => Value::Int(n),
+                PackedValue::Text(t) => Value::Text(t),
+            };
+            Event { tick, input, value }
+        })
+        .collect();
+    Ok((scene, events, p.tick))
+}

@@ -1,0 +1,43 @@
+//! `tinydisplay`: the command-line front end. Each subcommand lives in its own module.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+mod bench;
+mod check;
+mod common;
+mod hash;
+mod play;
+mod render;
+
+#[derive(Parser)]
+#[command(name = "tinydisplay", version, about = "Deterministic animated UIs for SSD1306 OLED panels")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate a scene file: exit 0, or exit 2 with FILE:LINE:COL: what is wrong.
+    Check(check::Args),
+    /// Print `TICK HASH` for each tick.
+    Hash(hash::Args),
+    /// Render frames to PNG, a PNG directory or an animated GIF.
+    Render(render::Args),
+    /// Measure frame compute time, precompute throughput, latency and cache use.
+    Bench(bench::Args),
+    /// Play a scene on a display (SSD1306 over I2C/SPI, emulator, wire file, terminal).
+    Play(play::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(a) => check::run(a),
+        Command::Hash(a) => hash::run(a),
+        Command::Render(a) => render::run(a),
+        Command::Bench(a) => bench::run(a),
+        Command::Play(a) => play::run(a),
+    }
+}

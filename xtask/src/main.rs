@@ -1,0 +1,47 @@
+//! `cargo xtask`: the project's set-up, build, test and benchmark automation.
+//!
+//! Every command installs what it needs (see `setup`), so that a fresh machine needs nothing
+//! but the README's two commands.
+
+use std::process::ExitCode;
+
+mod setup;
+mod util;
+
+fn usage() -> &'static str {
+    "usage: cargo xtask <command>
+
+commands:
+  serve [--port N]   build both wasm builds and serve the simulator (default 127.0.0.1:8000)
+  web [--out DIR]    build the static simulator site
+  test               run every test (unit, property, golden on all targets, browser)
+  golden [--bless]   verify (or rewrite) golden frame hashes on every target
+  bench              criterion benches + `tinydisplay bench` on every scene -> target/bench/report.md
+  pi                 cross-build the Raspberry Pi binaries and smoke-test them under qemu
+  setup              install everything the other commands need"
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(cmd) = args.first() else {
+        eprintln!("{}", usage());
+        return ExitCode::from(2);
+    };
+    let rest = &args[1..];
+    let result = match cmd.as_str() {
+        "setup" => setup::all(),
+        "help" | "--help" | "-h" => {
+            println!("{}", usage());
+            Ok(())
+        }
+        other => Err(format!("unknown command {other:?}\n\n{}", usage())),
+    };
+    let _ = rest;
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask {cmd}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
