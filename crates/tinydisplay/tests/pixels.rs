@@ -6,7 +6,12 @@ use tinydisplay::{Event, Value};
 
 #[test]
 fn text_in_a_small_font() {
-    let f = render(24, 8, "[[widgets]]\nkind = \"text\"\ntext = \"Ab\"\nfont = \"4x6\"\n", 0);
+    let f = render(
+        24,
+        8,
+        "[[widgets]]\nkind = \"text\"\ntext = \"Ab\"\nfont = \"4x6\"\n",
+        0,
+    );
     assert_window(
         &f,
         0,
@@ -26,7 +31,12 @@ fn text_in_a_small_font() {
 #[test]
 fn text_with_non_ascii_characters_uses_the_replacement_glyph() {
     // The ASCII fonts have no glyph for 'é' or '€': each draws the font's '?' and takes one cell.
-    let f = render(24, 8, "[[widgets]]\nkind = \"text\"\ntext = \"Hé€\"\nfont = \"5x7\"\n", 0);
+    let f = render(
+        24,
+        8,
+        "[[widgets]]\nkind = \"text\"\ntext = \"Hé€\"\nfont = \"5x7\"\n",
+        0,
+    );
     assert_frame(
         &f,
         "
@@ -91,7 +101,15 @@ fn text_template_clock_fields() {
     let state = e.frame_state(3725 * 60);
     assert_eq!(state.widgets[0].text.as_deref(), Some("01:02:05"));
     let state = e.frame_state(u64::MAX);
-    assert!(state.widgets[0].text.as_deref().unwrap().ends_with(":31:00"), "{:?}", state.widgets[0].text);
+    assert!(
+        state.widgets[0]
+            .text
+            .as_deref()
+            .unwrap()
+            .ends_with(":31:00"),
+        "{:?}",
+        state.widgets[0].text
+    );
 }
 
 #[test]
@@ -314,7 +332,8 @@ bitmap = "P1\n# a comment\n3 2\n1 0 1\n011\n"
 #[test]
 fn bitmap_across_page_boundaries() {
     // 3 rows starting at y = 6: the blit must split each column over pages 0 and 1.
-    let body = "[[widgets]]\nkind = \"bitmap\"\nx = 2\ny = 6\nbitmap = \"\"\"\n##.\n.##\n#.#\n\"\"\"\n";
+    let body =
+        "[[widgets]]\nkind = \"bitmap\"\nx = 2\ny = 6\nbitmap = \"\"\"\n##.\n.##\n#.#\n\"\"\"\n";
     let f = render(8, 16, body, 0);
     assert_window(
         &f,
@@ -418,7 +437,8 @@ series = { input = "cpu" }
 "#;
     let mut e = engine(8, 8, body);
     for (tick, v) in [(1, 0), (2, 7), (3, 3), (4, 5), (9, 1)] {
-        e.push_event(Event::new(tick, "cpu", Value::Int(v))).unwrap();
+        e.push_event(Event::new(tick, "cpu", Value::Int(v)))
+            .unwrap();
     }
     e
 }
@@ -502,7 +522,10 @@ gap = 2
     );
     for t in 0..40 {
         assert_eq!(e.render(t), e.render(t + 10), "period 10 at tick {t}");
-        assert!(lit_outside(&e.render(t), 2, 1, 12, 6).is_empty(), "drawn outside its box at tick {t}");
+        assert!(
+            lit_outside(&e.render(t), 2, 1, 12, 6).is_empty(),
+            "drawn outside its box at tick {t}"
+        );
     }
     assert_ne!(e.render(0), e.render(5));
 }
@@ -717,14 +740,39 @@ fn dither_opacity_levels() {
         ",
     );
     assert_eq!(pic(0).lit(), 0);
-    assert_eq!(pic(16).lit(), 64 + render(8, 8, "[[widgets]]\nkind = \"circle\"\nw = 8\nfill = true\n", 0).lit());
+    assert_eq!(
+        pic(16).lit(),
+        64 + render(
+            8,
+            8,
+            "[[widgets]]\nkind = \"circle\"\nw = 8\nfill = true\n",
+            0
+        )
+        .lit()
+    );
     // Each level lights a superset of the level below.
     for o in 0..16 {
         let (lo, hi) = (pic(o), pic(o + 1));
         for (a, b) in lo.as_bytes().iter().zip(hi.as_bytes()) {
-            assert_eq!(a & !b, 0, "opacity {o} lights a pixel that {} does not", o + 1);
+            assert_eq!(
+                a & !b,
+                0,
+                "opacity {o} lights a pixel that {} does not",
+                o + 1
+            );
         }
-        assert_eq!(render(8, 8, &format!("[[widgets]]\nkind = \"rect\"\nw = 8\nh = 8\nfill = true\nopacity = {o}\n"), 0).lit(), 4 * o as u32);
+        assert_eq!(
+            render(
+                8,
+                8,
+                &format!(
+                    "[[widgets]]\nkind = \"rect\"\nw = 8\nh = 8\nfill = true\nopacity = {o}\n"
+                ),
+                0
+            )
+            .lit(),
+            4 * o as u32
+        );
     }
 }
 
@@ -855,7 +903,11 @@ animate = [{ prop = "x", keys = [{ t = 0, v = 0 }, { t = 10, v = 10 }], repeat =
     for t in 0..=40u64 {
         let phase = t % 20;
         let expect = if phase <= 10 { phase } else { 20 - phase } as i32;
-        assert!(e.render(t).pixel(expect, 0), "tick {t}: expected x = {expect}\n{:?}", e.render(t));
+        assert!(
+            e.render(t).pixel(expect, 0),
+            "tick {t}: expected x = {expect}\n{:?}",
+            e.render(t)
+        );
         assert_eq!(e.render(t).lit(), 1);
     }
 }
