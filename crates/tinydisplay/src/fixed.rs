@@ -81,7 +81,7 @@ fn exp2_neg_q16(x: i64) -> i64 {
     if whole >= 31 {
         return 0;
     }
-    let frac = (x & 0xFFFF) as i64; // 0..65536 -> 16 table steps of 4096
+    let frac = x & 0xFFFF; // 0..65536 -> 16 table steps of 4096
     let i = (frac >> 12) as usize;
     let f = frac & 4095;
     let lo = i64::from(EXP2_NEG[i]);

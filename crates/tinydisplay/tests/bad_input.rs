@@ -5,7 +5,16 @@ use tinydisplay::{Engine, SceneError};
 const HEAD: &str = "display = { width = 128, height = 64 }\n";
 
 /// (case, file name, source, where: "L:C" / "L:" / a path prefix, words the message must contain)
-fn cases() -> Vec<(&'static str, &'static str, Vec<u8>, &'static str, &'static [&'static str])> {
+/// (case, file name, source, where, words the message must contain)
+type Case = (
+    &'static str,
+    &'static str,
+    Vec<u8>,
+    &'static str,
+    &'static [&'static str],
+);
+
+fn cases() -> Vec<Case> {
     let t = |s: &str| format!("{HEAD}{s}").into_bytes();
     vec![
         ("malformed toml", "a.toml", t("[[widgets]\nkind = \"rect\"\n"), "2:11", &["expected `]`"]),
@@ -46,14 +55,18 @@ fn check(err: &SceneError, loc: &str, words: &[&str]) -> Result<(), String> {
     let shown = err.to_string();
     let located = if loc.contains(':') && loc.chars().next().is_some_and(|c| c.is_ascii_digit()) {
         let (l, c) = loc.split_once(':').unwrap();
-        err.line == l.parse::<u32>().unwrap() && (c.is_empty() || err.col == c.parse::<u32>().unwrap())
+        err.line == l.parse::<u32>().unwrap()
+            && (c.is_empty() || err.col == c.parse::<u32>().unwrap())
     } else if loc.ends_with(": ") {
         shown.starts_with(loc)
     } else {
         err.path.starts_with(loc)
     };
     if !located {
-        return Err(format!("location: expected {loc}, got line {} col {} path {:?}", err.line, err.col, err.path));
+        return Err(format!(
+            "location: expected {loc}, got line {} col {} path {:?}",
+            err.line, err.col, err.path
+        ));
     }
     for w in words {
         if !shown.contains(w) {
@@ -80,9 +93,18 @@ fn every_bad_input_is_a_located_scene_error() {
             }
         }
         // Not a timing assertion on the engine's speed, a hang detector with a wide margin.
-        assert!(started.elapsed().as_secs() < 20, "{name} took {:?}", started.elapsed());
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "{name} took {:?}",
+            started.elapsed()
+        );
     }
-    assert!(failures.is_empty(), "{} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

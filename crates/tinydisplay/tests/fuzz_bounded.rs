@@ -22,9 +22,30 @@ impl XorShift {
 /// Byte flips, insertions of interesting tokens, deletions, duplications and truncation.
 fn mutate(rng: &mut XorShift, input: &[u8]) -> Vec<u8> {
     const TOKENS: &[&[u8]] = &[
-        b"-", b"9999999999", b"-2147483648", b"\"", b"{", b"}", b"[", b"]", b"[[widgets]]\n", b"=", b"\n",
-        b"kind = \"group\"\n", b"repeat = \"forever\"\n", b"\xff", b"\xc3\xa9", b"0", b"1e9", b"{x}", b"#",
-        b"yoyo = true\n", b"mode = \"xor\"\n", b"opacity = 3\n", b"w = 40000\n", b"children = [{kind=\"rect\"}]\n",
+        b"-",
+        b"9999999999",
+        b"-2147483648",
+        b"\"",
+        b"{",
+        b"}",
+        b"[",
+        b"]",
+        b"[[widgets]]\n",
+        b"=",
+        b"\n",
+        b"kind = \"group\"\n",
+        b"repeat = \"forever\"\n",
+        b"\xff",
+        b"\xc3\xa9",
+        b"0",
+        b"1e9",
+        b"{x}",
+        b"#",
+        b"yoyo = true\n",
+        b"mode = \"xor\"\n",
+        b"opacity = 3\n",
+        b"w = 40000\n",
+        b"children = [{kind=\"rect\"}]\n",
     ];
     let mut v = input.to_vec();
     for _ in 0..=rng.below(4) {
@@ -66,7 +87,12 @@ fn scenes() -> Vec<(String, Vec<u8>)> {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml" || e == "json"))
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
         .collect();
     v.sort();
     v
@@ -98,7 +124,9 @@ fn mutated_snapshots_restore_or_fail_cleanly() {
     let (name, bytes) = scenes().into_iter().next().unwrap();
     let mut engine = Engine::from_source(&name, &bytes).unwrap();
     if let Some(input) = engine.scene().inputs.keys().next().cloned() {
-        engine.push_event(Event::new(5, input, Value::Int(3))).unwrap();
+        engine
+            .push_event(Event::new(5, input, Value::Int(3)))
+            .unwrap();
     }
     let good = engine.snapshot(42);
     let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
