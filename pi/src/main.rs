@@ -6,12 +6,17 @@ use std::process::ExitCode;
 mod bench;
 mod check;
 mod common;
+mod export;
 mod hash;
 mod play;
 mod render;
 
 #[derive(Parser)]
-#[command(name = "tinydisplay", version, about = "Deterministic animated UIs for SSD1306 OLED panels")]
+#[command(
+    name = "tinydisplay",
+    version,
+    about = "Deterministic animated UIs for SSD1306 OLED panels"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
