@@ -12,11 +12,7 @@ mod play;
 mod render;
 
 #[derive(Parser)]
-#[command(
-    name = "tinydisplay",
-    version,
-    about = "Deterministic animated UIs for SSD1306 OLED panels"
-)]
+#[command(name = "tinydisplay", version, about = "Deterministic animated UIs for SSD1306 OLED panels")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
