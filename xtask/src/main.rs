@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 mod setup;
 mod util;
+mod web;
 
 fn usage() -> &'static str {
     "usage: cargo xtask <command>
@@ -30,13 +31,14 @@ fn main() -> ExitCode {
     let rest = &args[1..];
     let result = match cmd.as_str() {
         "setup" => setup::all(),
+        "serve" => web::serve(rest),
+        "web" => web::web(rest),
         "help" | "--help" | "-h" => {
             println!("{}", usage());
             Ok(())
         }
         other => Err(format!("unknown command {other:?}\n\n{}", usage())),
     };
-    let _ = rest;
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
