@@ -5,7 +5,10 @@
 
 use std::process::ExitCode;
 
+mod bench;
+mod golden;
 mod setup;
+mod test;
 mod util;
 
 fn usage() -> &'static str {
@@ -30,13 +33,15 @@ fn main() -> ExitCode {
     let rest = &args[1..];
     let result = match cmd.as_str() {
         "setup" => setup::all(),
+        "test" => test::main(rest),
+        "golden" => golden::main(rest),
+        "bench" => bench::main(rest),
         "help" | "--help" | "-h" => {
             println!("{}", usage());
             Ok(())
         }
         other => Err(format!("unknown command {other:?}\n\n{}", usage())),
     };
-    let _ = rest;
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
