@@ -5,7 +5,10 @@
 
 use std::process::ExitCode;
 
+mod bench;
+mod golden;
 mod setup;
+mod test;
 mod util;
 mod web;
 
@@ -33,6 +36,9 @@ fn main() -> ExitCode {
         "setup" => setup::all(),
         "serve" => web::serve(rest),
         "web" => web::web(rest),
+        "test" => test::main(rest),
+        "golden" => golden::main(rest),
+        "bench" => bench::main(rest),
         "help" | "--help" | "-h" => {
             println!("{}", usage());
             Ok(())
