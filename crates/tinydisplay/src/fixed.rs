@@ -176,7 +176,16 @@ impl Easing {
         })
     }
 
-    /// Applies the curve. `p` is clamped to 0..=ONE; endpoints are exact.
+    /// Applies the curve. `p` is clamped to 0..=ONE; endpoints are exact; the output stays
+    /// within -ONE..=2*ONE (back and elastic overshoot, by at most 0.11 and 0.38).
+    ///
+    /// ```
+    /// use tinydisplay::fixed::{Easing, ONE};
+    /// assert_eq!(Easing::QuadIn.apply(ONE / 2), ONE / 4);
+    /// assert_eq!(Easing::Steps(4).apply(ONE / 2), ONE / 2);
+    /// assert!(Easing::BackIn.apply(ONE / 4) < 0);
+    /// assert_eq!(Easing::ElasticOut.apply(ONE * 5), ONE); // clamped
+    /// ```
     pub fn apply(self, p: i32) -> i32 {
         let p = p.clamp(0, ONE);
         if p == 0 {

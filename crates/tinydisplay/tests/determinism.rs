@@ -284,7 +284,10 @@ fn snapshot_header_errors() {
     for i in 8..12 {
         let mut len = good.clone();
         len[i] ^= 0x10;
-        assert!(Engine::restore(&len).is_err(), "raw length byte {i} changed");
+        assert!(
+            Engine::restore(&len).is_err(),
+            "raw length byte {i} changed"
+        );
     }
     for e in [SnapshotError::BadMagic, SnapshotError::Checksum] {
         assert!(!e.to_string().is_empty());
