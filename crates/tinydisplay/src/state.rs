@@ -41,7 +41,8 @@ pub struct WidgetState {
     pub frame: i32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    /// Sparkline samples, oldest first.
+    /// Sparkline samples, oldest first: the last `w` values of its input (one per event), or
+    /// its wave at `w` columns; at most 4096.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub samples: Vec<i64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
