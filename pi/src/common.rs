@@ -18,10 +18,63 @@ pub fn load_engine(path: &Path) -> Result<Engine, ExitCode> {
             return Err(ExitCode::from(EXIT_BAD_INPUT));
         }
     };
-    Engine::from_source(&name, &bytes).map_err(|e| {
+    Engine::from_source(&name, &bytes).map_err(|mut e| {
+        if e.line == 0 && !e.path.is_empty() {
+            if let Some((line, col)) = locate(&name, &bytes, &e.path) {
+                (e.line, e.col) = (line, col);
+            }
+        }
         eprintln!("{e}");
         ExitCode::from(EXIT_BAD_INPUT)
     })
+}
+
+/// Line and column of a validation error's field path (`widgets[3].animate[0].keys`) in a
+/// TOML scene, so that editors can jump to it. The engine reports validation errors by path
+/// only (its scene model keeps no spans); the TOML parser's spanned tree gives them back.
+/// JSON has no span-keeping parser among our dependencies, so JSON errors keep the path alone.
+fn locate(file: &str, bytes: &[u8], path: &str) -> Option<(u32, u32)> {
+    use toml::de::{DeTable, DeValue};
+    let text = std::str::from_utf8(bytes).ok()?;
+    if tinydisplay::Format::detect(file, text) != tinydisplay::Format::Toml {
+        return None;
+    }
+    let doc = DeTable::parse(text).ok()?;
+    let mut span = doc.span();
+    let mut table = Some(doc.get_ref());
+    let mut value: Option<&DeValue<'_>> = None;
+    for seg in path.split('.') {
+        let (key, indices) = match seg.find('[') {
+            Some(i) => (&seg[..i], &seg[i..]),
+            None => (seg, ""),
+        };
+        let t = table.take().or(match value {
+            Some(DeValue::Table(t)) => Some(t),
+            _ => None,
+        });
+        let Some(t) = t else { break };
+        let Some((_, v)) = t.iter().find(|(k, _)| k.get_ref().as_ref() == key) else {
+            break;
+        };
+        span = v.span();
+        value = Some(v.get_ref());
+        for idx in indices.split(['[', ']']).filter(|s| !s.is_empty()) {
+            let (Ok(i), Some(DeValue::Array(a))) = (idx.parse::<usize>(), value) else {
+                break;
+            };
+            let Some(item) = a.get(i) else { break };
+            span = item.span();
+            value = Some(item.get_ref());
+        }
+    }
+    Some(line_col(text, span.start))
+}
+
+fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line as u32, col as u32)
 }
 
 /// Reads at most one byte past the scene size limit, so a huge file is refused without
@@ -128,6 +181,27 @@ mod tests {
         assert!(parse_ticks("9..3").is_err());
         assert!(parse_ticks("x..3").is_err());
         assert!(parse_ticks("3..3").is_err());
+    }
+
+    #[test]
+    fn validation_paths_get_toml_positions() {
+        let src = "display = { width = 128, height = 64 }\n\n[[widgets]]\nkind = \"rect\"\n\n[[widgets]]\nkind = \"text\"\ntext = \"{x}\"\nanimate = [{ prop = \"y\", keys = [{ t = 0, v = 1 }, { t = 9, v = 2 }] }]\n";
+        assert_eq!(
+            locate("s.toml", src.as_bytes(), "widgets[1].text"),
+            Some((8, 8))
+        );
+        assert_eq!(
+            locate("s.toml", src.as_bytes(), "widgets[1].animate[0].keys[1].t"),
+            Some((9, 58))
+        );
+        assert_eq!(
+            locate("s.toml", src.as_bytes(), "display.width"),
+            Some((1, 21))
+        );
+        // A missing field points at the deepest thing that exists.
+        let line = locate("s.toml", src.as_bytes(), "widgets[0].bitmap").map(|p| p.0);
+        assert!(matches!(line, Some(3 | 4)), "{line:?}");
+        assert_eq!(locate("s.json", b"{}", "display.width"), None);
     }
 
     #[test]
