@@ -843,3 +843,27 @@ fn render_errors_are_messages_not_panics() {
         assert!(!stderr(&o).contains("panicked"));
     }
 }
+
+/// The complete examples in docs/scene-format.md (TOML blocks with a `display`) are valid scenes.
+#[test]
+fn scene_format_doc_examples_check() {
+    let doc = std::fs::read_to_string(root().join("docs/scene-format.md")).unwrap();
+    let dir = TempDir::new("doc");
+    let mut n = 0;
+    for (i, block) in doc.split("```toml\n").skip(1).enumerate() {
+        let block = block.split("```").next().unwrap();
+        if !block.contains("display = ") {
+            continue;
+        }
+        let p = dir.path(&format!("doc{i}.toml"));
+        std::fs::write(&p, block).unwrap();
+        let o = run(&["check", p.to_str().unwrap()]);
+        assert!(
+            o.status.success(),
+            "doc example {i}:\n{block}\n{}",
+            stderr(&o)
+        );
+        n += 1;
+    }
+    assert!(n >= 1);
+}
