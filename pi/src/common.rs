@@ -29,16 +29,159 @@ pub fn load_engine(path: &Path) -> Result<Engine, ExitCode> {
     })
 }
 
-/// Line and column of a validation error's field path (`widgets[3].animate[0].keys`) in a
-/// TOML scene, so that editors can jump to it. The engine reports validation errors by path
-/// only (its scene model keeps no spans); the TOML parser's spanned tree gives them back.
-/// JSON has no span-keeping parser among our dependencies, so JSON errors keep the path alone.
+/// Line and column of a validation error's field path (`widgets[3].animate[0].keys`) in the
+/// scene text, so that editors can jump to it. The engine reports validation errors by path
+/// only (its scene model keeps no spans); for TOML the parser's spanned tree gives them back,
+/// for JSON a small scanner over the (already parsed, so valid) text does. When the field itself
+/// is absent, the position of the deepest enclosing value is given.
 fn locate(file: &str, bytes: &[u8], path: &str) -> Option<(u32, u32)> {
-    use toml::de::{DeTable, DeValue};
     let text = std::str::from_utf8(bytes).ok()?;
-    if tinydisplay::Format::detect(file, text) != tinydisplay::Format::Toml {
-        return None;
+    let offset = match tinydisplay::Format::detect(file, text) {
+        tinydisplay::Format::Toml => toml_offset(text, path)?,
+        tinydisplay::Format::Json => {
+            let mut j = JsonScan {
+                b: text.as_bytes(),
+                i: 0,
+            };
+            j.ws();
+            j.find(&path_steps(path))?
+        }
+    };
+    Some(line_col(text, offset))
+}
+
+/// `a.b[2][0].c` as steps.
+#[derive(Debug, PartialEq)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn path_steps(path: &str) -> Vec<Step<'_>> {
+    let mut steps = Vec::new();
+    for seg in path.split('.') {
+        let (key, indices) = seg.split_at(seg.find('[').unwrap_or(seg.len()));
+        if !key.is_empty() {
+            steps.push(Step::Key(key));
+        }
+        for idx in indices.split(['[', ']']).filter(|s| !s.is_empty()) {
+            match idx.parse() {
+                Ok(i) => steps.push(Step::Index(i)),
+                Err(_) => return steps,
+            }
+        }
     }
+    steps
+}
+
+/// A forward scanner over valid JSON that finds the byte offset of a value by path.
+struct JsonScan<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl JsonScan<'_> {
+    fn ws(&mut self) {
+        while self.b.get(self.i).is_some_and(|c| c.is_ascii_whitespace()) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        self.ws();
+        (self.b.get(self.i) == Some(&c)).then(|| self.i += 1)
+    }
+
+    /// A string's raw contents (escapes left as they are: field names have none).
+    fn string(&mut self) -> Option<&str> {
+        self.eat(b'"')?;
+        let start = self.i;
+        while *self.b.get(self.i)? != b'"' {
+            self.i += if self.b[self.i] == b'\\' { 2 } else { 1 };
+        }
+        self.i += 1;
+        std::str::from_utf8(&self.b[start..self.i - 1]).ok()
+    }
+
+    fn skip(&mut self) -> Option<()> {
+        self.ws();
+        match *self.b.get(self.i)? {
+            b'"' => self.string().map(|_| ()),
+            open @ (b'{' | b'[') => {
+                let close = if open == b'{' { b'}' } else { b']' };
+                self.i += 1;
+                if self.eat(close).is_some() {
+                    return Some(());
+                }
+                loop {
+                    if open == b'{' {
+                        self.string()?;
+                        self.eat(b':')?;
+                    }
+                    self.skip()?;
+                    if self.eat(b',').is_none() {
+                        return self.eat(close);
+                    }
+                }
+            }
+            _ => {
+                while !matches!(self.b.get(self.i), None | Some(b',' | b'}' | b']'))
+                    && !self.b[self.i].is_ascii_whitespace()
+                {
+                    self.i += 1;
+                }
+                Some(())
+            }
+        }
+    }
+
+    /// Offset of the value at `steps` below the value starting here (or of the deepest found).
+    fn find(&mut self, steps: &[Step<'_>]) -> Option<usize> {
+        self.ws();
+        let here = self.i;
+        let Some((step, rest)) = steps.split_first() else {
+            return Some(here);
+        };
+        match step {
+            Step::Key(k) => {
+                self.eat(b'{')?;
+                if self.eat(b'}').is_some() {
+                    return Some(here);
+                }
+                loop {
+                    let found = self.string()? == *k;
+                    self.eat(b':')?;
+                    if found {
+                        return self.find(rest);
+                    }
+                    self.skip()?;
+                    if self.eat(b',').is_none() {
+                        return Some(here);
+                    }
+                }
+            }
+            Step::Index(n) => {
+                self.eat(b'[')?;
+                if self.eat(b']').is_some() {
+                    return Some(here);
+                }
+                for i in 0.. {
+                    if i == *n {
+                        return self.find(rest);
+                    }
+                    self.skip()?;
+                    if self.eat(b',').is_none() {
+                        break;
+                    }
+                }
+                Some(here)
+            }
+        }
+    }
+}
+
+fn toml_offset(text: &str, path: &str) -> Option<usize> {
+    use toml::de::{DeTable, DeValue};
     let doc = DeTable::parse(text).ok()?;
     let mut span = doc.span();
     let mut table = Some(doc.get_ref());
@@ -67,7 +210,7 @@ fn locate(file: &str, bytes: &[u8], path: &str) -> Option<(u32, u32)> {
             value = Some(item.get_ref());
         }
     }
-    Some(line_col(text, span.start))
+    Some(span.start)
 }
 
 fn line_col(text: &str, offset: usize) -> (u32, u32) {
@@ -201,7 +344,27 @@ mod tests {
         // A missing field points at the deepest thing that exists.
         let line = locate("s.toml", src.as_bytes(), "widgets[0].bitmap").map(|p| p.0);
         assert!(matches!(line, Some(3 | 4)), "{line:?}");
-        assert_eq!(locate("s.json", b"{}", "display.width"), None);
+    }
+
+    #[test]
+    fn validation_paths_get_json_positions() {
+        let src = "{\"display\": {\"width\": 128, \"height\": 64},\n \"widgets\": [\n  {\"kind\": \"rect\", \"fill\": true, \"text\": \"a\\\"b\"},\n  {\"kind\": \"text\",\n   \"animate\": [{\"prop\": \"x\", \"keys\": [{\"t\": 0, \"v\": 1}, {\"t\": 9, \"v\": 2}]}]}]}";
+        let at = |p: &str| locate("s.json", src.as_bytes(), p);
+        assert_eq!(at("display.width"), Some((1, 23)));
+        assert_eq!(at("widgets[1].animate[0].keys[1].t"), Some((5, 63)));
+        // Absent: the enclosing value.
+        assert_eq!(at("widgets[0].bitmap"), Some((3, 3)));
+        assert_eq!(at("widgets[7]"), Some((2, 13)));
+        assert_eq!(
+            path_steps("a.b[2][0].c"),
+            [
+                Step::Key("a"),
+                Step::Key("b"),
+                Step::Index(2),
+                Step::Index(0),
+                Step::Key("c")
+            ]
+        );
     }
 
     #[test]

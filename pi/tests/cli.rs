@@ -243,6 +243,13 @@ fn bad_inputs() -> Vec<Bad> {
             says: "undefined input \"cpu\"",
         },
         Bad {
+            name: "undefined input (JSON)",
+            file: "j2.json",
+            bytes: b"{\"display\": {\"width\": 128, \"height\": 64},\n \"widgets\": [{\"kind\": \"text\", \"text\": \"{temp}\"}]}".to_vec(),
+            at: At::Path("widgets[0].text"),
+            says: "undefined input \"temp\"",
+        },
+        Bad {
             name: "undefined timeline item",
             file: "k.toml",
             bytes: t("[timelines.main]\nmode = \"sequence\"\nitems = [\"nope\"]\n"),
@@ -309,15 +316,13 @@ fn check_bad(b: &Bad, path: &Path) {
         }
         At::Path(p) => {
             assert!(err.contains(p), "expected field path {p:?}; {shown}");
-            // TOML keeps positions, so the path is also located in the file.
-            if b.file.ends_with(".toml") {
-                let rest = &err[file.len() + 1..];
-                let digits = rest.split(':').next().unwrap();
-                assert!(
-                    digits.parse::<u32>().is_ok(),
-                    "expected FILE:LINE:COL: {shown}"
-                );
-            }
+            // The path is also located in the file, for TOML and JSON alike.
+            let rest = &err[file.len() + 1..];
+            let digits = rest.split(':').next().unwrap();
+            assert!(
+                digits.parse::<u32>().is_ok(),
+                "expected FILE:LINE:COL: {shown}"
+            );
         }
         At::File => {}
     }
