@@ -136,6 +136,20 @@ fn every_example_scene_passes_check() {
 }
 
 #[test]
+fn every_event_log_belongs_to_a_scene() {
+    for e in std::fs::read_dir(scenes_dir()).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "events") {
+            assert!(
+                p.with_extension("toml").exists() || p.with_extension("json").exists(),
+                "{} has no scene",
+                p.display()
+            );
+        }
+    }
+}
+
+#[test]
 fn check_output_names_size_and_widget_count() {
     let o = run(&[
         "check",
