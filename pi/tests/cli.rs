@@ -649,13 +649,26 @@ fn render_yellow_blue_panel_colours_rows() {
     assert_eq!(seen, (true, true));
 }
 
+/// Each GIF frame as a viewer shows it: RGBA, composited over the frames before it (frames
+/// after the first only carry the pixels that changed).
 fn gif_frames(path: &Path) -> Vec<(u16, Vec<u8>)> {
     let mut opts = gif::DecodeOptions::new();
     opts.set_color_output(gif::ColorOutput::RGBA);
     let mut d = opts.read_info(std::fs::File::open(path).unwrap()).unwrap();
+    let w = d.width() as usize;
+    let mut canvas = vec![0u8; w * d.height() as usize * 4];
     let mut v = Vec::new();
     while let Some(f) = d.read_next_frame().unwrap() {
-        v.push((f.delay, f.buffer.to_vec()));
+        for (i, px) in f.buffer.chunks(4).enumerate() {
+            if px[3] != 0 {
+                let (x, y) = (
+                    f.left as usize + i % f.width as usize,
+                    f.top as usize + i / f.width as usize,
+                );
+                canvas[(y * w + x) * 4..][..4].copy_from_slice(px);
+            }
+        }
+        v.push((f.delay, canvas.clone()));
     }
     v
 }
@@ -694,11 +707,12 @@ fn render_gif_has_one_frame_per_distinct_tick() {
         "delays {:?}",
         frames.iter().map(|f| f.0).collect::<Vec<_>>()
     );
-    let f5 = e.render(5);
-    let rgba = &frames[5].1;
-    for x in 0..64 {
-        let lit = rgba[(x * 4) as usize] == 255;
-        assert_eq!(lit, f5.pixel(x, 0), "x {x}");
+    for (t, (_, rgba)) in frames.iter().enumerate() {
+        let f = e.render(t as u64);
+        for x in 0..64 {
+            let lit = rgba[(x * 4) as usize] == 255;
+            assert_eq!(lit, f.pixel(x, 3), "tick {t}, x {x}");
+        }
     }
 }
 
@@ -725,6 +739,25 @@ fn render_gif_timing_matches_the_tick_rate() {
         frames.iter().all(|f| f.0 >= 2),
         "browsers slow down delays under 2 cs"
     );
+    // Every shown image is a frame of the scene, in tick order, at scale 2.
+    let e = engine_for(&scene, None);
+    let mut t = 0u64;
+    for (k, (_, rgba)) in frames.iter().enumerate() {
+        let matches = |t: u64| {
+            let f = e.render(t);
+            (0..64).all(|y| {
+                (0..128)
+                    .all(|x| (rgba[((y * 2 * 256 + x * 2) * 4) as usize] == 255) == f.pixel(x, y))
+            })
+        };
+        while t < 180 && !matches(t) {
+            t += 1;
+        }
+        assert!(
+            t < 180,
+            "GIF frame {k} is no frame of the scene after the previous one"
+        );
+    }
 }
 
 #[test]
