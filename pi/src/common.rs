@@ -249,16 +249,19 @@ pub fn load_events(engine: &mut Engine, path: &Path) -> Result<(), ExitCode> {
         eprintln!("{name}: cannot read event log: {e}");
         ExitCode::from(EXIT_BAD_INPUT)
     })?;
-    let events = tinydisplay::parse_event_log(&text).map_err(|e| {
-        eprintln!("{name}:{}: {}", e.line, e.message);
-        ExitCode::from(EXIT_BAD_INPUT)
-    })?;
-    for ev in events {
-        let tick = ev.tick;
-        engine.push_event(ev).map_err(|e| {
-            eprintln!("{name}: event at tick {tick}: {e}");
+    // Line by line, so that an event the scene rejects is reported with its line too.
+    for (i, line) in text.lines().enumerate() {
+        let lineno = i + 1;
+        let events = tinydisplay::parse_event_log(line).map_err(|e| {
+            eprintln!("{name}:{lineno}: {}", e.message);
             ExitCode::from(EXIT_BAD_INPUT)
         })?;
+        for ev in events {
+            engine.push_event(ev).map_err(|e| {
+                eprintln!("{name}:{lineno}: {e}");
+                ExitCode::from(EXIT_BAD_INPUT)
+            })?;
+        }
     }
     Ok(())
 }

@@ -408,7 +408,7 @@ fn bad_event_log_is_reported_with_its_line() {
         "{}",
         stderr(&o)
     );
-    std::fs::write(&log, "0 gpu=5\n").unwrap();
+    std::fs::write(&log, "0 cpu=5\n\n5 gpu=5\n").unwrap();
     let o = run(&[
         "check",
         scene.to_str().unwrap(),
@@ -417,7 +417,7 @@ fn bad_event_log_is_reported_with_its_line() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("unknown input \"gpu\""),
+        stderr(&o).starts_with(&format!("{}:3: unknown input \"gpu\"", log.display())),
         "{}",
         stderr(&o)
     );
