@@ -56,8 +56,8 @@ impl CacheStats {
 /// What [`FrameCache::insert`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Inserted {
-    /// False when the frame did not fit (larger than the budget, or farther in the future than
-    /// every frame that could have made room).
+    /// False when the frame did not fit: larger than the budget, or itself first in eviction
+    /// order (a shown tick, or farther in the future than every frame that could make room).
     pub stored: bool,
     /// The lowest not-yet-shown tick evicted to make room, which will need computing again.
     pub lowest_future_evicted: Option<Tick>,
@@ -168,6 +168,15 @@ impl FrameCache {
         Some(f)
     }
 
+    /// Lower goes first: shown ticks oldest first, then future ticks farthest first.
+    fn eviction_rank(&self, tick: Tick) -> (bool, Tick) {
+        if tick < self.shown_before {
+            (false, tick)
+        } else {
+            (true, Tick::MAX - tick)
+        }
+    }
+
     /// Stores a frame, evicting shown frames and then farther future frames to make room.
     pub fn insert(&mut self, tick: Tick, frame: Arc<Frame>) -> Inserted {
         let need = frame_bytes(&frame);
@@ -178,19 +187,21 @@ impl FrameCache {
             return out;
         }
         while self.bytes + need > self.budget {
-            let oldest = self.frames.keys().next().copied();
-            let farthest = self.frames.keys().next_back().copied();
-            let victim = match (oldest, farthest) {
-                (Some(o), _) if o < self.shown_before => o,
-                (_, Some(f)) if f > tick => {
-                    out.lowest_future_evicted = Some(f);
-                    f
-                }
-                _ => {
-                    self.stats.rejected += 1;
-                    return out;
-                }
+            // Never empty here: an empty cache has room for any frame within the budget.
+            let (Some(&oldest), Some(&farthest)) = (self.frames.keys().next(), self.frames.keys().next_back())
+            else {
+                break;
             };
+            let victim = if oldest < self.shown_before { oldest } else { farthest };
+            // The frame being stored competes too: if it would be evicted before the victim,
+            // it is the one that does not stay.
+            if self.eviction_rank(tick) < self.eviction_rank(victim) {
+                self.stats.rejected += 1;
+                return out;
+            }
+            if victim >= self.shown_before {
+                out.lowest_future_evicted = Some(victim);
+            }
             self.remove(victim);
             self.stats.evictions += 1;
         }
