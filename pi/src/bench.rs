@@ -44,11 +44,20 @@ pub fn run(args: Args) -> ExitCode {
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
-    let opts = BenchOptions { workers, ticks: args.ticks.clone(), min_time: Duration::from_millis(500) };
+    let opts = BenchOptions {
+        workers,
+        ticks: args.ticks.clone(),
+        min_time: Duration::from_millis(500),
+    };
     let scene = args.scene.display().to_string();
     let mut progress = |what: &str| eprintln!("bench {scene}: {what}...");
-    let report = match bench_report::run(&scene, &engine, Arc::new(SystemClock::new()), &opts, &mut progress)
-    {
+    let report = match bench_report::run(
+        &scene,
+        &engine,
+        Arc::new(SystemClock::new()),
+        &opts,
+        &mut progress,
+    ) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("tinydisplay bench: cannot start {workers} worker threads: {e}");
@@ -66,11 +75,26 @@ pub fn run(args: Args) -> ExitCode {
 fn print_table(r: &BenchReport) {
     let n = r.workers;
     println!("scene                      {}", r.scene);
-    println!("ticks                      {} at {} ticks/s", r.ticks, r.tick_rate);
-    println!("frame compute time         p50 {:.1} us, p99 {:.1} us", r.frame_us_p50, r.frame_us_p99);
-    println!("precompute, 1 worker       {:.0} frames/s (utilization {:.1}%)", r.fps_1, r.utilization_1 * 100.0);
-    println!("precompute, {n} workers{:pad$}{:.0} frames/s (utilization {:.1}%)", "", r.fps_n, r.utilization * 100.0,
-        pad = 15usize.saturating_sub(n.to_string().len()));
+    println!(
+        "ticks                      {} at {} ticks/s",
+        r.ticks, r.tick_rate
+    );
+    println!(
+        "frame compute time         p50 {:.1} us, p99 {:.1} us",
+        r.frame_us_p50, r.frame_us_p99
+    );
+    println!(
+        "precompute, 1 worker       {:.0} frames/s (utilization {:.1}%)",
+        r.fps_1,
+        r.utilization_1 * 100.0
+    );
+    println!(
+        "precompute, {n} workers{:pad$}{:.0} frames/s (utilization {:.1}%)",
+        "",
+        r.fps_n,
+        r.utilization * 100.0,
+        pad = 15usize.saturating_sub(n.to_string().len())
+    );
     println!("speedup                    {:.2}x", r.speedup);
     println!(
         "latency inline             p50 {:.1} us, p99 {:.1} us, max {:.1} us",
@@ -87,7 +111,10 @@ fn print_table(r: &BenchReport) {
         r.cache_budget_bytes,
         r.cache_hit_rate * 100.0
     );
-    println!("dropped frames             {} precomputed, {} inline", r.dropped_frames, r.dropped_frames_inline);
+    println!(
+        "dropped frames             {} precomputed, {} inline",
+        r.dropped_frames, r.dropped_frames_inline
+    );
     if r.panics_caught > 0 {
         println!("render panics caught       {}", r.panics_caught);
     }

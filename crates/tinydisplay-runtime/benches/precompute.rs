@@ -12,10 +12,15 @@ const FRAMES: u32 = 240;
 fn stress() -> (String, Engine) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let shared = root.join("../../tests/scenes/stress.toml");
-    let path = if shared.exists() { shared } else { root.join("tests/fixtures/stress_local.toml") };
+    let path = if shared.exists() {
+        shared
+    } else {
+        root.join("tests/fixtures/stress_local.toml")
+    };
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let bytes = std::fs::read(&path).expect("read the stress scene");
-    (name, Engine::from_source(&name, &bytes).expect("the stress scene compiles"))
+    let engine = Engine::from_source(&name, &bytes).expect("the stress scene compiles");
+    (name, engine)
 }
 
 fn precompute(c: &mut Criterion) {

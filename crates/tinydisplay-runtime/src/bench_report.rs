@@ -113,7 +113,10 @@ pub fn throughput(
     let entry = entry_bytes(engine.width(), engine.height());
     let len = ticks.end.saturating_sub(ticks.start).max(1);
     // Hold the whole range when it fits in 256 MiB; otherwise go through it in windows.
-    let window = len.min((256 << 20) / entry as u64).min(u64::from(u32::MAX)).max(1);
+    let window = len
+        .min((256 << 20) / entry as u64)
+        .min(u64::from(u32::MAX))
+        .max(1);
     let pre = Precomputer::builder(engine.clone(), Arc::clone(&clock))
         .workers(workers)
         .lookahead(Lookahead::Fixed(window as u32))
@@ -159,13 +162,20 @@ pub fn play_latency(
     ticks: Range<Tick>,
 ) -> Result<Metrics, rayon::ThreadPoolBuildError> {
     let builder = Precomputer::builder(engine.clone(), clock);
-    let pre = if workers == 0 { builder.pool(PoolChoice::None) } else { builder.workers(workers) }.build()?;
+    let pre = if workers == 0 {
+        builder.pool(PoolChoice::None)
+    } else {
+        builder.workers(workers)
+    }
+    .build()?;
     pre.set_cursor(ticks.start);
     pre.wait_idle();
     pre.reset_stats();
     let mut player = Player::starting_at(pre, ticks.start);
     player.set_end(Some(ticks.end));
-    player.run(&mut NullSink).expect("the null sink never fails");
+    player
+        .run(&mut NullSink)
+        .expect("the null sink never fails");
     Ok(player.metrics())
 }
 
@@ -191,13 +201,27 @@ pub fn run(
     progress("frame compute time (one thread)");
     let times = frame_times(engine, clock.as_ref(), opts.ticks.clone());
     progress("precompute throughput, 1 worker");
-    let one = throughput(engine, Arc::clone(&clock), 1, opts.ticks.clone(), opts.min_time)?;
+    let one = throughput(
+        engine,
+        Arc::clone(&clock),
+        1,
+        opts.ticks.clone(),
+        opts.min_time,
+    )?;
     progress(&format!("precompute throughput, {workers} workers"));
-    let n = throughput(engine, Arc::clone(&clock), workers, opts.ticks.clone(), opts.min_time)?;
+    let n = throughput(
+        engine,
+        Arc::clone(&clock),
+        workers,
+        opts.ticks.clone(),
+        opts.min_time,
+    )?;
     let secs = (opts.ticks.end - opts.ticks.start) as f64 / f64::from(engine.tick_rate().max(1));
     progress(&format!("real-time play, inline ({secs:.1} s)"));
     let inline = play_latency(engine, Arc::clone(&clock), 0, opts.ticks.clone())?;
-    progress(&format!("real-time play, {workers} workers precomputing ({secs:.1} s)"));
+    progress(&format!(
+        "real-time play, {workers} workers precomputing ({secs:.1} s)"
+    ));
     let pre = play_latency(engine, Arc::clone(&clock), workers, opts.ticks.clone())?;
     let (li, lp) = (inline.latency.p99_us, pre.latency.p99_us);
     Ok(BenchReport {
@@ -214,7 +238,11 @@ pub fn run(
         utilization_1: one.utilization,
         latency_us_p99_inline: li,
         latency_us_p99_precomputed: lp,
-        latency_reduction_pct: if li > 0.0 { (1.0 - lp / li) * 100.0 } else { 0.0 },
+        latency_reduction_pct: if li > 0.0 {
+            (1.0 - lp / li) * 100.0
+        } else {
+            0.0
+        },
         latency_us_p50_inline: inline.latency.p50_us,
         latency_us_p50_precomputed: pre.latency.p50_us,
         latency_us_max_inline: inline.latency.max_us,

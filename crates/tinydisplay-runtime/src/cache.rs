@@ -102,7 +102,10 @@ impl FrameCache {
             budget: budget_bytes,
             bytes: 0,
             shown_before: 0,
-            stats: CacheStats { budget_bytes, ..CacheStats::default() },
+            stats: CacheStats {
+                budget_bytes,
+                ..CacheStats::default()
+            },
         }
     }
 
@@ -180,7 +183,10 @@ impl FrameCache {
     /// Stores a frame, evicting shown frames and then farther future frames to make room.
     pub fn insert(&mut self, tick: Tick, frame: Arc<Frame>) -> Inserted {
         let need = frame_bytes(&frame);
-        let mut out = Inserted { stored: false, lowest_future_evicted: None };
+        let mut out = Inserted {
+            stored: false,
+            lowest_future_evicted: None,
+        };
         self.remove(tick);
         if need > self.budget {
             self.stats.rejected += 1;
@@ -188,11 +194,16 @@ impl FrameCache {
         }
         while self.bytes + need > self.budget {
             // Never empty here: an empty cache has room for any frame within the budget.
-            let (Some(&oldest), Some(&farthest)) = (self.frames.keys().next(), self.frames.keys().next_back())
+            let (Some(&oldest), Some(&farthest)) =
+                (self.frames.keys().next(), self.frames.keys().next_back())
             else {
                 break;
             };
-            let victim = if oldest < self.shown_before { oldest } else { farthest };
+            let victim = if oldest < self.shown_before {
+                oldest
+            } else {
+                farthest
+            };
             // The frame being stored competes too: if it would be evicted before the victim,
             // it is the one that does not stay.
             if self.eviction_rank(tick) < self.eviction_rank(victim) {
@@ -230,7 +241,11 @@ impl FrameCache {
     }
 
     pub fn stats(&self) -> CacheStats {
-        CacheStats { frames_held: self.frames.len(), bytes_held: self.bytes, ..self.stats }
+        CacheStats {
+            frames_held: self.frames.len(),
+            bytes_held: self.bytes,
+            ..self.stats
+        }
     }
 
     /// Zeroes the counters; the peak restarts from the bytes held now.

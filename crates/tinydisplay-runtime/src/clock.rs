@@ -65,7 +65,8 @@ impl Clock for FakeClock {
     }
 
     fn sleep_until(&self, deadline: Duration) {
-        self.nanos.fetch_max(duration_nanos(deadline), Ordering::SeqCst);
+        self.nanos
+            .fetch_max(duration_nanos(deadline), Ordering::SeqCst);
     }
 }
 
@@ -105,7 +106,10 @@ mod system {
         }
 
         pub fn with_spin(spin: Duration) -> Self {
-            SystemClock { origin: Instant::now(), spin }
+            SystemClock {
+                origin: Instant::now(),
+                spin,
+            }
         }
     }
 

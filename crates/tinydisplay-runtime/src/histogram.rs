@@ -62,7 +62,12 @@ fn upper(i: usize) -> u64 {
 
 impl Histogram {
     pub fn new() -> Self {
-        Histogram { counts: Box::new([0; BUCKETS]), total: 0, max: 0, sum: 0 }
+        Histogram {
+            counts: Box::new([0; BUCKETS]),
+            total: 0,
+            max: 0,
+            sum: 0,
+        }
     }
 
     pub fn record(&mut self, d: Duration) {
@@ -133,7 +138,11 @@ mod tests {
         for v in (0..20_000u64).chain([1 << 40, u64::MAX / 3, u64::MAX]) {
             let i = index(v);
             assert!(i < BUCKETS);
-            assert!(upper(i) >= v, "value {v} above its bucket bound {}", upper(i));
+            assert!(
+                upper(i) >= v,
+                "value {v} above its bucket bound {}",
+                upper(i)
+            );
             // Relative error under 1/32 above the linear range.
             assert!(upper(i) - v <= v / 32 + 1, "{v} -> {}", upper(i));
             if let Some(p) = prev {

@@ -82,6 +82,7 @@ pub use histogram::Histogram;
 pub use metrics::{Latency, Metrics};
 pub use player::{NullSink, Player, PlayerStats, Sink, SinkError, Step};
 pub use precompute::{
-    default_workers, Footprint, Lookahead, PoolChoice, PrecomputeStats, Precomputer, PrecomputerBuilder, RenderPanic,
+    default_workers, Footprint, Lookahead, PoolChoice, PrecomputeStats, Precomputer,
+    PrecomputerBuilder, RenderPanic,
 };
 pub use tinydisplay::{Frame, Tick};

@@ -69,11 +69,20 @@ pub struct SinkError {
 
 impl SinkError {
     pub fn new(message: impl Into<String>) -> Self {
-        SinkError { message: message.into(), source: None }
+        SinkError {
+            message: message.into(),
+            source: None,
+        }
     }
 
-    pub fn with_source(message: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        SinkError { message: message.into(), source: Some(Box::new(source)) }
+    pub fn with_source(
+        message: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        SinkError {
+            message: message.into(),
+            source: Some(Box::new(source)),
+        }
     }
 
     pub fn message(&self) -> &str {
@@ -92,7 +101,9 @@ impl core::fmt::Display for SinkError {
 
 impl std::error::Error for SinkError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -100,7 +111,11 @@ impl std::error::Error for SinkError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
     /// Showed `tick`, skipping `dropped` ticks that passed since the previous one.
-    Shown { tick: Tick, dropped: u64, precomputed: bool },
+    Shown {
+        tick: Tick,
+        dropped: u64,
+        precomputed: bool,
+    },
     /// The current tick was already shown; the next one starts at `next_deadline` (clock time).
     Waiting { next_deadline: Duration },
     /// The frame of `tick` could not be rendered (its render panicked, on a worker and inline);
@@ -177,7 +192,16 @@ impl Player {
         let rate = u64::from(pre.engine().tick_rate().max(1));
         let origin = clock.now();
         pre.set_cursor(tick);
-        Player { pre, clock, rate, origin, first: tick, next: tick, end: None, stats: PlayerStats::default() }
+        Player {
+            pre,
+            clock,
+            rate,
+            origin,
+            first: tick,
+            next: tick,
+            end: None,
+            stats: PlayerStats::default(),
+        }
     }
 
     /// Restarts the timeline: `tick` is due now (seeking, or starting after a prefill).
@@ -205,7 +229,8 @@ impl Player {
     pub fn tick_at(&self, at: Duration) -> Tick {
         let elapsed = at.saturating_sub(self.origin).as_nanos();
         let ticks = elapsed * u128::from(self.rate) / 1_000_000_000;
-        self.first.saturating_add(u64::try_from(ticks).unwrap_or(u64::MAX))
+        self.first
+            .saturating_add(u64::try_from(ticks).unwrap_or(u64::MAX))
     }
 
     /// The clock time at which `tick` becomes due (the first nanosecond that `tick_at` maps to it).
@@ -237,7 +262,9 @@ impl Player {
             }
         }
         if tick < self.next {
-            return Ok(Step::Waiting { next_deadline: self.deadline(self.next) });
+            return Ok(Step::Waiting {
+                next_deadline: self.deadline(self.next),
+            });
         }
         let deadline = self.deadline(tick);
         let dropped = tick - self.next;
@@ -266,7 +293,11 @@ impl Player {
         }
         sink.show(tick, &frame)?;
         self.stats.shown += 1;
-        Ok(Step::Shown { tick, dropped, precomputed })
+        Ok(Step::Shown {
+            tick,
+            dropped,
+            precomputed,
+        })
     }
 
     /// Steps and sleeps (with the clock's `sleep_until`) until the end tick, or forever when no

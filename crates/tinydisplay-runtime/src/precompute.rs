@@ -32,7 +32,9 @@ pub enum Lookahead {
 
 impl Default for Lookahead {
     fn default() -> Self {
-        Lookahead::Adaptive { lead: Duration::from_millis(250) }
+        Lookahead::Adaptive {
+            lead: Duration::from_millis(250),
+        }
     }
 }
 
@@ -54,7 +56,13 @@ impl Default for Lookahead {
 /// assert!(dear > cheap);
 /// assert_eq!(hopeless, 120);
 /// ```
-pub fn adaptive_lookahead(lead: Duration, rate: u32, workers: usize, cost: Duration, budget_frames: u64) -> u64 {
+pub fn adaptive_lookahead(
+    lead: Duration,
+    rate: u32,
+    workers: usize,
+    cost: Duration,
+    budget_frames: u64,
+) -> u64 {
     let rate = u128::from(rate.max(1));
     let period_ns = 1_000_000_000u128.div_ceil(rate);
     let cost_ns = cost.as_nanos();
@@ -181,16 +189,18 @@ impl PrecomputerBuilder {
                     .num_threads(n)
                     .thread_name(|i| format!("tinydisplay-precompute-{i}"))
                     .build()?;
-                (Pool::Pool(Arc::new(pool)), n)
+                (Pool::Rayon(Arc::new(pool)), n)
             }
             PoolChoice::Shared(pool) => {
                 let n = pool.current_num_threads().max(1);
-                (Pool::Pool(pool), n)
+                (Pool::Rayon(pool), n)
             }
             PoolChoice::Global => (Pool::Global, rayon::current_num_threads().max(1)),
             PoolChoice::None => (Pool::None, 0),
         };
-        let budget = self.cache_bytes.unwrap_or_else(|| FrameCache::budget_for(&self.engine, 2));
+        let budget = self
+            .cache_bytes
+            .unwrap_or_else(|| FrameCache::budget_for(&self.engine, 2));
         let entry = entry_bytes(self.engine.width(), self.engine.height());
         let started = self.clock.now();
         let shared = Arc::new(Shared {
@@ -214,12 +224,14 @@ impl PrecomputerBuilder {
             workers,
             entry_bytes: entry,
         });
-        Ok(Precomputer { inner: Arc::new(Inner { shared, pool }) })
+        Ok(Precomputer {
+            inner: Arc::new(Inner { shared, pool }),
+        })
     }
 }
 
 enum Pool {
-    Pool(Arc<rayon::ThreadPool>),
+    Rayon(Arc<rayon::ThreadPool>),
     Global,
     None,
 }
@@ -334,7 +346,11 @@ impl Shared {
             if !st.cache.contains(t) && !st.in_flight.contains_key(&t) && !st.failed.contains(&t) {
                 st.in_flight.insert(t, st.generation);
                 st.next_free = t + 1;
-                return Some(Job { tick: t, generation: st.generation, engine: st.engine.clone() });
+                return Some(Job {
+                    tick: t,
+                    generation: st.generation,
+                    engine: st.engine.clone(),
+                });
             }
             t += 1;
         }
@@ -349,7 +365,9 @@ impl Shared {
         }
         let end = st.cursor.saturating_add(self.window(st));
         (st.next_free.max(st.cursor)..end)
-            .filter(|t| !st.cache.contains(*t) && !st.in_flight.contains_key(t) && !st.failed.contains(t))
+            .filter(|t| {
+                !st.cache.contains(*t) && !st.in_flight.contains_key(t) && !st.failed.contains(t)
+            })
             .take(limit)
             .count()
     }
@@ -403,7 +421,7 @@ impl Shared {
             st.active += 1;
             let shared = Arc::clone(self);
             match pool {
-                Pool::Pool(p) => p.spawn(move || shared.worker_loop()),
+                Pool::Rayon(p) => p.spawn(move || shared.worker_loop()),
                 Pool::Global => rayon::spawn(move || shared.worker_loop()),
                 Pool::None => unreachable!(),
             }
@@ -588,7 +606,10 @@ impl Precomputer {
         st.stats.inline_renders += 1;
         result.map_err(|p| {
             st.stats.inline_panics += 1;
-            RenderPanic { tick, message: panic_message(p.as_ref()) }
+            RenderPanic {
+                tick,
+                message: panic_message(p.as_ref()),
+            }
         })
     }
 

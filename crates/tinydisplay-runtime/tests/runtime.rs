@@ -8,7 +8,8 @@ use std::time::Duration;
 use tinydisplay::{Engine, Event, Frame, Value};
 use tinydisplay_runtime::cache::entry_bytes;
 use tinydisplay_runtime::{
-    Clock, FakeClock, Lookahead, NullSink, Player, PoolChoice, Precomputer, Sink, SinkError, Step, Tick,
+    Clock, FakeClock, Lookahead, NullSink, Player, PoolChoice, Precomputer, Sink, SinkError, Step,
+    Tick,
 };
 
 fn root() -> &'static Path {
@@ -20,6 +21,20 @@ fn load(path: &Path) -> Engine {
     Engine::from_source(&path.display().to_string(), &bytes).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The scene with its `NAME.events` log applied when there is one.
+fn load_with_events(path: &Path) -> Engine {
+    let mut engine = load(path);
+    let log = path.with_extension("events");
+    if let Ok(text) = std::fs::read_to_string(&log) {
+        for ev in tinydisplay::parse_event_log(&text)
+            .unwrap_or_else(|e| panic!("{}: {e:?}", log.display()))
+        {
+            engine.push_event(ev).unwrap();
+        }
+    }
+    engine
+}
+
 fn fixture() -> Engine {
     load(&root().join("tests/fixtures/stress_local.toml"))
 }
@@ -29,7 +44,12 @@ fn scenes() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("../../tests/scenes"))
         .expect("tests/scenes exists")
         .map(|e| e.unwrap().path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "json")))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("toml" | "json")
+            )
+        })
         .collect();
     v.sort();
     assert!(!v.is_empty(), "no example scenes found");
@@ -48,7 +68,11 @@ fn assert_frame_eq(tick: Tick, expected: &Frame, actual: &Frame, what: &str) {
     }
     let e = expected.to_ascii();
     let a = actual.to_ascii();
-    let mut out = format!("{what}: frame {tick} differs\n{:<w$}  actual\n", "expected", w = expected.width() as usize);
+    let mut out = format!(
+        "{what}: frame {tick} differs\n{:<w$}  actual\n",
+        "expected",
+        w = expected.width() as usize
+    );
     for (l, r) in e.lines().zip(a.lines()) {
         out.push_str(&format!("{l}  {r}\n"));
     }
@@ -62,7 +86,7 @@ fn cache_for(engine: &Engine, frames: usize) -> usize {
 #[test]
 fn pool_frames_equal_sequential_frames_for_every_scene() {
     for path in scenes() {
-        let engine = load(&path);
+        let engine = load_with_events(&path);
         let pre = Precomputer::builder(engine.clone(), fake())
             .workers(2)
             .lookahead(Lookahead::Fixed(600))
@@ -71,7 +95,12 @@ fn pool_frames_equal_sequential_frames_for_every_scene() {
             .unwrap();
         pre.set_cursor(0);
         pre.wait_idle();
-        assert_eq!(pre.cached_ticks(), (0..600).collect::<Vec<_>>(), "{}", path.display());
+        assert_eq!(
+            pre.cached_ticks(),
+            (0..600).collect::<Vec<_>>(),
+            "{}",
+            path.display()
+        );
         for t in 0..600 {
             let cached = pre.peek(t).unwrap();
             assert_frame_eq(t, &engine.render(t), &cached, &path.display().to_string());
@@ -96,7 +125,9 @@ fn an_event_gives_the_frames_of_a_fresh_engine_with_that_event() {
         .unwrap();
     pre.set_cursor(0);
     pre.wait_idle();
-    let before: Vec<Frame> = (0..=T + 100).map(|t| (*pre.peek(t).expect("cached up to T+100")).clone()).collect();
+    let before: Vec<Frame> = (0..=T + 100)
+        .map(|t| (*pre.peek(t).expect("cached up to T+100")).clone())
+        .collect();
 
     assert_eq!(pre.push_event(cpu(T, 93)), Ok(T));
     pre.wait_idle();
@@ -108,7 +139,10 @@ fn an_event_gives_the_frames_of_a_fresh_engine_with_that_event() {
         let got = pre.peek(t).expect("recomputed");
         assert_frame_eq(t, &fresh.render(t), &got, "after the event");
         if t < T {
-            assert_eq!(*got, before[t as usize], "frame {t} precedes the event and must not change");
+            assert_eq!(
+                *got, before[t as usize],
+                "frame {t} precedes the event and must not change"
+            );
         } else if *got != before[t as usize] {
             changed += 1;
         }
@@ -128,7 +162,10 @@ struct Gate {
 
 #[test]
 fn a_frame_in_flight_when_an_event_arrives_is_not_stored() {
-    let gate = Arc::new(Gate { state: Mutex::new((false, false)), cv: Condvar::new() });
+    let gate = Arc::new(Gate {
+        state: Mutex::new((false, false)),
+        cv: Condvar::new(),
+    });
     let g = Arc::clone(&gate);
     let engine = fixture();
     let pre = Precomputer::builder(engine.clone(), fake())
@@ -164,9 +201,18 @@ fn a_frame_in_flight_when_an_event_arrives_is_not_stored() {
     pre.wait_idle();
     let mut fresh = fixture();
     fresh.push_event(cpu(10, 77)).unwrap();
-    assert_ne!(fixture().render(50), fresh.render(50), "the event must change frame 50");
+    assert_ne!(
+        fixture().render(50),
+        fresh.render(50),
+        "the event must change frame 50"
+    );
     for t in 0..100 {
-        assert_frame_eq(t, &fresh.render(t), &pre.peek(t).unwrap(), "after a mid-flight event");
+        assert_frame_eq(
+            t,
+            &fresh.render(t),
+            &pre.peek(t).unwrap(),
+            "after a mid-flight event",
+        );
     }
     assert!(pre.stats().stale_discarded >= 1);
 }
@@ -201,17 +247,29 @@ fn a_slow_sink_drops_frames_and_the_timeline_does_not_drift() {
     const END: Tick = 6000;
     player.set_end(Some(END));
     // 41 ms per frame: 2.46 ticks at 60 ticks/s, and not a whole number of nanosecond ticks.
-    let mut sink = SlowSink { clock: clock.clone(), cost: Duration::from_millis(41), shown: Vec::new() };
+    let mut sink = SlowSink {
+        clock: clock.clone(),
+        cost: Duration::from_millis(41),
+        shown: Vec::new(),
+    };
     player.run(&mut sink).unwrap();
 
     let stats = player.stats();
     assert!(stats.dropped > 0);
     assert_eq!(stats.shown as usize, sink.shown.len());
-    assert_eq!(stats.shown + stats.dropped, END, "every tick is either shown or dropped");
+    assert_eq!(
+        stats.shown + stats.dropped,
+        END,
+        "every tick is either shown or dropped"
+    );
     let mut prev: Option<Tick> = None;
     for &(tick, at) in &sink.shown {
         // The tick shown is the one the clock says is due: floor(t * 60), never behind.
-        assert_eq!(tick, (at.as_nanos() * 60 / 1_000_000_000) as Tick, "at {at:?}");
+        assert_eq!(
+            tick,
+            (at.as_nanos() * 60 / 1_000_000_000) as Tick,
+            "at {at:?}"
+        );
         if let Some(p) = prev {
             assert!((2..=3).contains(&(tick - p)), "gap {p} -> {tick}");
         }
@@ -228,7 +286,10 @@ fn a_slow_sink_drops_frames_and_the_timeline_does_not_drift() {
 fn a_punctual_sink_drops_nothing() {
     let engine = load(&root().join("../../tests/scenes/dashboard.toml"));
     let clock = FakeClock::new();
-    let pre = Precomputer::builder(engine.clone(), Arc::new(clock.clone())).workers(2).build().unwrap();
+    let pre = Precomputer::builder(engine.clone(), Arc::new(clock.clone()))
+        .workers(2)
+        .build()
+        .unwrap();
     let mut player = Player::new(pre);
     player.set_end(Some(300));
     let mut shown = Vec::new();
@@ -241,7 +302,10 @@ fn a_punctual_sink_drops_nothing() {
     }
     player.run(&mut Collect(&mut shown)).unwrap();
     assert_eq!(player.stats().dropped, 0);
-    assert_eq!(shown.iter().map(|s| s.0).collect::<Vec<_>>(), (0..300).collect::<Vec<_>>());
+    assert_eq!(
+        shown.iter().map(|s| s.0).collect::<Vec<_>>(),
+        (0..300).collect::<Vec<_>>()
+    );
     for (t, f) in &shown {
         assert_frame_eq(*t, &engine.render(*t), f, "played");
     }
@@ -250,7 +314,14 @@ fn a_punctual_sink_drops_nothing() {
     assert_eq!(m.latency.count, 300);
     assert_eq!(m.latency_precomputed.count + m.latency_inline.count, 300);
     let json: serde_json::Value = serde_json::from_str(&m.to_json()).unwrap();
-    for key in ["utilization", "fps_computed", "frame_us_p50", "frame_us_p99", "cache_hit_rate", "dropped_frames"] {
+    for key in [
+        "utilization",
+        "fps_computed",
+        "frame_us_p50",
+        "frame_us_p99",
+        "cache_hit_rate",
+        "dropped_frames",
+    ] {
         assert!(json.get(key).is_some(), "metrics JSON lacks {key}");
     }
     assert!(json["latency_precomputed"]["p99_us"].is_number());
@@ -268,7 +339,10 @@ fn a_sink_error_stops_the_player_and_is_returned() {
         }
     }
     let engine = load(&root().join("../../tests/scenes/dashboard.toml"));
-    let pre = Precomputer::builder(engine, fake()).pool(PoolChoice::None).build().unwrap();
+    let pre = Precomputer::builder(engine, fake())
+        .pool(PoolChoice::None)
+        .build()
+        .unwrap();
     let mut player = Player::new(pre);
     let mut sink: Box<dyn Sink> = Box::new(Broken);
     let err = player.run(&mut sink).unwrap_err();
@@ -312,7 +386,14 @@ fn memory_stays_flat_over_a_million_ticks() {
             Ok(())
         }
     }
-    let mut probe = Probe { pre: pre.clone(), budget, max_bytes: 0, max_frames: 0, max_in_flight: 0, checks: 0 };
+    let mut probe = Probe {
+        pre: pre.clone(),
+        budget,
+        max_bytes: 0,
+        max_frames: 0,
+        max_in_flight: 0,
+        checks: 0,
+    };
     let mut player = Player::new(pre);
     const END: Tick = 1_000_000;
     player.set_end(Some(END));
@@ -354,7 +435,13 @@ fn a_panicking_frame_is_caught_counted_and_the_pool_keeps_working() {
     // The pool still works after the panic.
     pre.set_cursor(20);
     pre.wait_idle();
-    assert_eq!(pre.cached_ticks().into_iter().filter(|&t| t >= 20).collect::<Vec<_>>(), (20..40).collect::<Vec<_>>());
+    assert_eq!(
+        pre.cached_ticks()
+            .into_iter()
+            .filter(|&t| t >= 20)
+            .collect::<Vec<_>>(),
+        (20..40).collect::<Vec<_>>()
+    );
 
     // Inline, the same fault is reported rather than shown.
     let err = pre.render_inline(7).unwrap_err();
@@ -389,14 +476,19 @@ fn the_player_renders_inline_a_frame_whose_worker_panicked() {
         match player.step(&mut NullSink).unwrap() {
             Step::Finished => break,
             Step::Waiting { next_deadline } => clock.sleep_until(next_deadline),
-            Step::Shown { tick, precomputed, .. } => shown.push((tick, precomputed)),
+            Step::Shown {
+                tick, precomputed, ..
+            } => shown.push((tick, precomputed)),
             Step::Failed { tick } => panic!("tick {tick} should have been rendered inline"),
         }
     }
     assert!(tripped.load(Ordering::SeqCst));
     assert_eq!(shown.len(), 20);
     assert_eq!(shown[7], (7, false), "tick 7 came from the inline fallback");
-    assert!(shown.iter().filter(|s| s.0 != 7).all(|s| s.1), "all other frames were precomputed");
+    assert!(
+        shown.iter().filter(|s| s.0 != 7).all(|s| s.1),
+        "all other frames were precomputed"
+    );
     let m = player.metrics();
     assert_eq!(m.panics_caught, 1);
     assert_eq!(m.inline_renders, 1);
@@ -429,7 +521,11 @@ fn a_frame_that_fails_everywhere_is_reported() {
     }
     assert_eq!(failed, vec![3]);
     assert_eq!(player.stats().shown, 5);
-    assert_eq!(player.metrics().panics_caught, 2, "once on the worker, once inline");
+    assert_eq!(
+        player.metrics().panics_caught,
+        2,
+        "once on the worker, once inline"
+    );
 }
 
 #[test]
