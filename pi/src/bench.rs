@@ -106,6 +106,14 @@ fn print_table(r: &BenchReport) {
     );
     println!("p99 latency reduction      {:.1}%", r.latency_reduction_pct);
     println!(
+        "  of which OS wake-up      p99 {:.1} us inline, {:.1} us precomputed",
+        r.wake_late_us_p99_inline, r.wake_late_us_p99_precomputed
+    );
+    println!(
+        "  wake-up to frame ready   p99 {:.1} us inline, {:.1} us precomputed",
+        r.service_us_p99_inline, r.service_us_p99_precomputed
+    );
+    println!(
         "cache                      peak {} of {} bytes, hit rate {:.1}%",
         r.cache_bytes_peak,
         r.cache_budget_bytes,

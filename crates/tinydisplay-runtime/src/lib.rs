@@ -61,6 +61,8 @@
 //! | `latency_us_p99_precomputed` | the same with N workers precomputing into the cache |
 //! | `latency_reduction_pct` | `100 * (1 - precomputed / inline)` |
 //! | `latency_us_p50_*`, `latency_us_max_*` | the same runs' median and maximum |
+//! | `service_us_p99_inline`, `service_us_p99_precomputed` | p99 from the player waking for a tick to its frame being ready (the latency without the OS wake-up delay) |
+//! | `wake_late_us_p99_inline`, `wake_late_us_p99_precomputed` | p99 of how late the player woke after each deadline |
 //! | `cache_bytes_peak`, `cache_budget_bytes` | cache bytes at most / allowed, precomputed run |
 //! | `cache_hit_rate` | hits / lookups in the precomputed run |
 //! | `dropped_frames`, `dropped_frames_inline` | ticks that passed unshown, precomputed / inline run |

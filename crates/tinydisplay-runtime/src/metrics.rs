@@ -51,6 +51,10 @@ pub struct Metrics {
     pub latency: Latency,
     pub latency_precomputed: Latency,
     pub latency_inline: Latency,
+    /// Player wake-up to frame ready (the latency minus the wake-up delay).
+    pub service: Latency,
+    /// How late the player woke up after each tick's deadline.
+    pub wake_late: Latency,
     pub ticks_shown: u64,
     pub dropped_frames: u64,
     pub cache_hit_rate: f64,
@@ -85,6 +89,8 @@ impl Metrics {
             m.latency = (&p.latency).into();
             m.latency_precomputed = (&p.latency_precomputed).into();
             m.latency_inline = (&p.latency_inline).into();
+            m.service = (&p.service).into();
+            m.wake_late = (&p.wake_late).into();
             m.ticks_shown = p.shown;
             m.dropped_frames = p.dropped;
         }

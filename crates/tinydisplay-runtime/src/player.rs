@@ -143,8 +143,12 @@ pub struct PlayerStats {
     pub latency_inline: Histogram,
     /// Both together.
     pub latency: Histogram,
-    /// How late the player woke up for the ticks it showed (part of every latency above).
+    /// How late the player woke up for the ticks it showed (part of every latency above; the
+    /// OS scheduler's share rather than the frame's).
     pub wake_late: Histogram,
+    /// From the player waking for a tick to its frame being ready: the latency without the
+    /// wake-up delay.
+    pub service: Histogram,
 }
 
 /// Plays a scene at its tick rate: at each tick it takes the tick's frame from the precomputer's
@@ -282,8 +286,10 @@ impl Player {
                 }
             },
         };
-        let latency = duration_nanos(self.clock.now().saturating_sub(deadline));
+        let ready = self.clock.now();
+        let latency = duration_nanos(ready.saturating_sub(deadline));
         self.stats.latency.record_nanos(latency);
+        self.stats.service.record(ready.saturating_sub(now));
         if precomputed {
             self.stats.precomputed += 1;
             self.stats.latency_precomputed.record_nanos(latency);
