@@ -28,10 +28,21 @@ pub fn load_engine(path: &Path) -> Result<Engine, ExitCode> {
 /// loading it whole.
 fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    if file.metadata()?.is_dir() {
+        return Err(std::io::Error::other("it is a directory, not a scene file"));
+    }
     let mut buf = Vec::new();
-    std::fs::File::open(path)?
-        .take(tinydisplay::MAX_SCENE_BYTES as u64 + 1)
+    file.take(tinydisplay::MAX_SCENE_BYTES as u64 + 1)
         .read_to_end(&mut buf)?;
+    if buf.len() > tinydisplay::MAX_SCENE_BYTES {
+        // Say the real size (the read stopped one byte past the limit).
+        let len = std::fs::metadata(path).map_or(buf.len() as u64, |m| m.len());
+        return Err(std::io::Error::other(format!(
+            "file is {len} bytes; a scene may be at most {} bytes",
+            tinydisplay::MAX_SCENE_BYTES
+        )));
+    }
     Ok(buf)
 }
 
@@ -56,10 +67,39 @@ pub fn load_events(engine: &mut Engine, path: &Path) -> Result<(), ExitCode> {
     Ok(())
 }
 
+/// Ticks used when `--ticks` is not given: the first ten seconds of the scene.
+pub fn default_ticks(engine: &Engine) -> Range<Tick> {
+    0..Tick::from(engine.tick_rate()) * 10
+}
+
+/// Parses `--at T1,T2,...`: sorted, duplicates removed.
+pub fn parse_at(s: &str) -> Result<Vec<Tick>, String> {
+    let mut v = s
+        .split(',')
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| {
+            t.trim()
+                .parse::<Tick>()
+                .map_err(|_| format!("{t:?} is not a tick number"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    v.sort_unstable();
+    v.dedup();
+    Ok(v)
+}
+
+/// Prints an argument error and returns exit code 2.
+pub fn bad_arg(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(EXIT_BAD_INPUT)
+}
+
 /// Parses `A..B` (B exclusive), `A..=B` or a single tick `A`.
 pub fn parse_ticks(s: &str) -> Result<Range<Tick>, String> {
     let num = |t: &str| -> Result<Tick, String> {
-        t.trim().parse::<Tick>().map_err(|_| format!("{t:?} is not a tick number"))
+        t.trim()
+            .parse::<Tick>()
+            .map_err(|_| format!("{t:?} is not a tick number"))
     };
     let r = if let Some((a, b)) = s.split_once("..=") {
         let b = num(b)?;
@@ -87,5 +127,15 @@ mod tests {
         assert_eq!(parse_ticks("42"), Ok(42..43));
         assert!(parse_ticks("9..3").is_err());
         assert!(parse_ticks("x..3").is_err());
+        assert!(parse_ticks("3..3").is_err());
+    }
+
+    #[test]
+    fn at_lists() {
+        assert_eq!(
+            parse_at("900,5, 5,1000000000"),
+            Ok(vec![5, 900, 1_000_000_000])
+        );
+        assert!(parse_at("1,x").is_err());
     }
 }

@@ -7,6 +7,7 @@ mod bench;
 mod check;
 mod common;
 mod display;
+mod export;
 mod hash;
 mod play;
 mod render;

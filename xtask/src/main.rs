@@ -5,8 +5,12 @@
 
 use std::process::ExitCode;
 
+mod bench;
+mod golden;
 mod setup;
+mod test;
 mod util;
+mod web;
 
 fn usage() -> &'static str {
     "usage: cargo xtask <command>
@@ -30,13 +34,17 @@ fn main() -> ExitCode {
     let rest = &args[1..];
     let result = match cmd.as_str() {
         "setup" => setup::all(),
+        "serve" => web::serve(rest),
+        "web" => web::web(rest),
+        "test" => test::main(rest),
+        "golden" => golden::main(rest),
+        "bench" => bench::main(rest),
         "help" | "--help" | "-h" => {
             println!("{}", usage());
             Ok(())
         }
         other => Err(format!("unknown command {other:?}\n\n{}", usage())),
     };
-    let _ = rest;
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

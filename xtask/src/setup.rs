@@ -8,7 +8,9 @@ use std::process::Command;
 
 /// `~/.cache/tinydisplay`.
 pub fn cache_dir() -> PathBuf {
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/root"));
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/root"));
     home.join(".cache").join("tinydisplay")
 }
 
@@ -44,12 +46,20 @@ pub fn apt(packages: &[&str]) -> Result<(), String> {
 }
 
 fn is_root() -> bool {
-    output(Command::new("id").arg("-u")).map(|s| s.trim() == "0").unwrap_or(false)
+    output(Command::new("id").arg("-u"))
+        .map(|s| s.trim() == "0")
+        .unwrap_or(false)
 }
 
 /// A rustup target for a toolchain (`stable` or `nightly`).
 pub fn rust_target(toolchain: &str, target: &str) -> Result<(), String> {
-    let installed = output(Command::new("rustup").args(["target", "list", "--installed", "--toolchain", toolchain]))?;
+    let installed = output(Command::new("rustup").args([
+        "target",
+        "list",
+        "--installed",
+        "--toolchain",
+        toolchain,
+    ]))?;
     if installed.lines().any(|l| l.trim() == target) {
         return Ok(());
     }
@@ -60,11 +70,29 @@ pub fn rust_target(toolchain: &str, target: &str) -> Result<(), String> {
 pub fn nightly_rust_src() -> Result<(), String> {
     let toolchains = output(Command::new("rustup").args(["toolchain", "list"]))?;
     if !toolchains.lines().any(|l| l.starts_with("nightly")) {
-        run(Command::new("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"]))?;
+        run(Command::new("rustup").args([
+            "toolchain",
+            "install",
+            "nightly",
+            "--profile",
+            "minimal",
+        ]))?;
     }
-    let comps = output(Command::new("rustup").args(["component", "list", "--installed", "--toolchain", "nightly"]))?;
+    let comps = output(Command::new("rustup").args([
+        "component",
+        "list",
+        "--installed",
+        "--toolchain",
+        "nightly",
+    ]))?;
     if !comps.lines().any(|l| l.starts_with("rust-src")) {
-        run(Command::new("rustup").args(["component", "add", "rust-src", "--toolchain", "nightly"]))?;
+        run(Command::new("rustup").args([
+            "component",
+            "add",
+            "rust-src",
+            "--toolchain",
+            "nightly",
+        ]))?;
     }
     rust_target("nightly", "wasm32-unknown-unknown")
 }
@@ -99,7 +127,13 @@ pub fn wasm_bindgen_cli() -> Result<PathBuf, String> {
         return Ok(bin);
     }
     run(Command::new("cargo")
-        .args(["install", "wasm-bindgen-cli", "--version", &version, "--root"])
+        .args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &version,
+            "--root",
+        ])
         .arg(&root))?;
     Ok(bin)
 }
@@ -111,7 +145,10 @@ pub fn npm(dir: &std::path::Path) -> Result<(), String> {
     }
     let modules = dir.join("node_modules");
     let lock = dir.join("package-lock.json");
-    let fresh = match (modules.metadata().and_then(|m| m.modified()), lock.metadata().and_then(|m| m.modified())) {
+    let fresh = match (
+        modules.metadata().and_then(|m| m.modified()),
+        lock.metadata().and_then(|m| m.modified()),
+    ) {
         (Ok(m), Ok(l)) => m >= l,
         (Ok(_), Err(_)) => true,
         _ => false,
@@ -120,7 +157,9 @@ pub fn npm(dir: &std::path::Path) -> Result<(), String> {
         return Ok(());
     }
     let verb = if lock.exists() { "ci" } else { "install" };
-    run(Command::new("npm").args([verb, "--no-audit", "--no-fund"]).current_dir(dir))
+    run(Command::new("npm")
+        .args([verb, "--no-audit", "--no-fund"])
+        .current_dir(dir))
 }
 
 /// Headless Chromium and its driver, from Debian.
@@ -130,7 +169,11 @@ pub fn chromium() -> Result<(), String> {
 
 /// Cross-build and qemu tools for the Raspberry Pi targets.
 pub fn cross() -> Result<(), String> {
-    apt(&["qemu-user-static", "gcc-arm-linux-gnueabihf", "libc6-dev-armhf-cross"])?;
+    apt(&[
+        "qemu-user-static",
+        "gcc-arm-linux-gnueabihf",
+        "libc6-dev-armhf-cross",
+    ])?;
     rust_target("stable", "aarch64-unknown-linux-musl")?;
     rust_target("stable", "armv7-unknown-linux-gnueabihf")
 }
@@ -143,4 +186,18 @@ pub fn all() -> Result<(), String> {
     chromium()?;
     wasm_bindgen_cli()?;
     Ok(())
+}
+
+/// cargo-fuzz (for the bounded fuzz run), installed into `~/.cargo/bin` once.
+pub fn cargo_fuzz() -> Result<(), String> {
+    if Command::new("cargo")
+        .args(["fuzz", "--version"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        return Ok(());
+    }
+    run(Command::new("cargo").args(["install", "cargo-fuzz"]))
 }

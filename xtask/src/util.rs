@@ -13,7 +13,9 @@ pub fn root() -> PathBuf {
 /// Runs a command, echoing it; an error says which command failed and how.
 pub fn run(cmd: &mut Command) -> Result<(), String> {
     eprintln!("$ {}", show(cmd));
-    let status = cmd.status().map_err(|e| format!("cannot start {}: {e}", show(cmd)))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot start {}: {e}", show(cmd)))?;
     if status.success() {
         Ok(())
     } else {
@@ -23,7 +25,9 @@ pub fn run(cmd: &mut Command) -> Result<(), String> {
 
 /// Runs a command and returns its stdout.
 pub fn output(cmd: &mut Command) -> Result<String, String> {
-    let out = cmd.output().map_err(|e| format!("cannot start {}: {e}", show(cmd)))?;
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot start {}: {e}", show(cmd)))?;
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     } else {

@@ -1,0 +1,396 @@
+//! `cargo xtask test [--keep-going] [--skip STAGE,...] [--only STAGE,...]`: everything CI checks,
+//! as timed stages. It stops at the first failing stage (unless `--keep-going`) and always ends
+//! with the table of stages and a `N passed, N failed` line.
+
+use crate::util::{root, run, show};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Status {
+    Ok,
+    Failed,
+    Skipped,
+    NotRun,
+}
+
+struct Row {
+    name: &'static str,
+    status: Status,
+    secs: f64,
+    note: String,
+}
+
+type StageFn = fn(&Path) -> Result<String, String>;
+
+/// The stages, in order. A stage returns a short note for the summary, or an error.
+/// Cheap checks first, so that a formatting slip fails in seconds rather than after the builds.
+fn stages() -> Vec<(&'static str, StageFn)> {
+    vec![
+        ("setup", setup),
+        ("fmt", fmt),
+        ("float-check", float_check),
+        ("clippy", clippy),
+        ("cargo-test", cargo_test),
+        ("fuzz", fuzz),
+        ("golden", golden),
+        ("browser", browser),
+    ]
+}
+
+pub fn main(args: &[String]) -> Result<(), String> {
+    let mut keep_going = false;
+    let mut skip: Vec<String> = Vec::new();
+    let mut only: Option<Vec<String>> = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let list = |v: Option<&String>| -> Result<Vec<String>, String> {
+            Ok(v.ok_or(format!("{a} needs STAGE[,STAGE]"))?
+                .split(',')
+                .map(str::to_string)
+                .collect())
+        };
+        match a.as_str() {
+            "--keep-going" | "-k" => keep_going = true,
+            "--skip" => skip.extend(list(it.next())?),
+            "--only" => only = Some(list(it.next())?),
+            other => {
+                return Err(format!(
+                    "test: unknown argument {other:?} (--keep-going, --skip S,.., --only S,..)"
+                ))
+            }
+        }
+    }
+    let all = stages();
+    for name in skip.iter().chain(only.iter().flatten()) {
+        if !all.iter().any(|(n, _)| n == name) {
+            let names: Vec<&str> = all.iter().map(|(n, _)| *n).collect();
+            return Err(format!("no stage {name:?}; stages: {}", names.join(", ")));
+        }
+    }
+    let root = root();
+    let started = Instant::now();
+    let mut rows = Vec::new();
+    let mut failed = false;
+    for (name, f) in all {
+        let selected = only.as_ref().is_none_or(|o| o.iter().any(|s| s == name))
+            && !skip.iter().any(|s| s == name);
+        if !selected {
+            rows.push(Row {
+                name,
+                status: Status::Skipped,
+                secs: 0.0,
+                note: "not selected".into(),
+            });
+            continue;
+        }
+        if failed && !keep_going {
+            rows.push(Row {
+                name,
+                status: Status::NotRun,
+                secs: 0.0,
+                note: "an earlier stage failed".into(),
+            });
+            continue;
+        }
+        let t = Instant::now();
+        let r = crate::util::stage(name, || f(&root));
+        let secs = t.elapsed().as_secs_f64();
+        let row = match r {
+            Ok(note) if note.starts_with("SKIPPED") => Row {
+                name,
+                status: Status::Skipped,
+                secs,
+                note: note.trim_start_matches("SKIPPED").trim().into(),
+            },
+            Ok(note) => Row {
+                name,
+                status: Status::Ok,
+                secs,
+                note,
+            },
+            Err(e) => {
+                failed = true;
+                eprintln!("\nxtask test: stage {name} FAILED: {e}");
+                Row {
+                    name,
+                    status: Status::Failed,
+                    secs,
+                    note: first_line(&e),
+                }
+            }
+        };
+        rows.push(row);
+    }
+    print_summary(&rows, started.elapsed().as_secs_f64());
+    if failed {
+        Err("some stage failed (see the table above)".into())
+    } else {
+        Ok(())
+    }
+}
+
+fn label(s: Status) -> &'static str {
+    match s {
+        Status::Ok => "ok",
+        Status::Failed => "FAILED",
+        Status::Skipped => "skipped",
+        Status::NotRun => "not run",
+    }
+}
+
+fn first_line(s: &str) -> String {
+    let l = s.lines().next().unwrap_or("");
+    if l.chars().count() > 90 {
+        format!("{}...", l.chars().take(87).collect::<String>())
+    } else {
+        l.to_string()
+    }
+}
+
+fn print_summary(rows: &[Row], total: f64) {
+    let mut out = String::from("\nstage        result    seconds  note\n");
+    for r in rows {
+        out.push_str(&format!(
+            "{:12} {:9} {:7.1}  {}\n",
+            r.name,
+            label(r.status),
+            r.secs,
+            r.note
+        ));
+    }
+    out.push_str(&format!("{:12} {:9} {:7.1}\n", "total", "", total));
+    let passed = rows.iter().filter(|r| r.status == Status::Ok).count();
+    let failed = rows.iter().filter(|r| r.status == Status::Failed).count();
+    // Plain last line for CI: stages passed and failed.
+    out.push_str(&format!("{passed} passed, {failed} failed\n"));
+    println!("{out}");
+}
+
+fn cargo(root: &Path) -> Command {
+    let mut c = Command::new("cargo");
+    c.current_dir(root);
+    c
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stages
+// ---------------------------------------------------------------------------------------------
+
+fn setup(root: &Path) -> Result<String, String> {
+    crate::setup::all()?;
+    let web = root.join("web");
+    if web.join("package.json").exists() {
+        crate::setup::npm(&web)?;
+    }
+    Ok(String::new())
+}
+
+fn fmt(root: &Path) -> Result<String, String> {
+    run(cargo(root).args(["fmt", "--all", "--check"]))
+        .map_err(|e| format!("{e}\n(run `cargo fmt --all`)"))?;
+    Ok(String::new())
+}
+
+fn clippy(root: &Path) -> Result<String, String> {
+    run(cargo(root).args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    Ok(String::new())
+}
+
+/// `cargo test --workspace`, streaming its output and adding up its `test result:` lines.
+fn cargo_test(root: &Path) -> Result<String, String> {
+    let mut cmd = cargo(root);
+    cmd.args(["test", "--workspace"]).stdout(Stdio::piped());
+    eprintln!("$ {}", show(&cmd));
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start cargo test: {e}"))?;
+    let (mut passed, mut failed, mut ignored) = (0u64, 0u64, 0u64);
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            println!("{line}");
+            if let Some((p, f, i)) = parse_test_result(&line) {
+                passed += p;
+                failed += f;
+                ignored += i;
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    let note = format!("{passed} tests passed, {failed} failed, {ignored} ignored");
+    if status.success() {
+        Ok(note)
+    } else {
+        Err(format!("cargo test --workspace failed ({note})"))
+    }
+}
+
+/// `test result: ok. 12 passed; 0 failed; 1 ignored; ...` -> (12, 0, 1).
+fn parse_test_result(line: &str) -> Option<(u64, u64, u64)> {
+    let rest = line.trim().strip_prefix("test result: ")?;
+    let count = |word: &str| -> u64 {
+        rest.split(';')
+            .find_map(|part| {
+                part.trim()
+                    .trim_start_matches("ok. ")
+                    .trim_start_matches("FAILED. ")
+                    .strip_suffix(word)
+            })
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    Some((count("passed"), count("failed"), count("ignored")))
+}
+
+/// No `f32`/`f64` in the engine's source (comments aside). The engine's own test and its
+/// `clippy::float_arithmetic` deny cover arithmetic; this also catches a float type or literal
+/// suffix that clippy does not flag (a field, a cast, a const).
+fn float_check(root: &Path) -> Result<String, String> {
+    let dir = root.join("crates/tinydisplay/src");
+    let mut files = Vec::new();
+    collect_rs(&dir, &mut files)?;
+    let mut hits = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
+        for (i, line) in text.lines().enumerate() {
+            for col in float_tokens(line) {
+                hits.push(format!(
+                    "{}:{}:{}: {}",
+                    f.display(),
+                    i + 1,
+                    col + 1,
+                    line.trim()
+                ));
+            }
+        }
+    }
+    if hits.is_empty() {
+        Ok(format!("{} files, no f32/f64", files.len()))
+    } else {
+        Err(format!("floating point in the engine (forbidden: frames must be bit-identical everywhere):\n{}", hits.join("\n")))
+    }
+}
+
+fn collect_rs(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            collect_rs(&p, out)?;
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Columns of `f32`/`f64` tokens outside `//` comments (also as literal suffixes: `1f32`).
+fn float_tokens(line: &str) -> Vec<usize> {
+    let code = match line.find("//") {
+        Some(i) => &line[..i],
+        None => line,
+    };
+    let b = code.as_bytes();
+    let mut out = Vec::new();
+    for i in 0..b.len().saturating_sub(2) {
+        if b[i] == b'f' && (&b[i + 1..i + 3] == b"32" || &b[i + 1..i + 3] == b"64") {
+            let before_ok = i == 0 || !(b[i - 1].is_ascii_alphabetic() || b[i - 1] == b'_');
+            let after_ok = b
+                .get(i + 3)
+                .is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'));
+            if before_ok && after_ok {
+                out.push(i);
+            }
+        }
+    }
+    out
+}
+
+/// A short bounded run of each cargo-fuzz target (the engine's stable fuzz test inside
+/// `cargo test` runs regardless). Skipped while there is no `fuzz/` crate.
+fn fuzz(root: &Path) -> Result<String, String> {
+    let dir = root.join("fuzz");
+    if !dir.join("Cargo.toml").exists() {
+        return Ok("SKIPPED no fuzz/ crate".into());
+    }
+    crate::setup::nightly_rust_src()?;
+    crate::setup::cargo_fuzz()?;
+    let list = crate::util::output(
+        Command::new("cargo")
+            .current_dir(&dir)
+            .args(["+nightly", "fuzz", "list"]),
+    )?;
+    let targets: Vec<&str> = list
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if targets.is_empty() {
+        return Err("fuzz/ has no fuzz targets".into());
+    }
+    for t in &targets {
+        // Seconds per target: enough to shake out a shallow crash, short enough for CI.
+        run(Command::new("cargo").current_dir(&dir).args([
+            "+nightly",
+            "fuzz",
+            "run",
+            t,
+            "--",
+            "-max_total_time=20",
+            "-rss_limit_mb=2048",
+            "-timeout=10",
+        ]))?;
+    }
+    Ok(format!("{} targets x 20 s", targets.len()))
+}
+
+fn golden(root: &Path) -> Result<String, String> {
+    let targets = crate::golden::targets();
+    let n = crate::golden::verify(root, &targets)?;
+    Ok(format!(
+        "{} targets, {n} target x scene cells identical",
+        targets.len()
+    ))
+}
+
+/// INTEGRATION POINT (lead, when merging the web branch): the browser tests, e.g.
+/// `crate::web::browser_tests().map(|()| String::new())`.
+fn browser(_root: &Path) -> Result<String, String> {
+    Ok("SKIPPED web module not merged yet".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_result_lines() {
+        assert_eq!(
+            parse_test_result("test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s"),
+            Some((12, 0, 1))
+        );
+        assert_eq!(
+            parse_test_result("test result: FAILED. 3 passed; 2 failed; 0 ignored"),
+            Some((3, 2, 0))
+        );
+        assert_eq!(parse_test_result("running 3 tests"), None);
+    }
+
+    #[test]
+    fn float_tokens_found_outside_comments() {
+        assert_eq!(float_tokens("let x: f32 = 1.0;"), vec![7]);
+        assert_eq!(float_tokens("let x = 1f64;"), vec![9]);
+        assert!(float_tokens("// no f32 here").is_empty());
+        assert!(float_tokens("let buf32 = x_f64b; fn f320()").is_empty());
+    }
+}
