@@ -8,7 +8,9 @@
 
 use crate::common::{load_engine, load_events, parse_ticks, EXIT_BAD_INPUT};
 use crate::display::terminal::{Style, Terminal};
-use crate::display::{self, emulator::Emulator, hw, wire::WireFile, OnExit, PanelSink, Retry, Sink, SinkError};
+use crate::display::{
+    self, emulator::Emulator, hw, wire::WireFile, OnExit, PanelSink, Retry, Sink, SinkError,
+};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -62,7 +64,9 @@ fn parse_rotate(s: &str) -> Result<u16, String> {
     match s {
         "0" => Ok(0),
         "180" => Ok(180),
-        _ => Err(format!("--rotate {s}: the SSD1306 can rotate by 0 or 180 degrees")),
+        _ => Err(format!(
+            "--rotate {s}: the SSD1306 can rotate by 0 or 180 degrees"
+        )),
     }
 }
 
@@ -167,11 +171,20 @@ fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
 }
 
 fn open_sink(args: &Args, w: u16, h: u16) -> Result<Box<dyn Sink>, SinkError> {
-    let config = PanelConfig { width: w, height: h, rotate180: args.rotate == 180, flip: args.flip };
+    let config = PanelConfig {
+        width: w,
+        height: h,
+        rotate180: args.rotate == 180,
+        flip: args.flip,
+    };
     let i2c = Bus::i2c(args.i2c_hz);
     let spi = Bus::spi(args.spi_hz);
     Ok(match &args.display {
-        DisplayKind::I2c => Box::new(PanelSink::new(hw::RppalI2c::open(args.bus, args.address)?, config, i2c)?),
+        DisplayKind::I2c => Box::new(PanelSink::new(
+            hw::RppalI2c::open(args.bus, args.address)?,
+            config,
+            i2c,
+        )?),
         DisplayKind::Spi => {
             let bus = hw::RppalSpi::open(args.spi_cs, args.spi_hz, args.dc, Some(args.rst))?;
             Box::new(PanelSink::new(bus, config, spi)?)
@@ -182,10 +195,19 @@ fn open_sink(args: &Args, w: u16, h: u16) -> Result<Box<dyn Sink>, SinkError> {
         }
         DisplayKind::Wire(path) => {
             let (bus, model) = match args.wire_bus {
-                WireKind::I2c => (WireBus::I2c { address: args.address }, i2c),
+                WireKind::I2c => (
+                    WireBus::I2c {
+                        address: args.address,
+                    },
+                    i2c,
+                ),
                 WireKind::Spi => (WireBus::Spi, spi),
             };
-            Box::new(PanelSink::new(WireFile::create(path, bus, w, h)?, config, model)?)
+            Box::new(PanelSink::new(
+                WireFile::create(path, bus, w, h)?,
+                config,
+                model,
+            )?)
         }
         DisplayKind::Terminal => Box::new(Terminal::new(std::io::stdout(), args.terminal_style)),
     })
@@ -194,16 +216,29 @@ fn open_sink(args: &Args, w: u16, h: u16) -> Result<Box<dyn Sink>, SinkError> {
 /// `TICK HASH` lines; `#` comments and blank lines are skipped.
 fn load_golden(path: &Path) -> Result<BTreeMap<Tick, (FrameHash, usize)>, ExitCode> {
     let name = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| fail(EXIT_BAD_INPUT, format!("{name}: cannot read golden file: {e}")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        fail(
+            EXIT_BAD_INPUT,
+            format!("{name}: cannot read golden file: {e}"),
+        )
+    })?;
     let mut out = BTreeMap::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.split('#').next().unwrap_or("").trim();
         if line.is_empty() {
             continue;
         }
-        let parsed = line.split_once(char::is_whitespace).and_then(|(t, h)| Some((t.parse::<Tick>().ok()?, FrameHash::parse(h.trim())?)));
+        let parsed = line
+            .split_once(char::is_whitespace)
+            .and_then(|(t, h)| Some((t.parse::<Tick>().ok()?, FrameHash::parse(h.trim())?)));
         let Some((tick, hash)) = parsed else {
-            return Err(fail(EXIT_BAD_INPUT, format!("{name}:{}: expected `TICK HASH` (16 hex digits), got {line:?}", i + 1)));
+            return Err(fail(
+                EXIT_BAD_INPUT,
+                format!(
+                    "{name}:{}: expected `TICK HASH` (16 hex digits), got {line:?}",
+                    i + 1
+                ),
+            ));
         };
         out.insert(tick, (hash, i + 1));
     }
@@ -234,7 +269,10 @@ fn play(args: Args) -> Result<(), ExitCode> {
         Some(t) => parse_ticks(t).map_err(|e| fail(EXIT_BAD_INPUT, format!("--ticks: {e}")))?,
         None => 0..Tick::MAX,
     };
-    let (w, h) = (args.width.unwrap_or(engine.width()), args.height.unwrap_or(engine.height()));
+    let (w, h) = (
+        args.width.unwrap_or(engine.width()),
+        args.height.unwrap_or(engine.height()),
+    );
     if (w, h) != (engine.width(), engine.height()) {
         return Err(fail(
             EXIT_BAD_INPUT,
@@ -246,7 +284,8 @@ fn play(args: Args) -> Result<(), ExitCode> {
 
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(sig, stop.clone()).map_err(|e| fail(EXIT_FAILURE, format!("cannot install signal handler: {e}")))?;
+        signal_hook::flag::register(sig, stop.clone())
+            .map_err(|e| fail(EXIT_FAILURE, format!("cannot install signal handler: {e}")))?;
     }
 
     let mut sink = open_sink(&args, w, h).map_err(|e| fail(EXIT_FAILURE, e))?;
@@ -264,7 +303,10 @@ fn play(args: Args) -> Result<(), ExitCode> {
         rx
     });
 
-    let retry = Retry { attempts: args.retries.max(1), ..Retry::default() };
+    let retry = Retry {
+        attempts: args.retries.max(1),
+        ..Retry::default()
+    };
     let mut totals = Totals::default();
     let mut frame = Frame::new(w, h);
     let mut outcome: Result<(), ExitCode> = Ok(());
@@ -301,7 +343,11 @@ fn play(args: Args) -> Result<(), ExitCode> {
         if let Some((want, line)) = golden.as_ref().and_then(|g| g.get(&tick)) {
             let got = frame.hash();
             if got != *want {
-                let file = args.verify.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+                let file = args
+                    .verify
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
                 outcome = Err(fail(
                     EXIT_FAILURE,
                     format!("verify: tick {tick}: frame hash {got} but {file}:{line} says {want} (first mismatch)"),
@@ -316,7 +362,8 @@ fn play(args: Args) -> Result<(), ExitCode> {
         }
         // Sleep until the next tick is due; if we are late, skip to the tick that is due now.
         let next = tick + 1;
-        let due_at = start + period.saturating_mul((next - range.start).min(u64::from(u32::MAX)) as u32);
+        let due_at =
+            start + period.saturating_mul((next - range.start).min(u64::from(u32::MAX)) as u32);
         let now = Instant::now();
         if due_at > now {
             sleep_unless(due_at - now, &stop);
@@ -334,11 +381,21 @@ fn play(args: Args) -> Result<(), ExitCode> {
         eprintln!("tinydisplay play: on exit: {e}");
     }
     if stop.load(Ordering::Relaxed) {
-        eprintln!("tinydisplay play: stopped by signal at tick {tick}; on exit: {:?}", args.on_exit);
+        eprintln!(
+            "tinydisplay play: stopped by signal at tick {tick}; on exit: {:?}",
+            args.on_exit
+        );
     }
     if let (Some(g), Ok(())) = (&golden, &outcome) {
         let in_range = g.range(range.start..tick).count() as u64;
-        eprintln!("verify: {verified} frames matched {} ({} golden ticks in the played range)", args.verify.as_ref().map(|p| p.display().to_string()).unwrap_or_default(), in_range);
+        eprintln!(
+            "verify: {verified} frames matched {} ({} golden ticks in the played range)",
+            args.verify
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            in_range
+        );
     }
     if args.stats {
         print_stats(&totals, &args);
@@ -371,7 +428,10 @@ fn sleep_unless(d: Duration, stop: &AtomicBool) {
 }
 
 fn print_stats(t: &Totals, args: &Args) {
-    eprintln!("frames shown: {} (dropped {}, retried {})", t.frames, t.dropped, t.retries);
+    eprintln!(
+        "frames shown: {} (dropped {}, retried {})",
+        t.frames, t.dropped, t.retries
+    );
     if let Some(f) = &t.first {
         eprintln!(
             "first frame (full): {} wire bytes, {} transactions ({} data), {} us modelled",

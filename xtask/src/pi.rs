@@ -9,7 +9,10 @@ use crate::util::{output, root, run, stage};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-pub const TARGETS: [&str; 2] = ["aarch64-unknown-linux-musl", "armv7-unknown-linux-gnueabihf"];
+pub const TARGETS: [&str; 2] = [
+    "aarch64-unknown-linux-musl",
+    "armv7-unknown-linux-gnueabihf",
+];
 
 /// The scene and ticks of the smoke test.
 const SMOKE_SCENE: &str = "tests/scenes/dashboard.toml";
@@ -31,10 +34,22 @@ pub fn qemu(target: &str) -> &'static str {
 /// returns the path of the binary. Linkers and flags come from `.cargo/config.toml`.
 pub fn build(target: &str) -> Result<PathBuf, String> {
     setup::cross()?;
-    run(Command::new("cargo")
-        .current_dir(root())
-        .args(["build", "--release", "--locked", "-p", "tinydisplay-cli", "--bin", "tinydisplay", "--target", target]))?;
-    let bin = root().join("target").join(target).join("release").join("tinydisplay");
+    run(Command::new("cargo").current_dir(root()).args([
+        "build",
+        "--release",
+        "--locked",
+        "-p",
+        "tinydisplay-cli",
+        "--bin",
+        "tinydisplay",
+        "--target",
+        target,
+    ]))?;
+    let bin = root()
+        .join("target")
+        .join(target)
+        .join("release")
+        .join("tinydisplay");
     if !bin.exists() {
         return Err(format!("{} was not built", bin.display()));
     }
@@ -74,11 +89,27 @@ pub fn main(args: &[String]) -> Result<(), String> {
     let scene = root().join(SMOKE_SCENE);
     let scene = scene.to_str().ok_or("non-UTF-8 checkout path")?;
     let native = stage("pi: native hash", || {
-        run(Command::new("cargo").current_dir(root()).args(["build", "--release", "--locked", "-p", "tinydisplay-cli"]))?;
-        output(Command::new(root().join("target/release/tinydisplay")).args(["hash", scene, "--ticks", SMOKE_TICKS]))
+        run(Command::new("cargo").current_dir(root()).args([
+            "build",
+            "--release",
+            "--locked",
+            "-p",
+            "tinydisplay-cli",
+        ]))?;
+        output(
+            Command::new(root().join("target/release/tinydisplay")).args([
+                "hash",
+                scene,
+                "--ticks",
+                SMOKE_TICKS,
+            ]),
+        )
     })?;
     if native.lines().count() != 120 {
-        return Err(format!("native `hash` printed {} lines, expected 120", native.lines().count()));
+        return Err(format!(
+            "native `hash` printed {} lines, expected 120",
+            native.lines().count()
+        ));
     }
     let out_dir = root().join("target").join("pi");
     std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
@@ -90,26 +121,53 @@ pub fn main(args: &[String]) -> Result<(), String> {
         let bin = stage(&format!("pi: build {target}"), || build(target))?;
         let statically = is_static(&bin)?;
         if !statically {
-            return Err(format!("{} is dynamically linked; the Pi binaries must be static", bin.display()));
+            return Err(format!(
+                "{} is dynamically linked; the Pi binaries must be static",
+                bin.display()
+            ));
         }
-        stage(&format!("pi: smoke test {target} under {}", qemu(target)), || {
-            setup::apt(&["qemu-user-static"])?;
-            let got = output(Command::new(qemu(target)).arg(&bin).args(["hash", scene, "--ticks", SMOKE_TICKS]))?;
-            if got != native {
-                let first = native.lines().zip(got.lines()).find(|(a, b)| a != b);
-                return Err(format!("{target}: `hash` differs from the native build; first difference: {first:?}"));
-            }
-            // The panel path too: the emulator decodes every flush and --verify checks every frame.
-            output(Command::new(qemu(target)).arg(&bin).args([
-                "play", scene, "--display", "emulator", "--fast", "--ticks", SMOKE_TICKS, "--verify",
-            ]).arg(&golden))?;
-            Ok(())
-        })?;
+        stage(
+            &format!("pi: smoke test {target} under {}", qemu(target)),
+            || {
+                setup::apt(&["qemu-user-static"])?;
+                let got = output(Command::new(qemu(target)).arg(&bin).args([
+                    "hash",
+                    scene,
+                    "--ticks",
+                    SMOKE_TICKS,
+                ]))?;
+                if got != native {
+                    let first = native.lines().zip(got.lines()).find(|(a, b)| a != b);
+                    return Err(format!("{target}: `hash` differs from the native build; first difference: {first:?}"));
+                }
+                // The panel path too: the emulator decodes every flush and --verify checks every frame.
+                output(
+                    Command::new(qemu(target))
+                        .arg(&bin)
+                        .args([
+                            "play",
+                            scene,
+                            "--display",
+                            "emulator",
+                            "--fast",
+                            "--ticks",
+                            SMOKE_TICKS,
+                            "--verify",
+                        ])
+                        .arg(&golden),
+                )?;
+                Ok(())
+            },
+        )?;
         let short = target.split('-').next().unwrap_or(target);
         let dest = out_dir.join(format!("tinydisplay-{short}"));
         std::fs::copy(&bin, &dest).map_err(|e| format!("{}: {e}", dest.display()))?;
         let size = std::fs::metadata(&dest).map(|m| m.len()).unwrap_or(0);
-        summary.push(format!("{} ({target}, static, {} KiB): hash + play --verify match native", dest.display(), size / 1024));
+        summary.push(format!(
+            "{} ({target}, static, {} KiB): hash + play --verify match native",
+            dest.display(),
+            size / 1024
+        ));
     }
     for s in summary {
         eprintln!("{s}");

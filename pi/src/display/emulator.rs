@@ -14,14 +14,28 @@ pub struct Emulator {
 }
 
 impl Emulator {
-    pub fn new(address: u8, width: u16, snapshot_dir: Option<PathBuf>, png: Option<PathBuf>) -> Result<Self, SinkError> {
+    pub fn new(
+        address: u8,
+        width: u16,
+        snapshot_dir: Option<PathBuf>,
+        png: Option<PathBuf>,
+    ) -> Result<Self, SinkError> {
         if let Some(dir) = &snapshot_dir {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| SinkError::fatal(format!("{}: cannot create snapshot directory: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| {
+                SinkError::fatal(format!(
+                    "{}: cannot create snapshot directory: {e}",
+                    dir.display()
+                ))
+            })?;
         }
         // The emulated panel answers at the address play talks to.
         let panel = VirtualSsd1306::new().with_address(address);
-        Ok(Emulator { panel: I2cTransport::new(panel, address), width, snapshot_dir, png })
+        Ok(Emulator {
+            panel: I2cTransport::new(panel, address),
+            width,
+            snapshot_dir,
+            png,
+        })
     }
 }
 
@@ -35,7 +49,10 @@ impl Transport for Emulator {
 impl PanelBus for Emulator {
     fn end_frame(&mut self, tick: Tick) -> Result<(), SinkError> {
         if let Some(dir) = &self.snapshot_dir {
-            write_png(&dir.join(format!("{tick:06}.png")), &self.panel.bus().view(self.width))?;
+            write_png(
+                &dir.join(format!("{tick:06}.png")),
+                &self.panel.bus().view(self.width),
+            )?;
         }
         Ok(())
     }
@@ -48,15 +65,24 @@ impl PanelBus for Emulator {
     }
 
     fn describe(&self, _e: &Nack) -> SinkError {
-        SinkError::fatal(format!("the emulated panel did not acknowledge address {:#04x}", self.panel.address()))
+        SinkError::fatal(format!(
+            "the emulated panel did not acknowledge address {:#04x}",
+            self.panel.address()
+        ))
     }
 }
 
 /// An 8-bit greyscale PNG: lit pixels white.
 pub fn write_png(path: &Path, frame: &Frame) -> Result<(), SinkError> {
-    let err = |e: &dyn std::fmt::Display| SinkError::fatal(format!("{}: cannot write PNG: {e}", path.display()));
+    let err = |e: &dyn std::fmt::Display| {
+        SinkError::fatal(format!("{}: cannot write PNG: {e}", path.display()))
+    };
     let file = std::fs::File::create(path).map_err(|e| err(&e))?;
-    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), u32::from(frame.width()), u32::from(frame.height()));
+    let mut enc = png::Encoder::new(
+        std::io::BufWriter::new(file),
+        u32::from(frame.width()),
+        u32::from(frame.height()),
+    );
     enc.set_color(png::ColorType::Grayscale);
     enc.set_depth(png::BitDepth::Eight);
     let mut pixels = Vec::with_capacity(usize::from(frame.width()) * usize::from(frame.height()));

@@ -44,7 +44,10 @@ impl RppalI2c {
             rppal::i2c::Error::Io(io) => SinkError::fatal(open_hint("I2C", &path, &io)),
             other => SinkError::fatal(format!("cannot open {path}: {other}")),
         })?;
-        Ok(RppalI2c { inner: I2cTransport::new(i2c, address), bus })
+        Ok(RppalI2c {
+            inner: I2cTransport::new(i2c, address),
+            bus,
+        })
     }
 }
 
@@ -84,7 +87,11 @@ impl RppalSpi {
         let ss = match cs {
             0 => SlaveSelect::Ss0,
             1 => SlaveSelect::Ss1,
-            n => return Err(SinkError::fatal(format!("--spi-cs {n}: SPI0 has chip selects 0 and 1"))),
+            n => {
+                return Err(SinkError::fatal(format!(
+                    "--spi-cs {n}: SPI0 has chip selects 0 and 1"
+                )))
+            }
         };
         let spi = Spi::new(SpiBusNo::Spi0, ss, hz, Mode::Mode0).map_err(|e| match e {
             rppal::spi::Error::Io(io) => SinkError::fatal(open_hint("SPI", &path, &io)),
@@ -113,7 +120,10 @@ impl RppalSpi {
             }
             None => None,
         };
-        Ok(RppalSpi { inner: SpiTransport::new(SimpleHalSpiDevice::new(spi), dc), _rst: rst })
+        Ok(RppalSpi {
+            inner: SpiTransport::new(SimpleHalSpiDevice::new(spi), dc),
+            _rst: rst,
+        })
     }
 }
 

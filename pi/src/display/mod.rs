@@ -34,10 +34,16 @@ pub struct SinkError {
 
 impl SinkError {
     pub fn fatal(message: impl Into<String>) -> Self {
-        SinkError { message: message.into(), transient: false }
+        SinkError {
+            message: message.into(),
+            transient: false,
+        }
     }
     pub fn transient(message: impl Into<String>) -> Self {
-        SinkError { message: message.into(), transient: true }
+        SinkError {
+            message: message.into(),
+            transient: true,
+        }
     }
 }
 
@@ -84,20 +90,24 @@ impl<B: PanelBus> PanelSink<B> {
     /// Initialises the panel (one command transaction). A failure here is fatal: nothing answered.
     pub fn new(mut bus: B, config: PanelConfig, model: Bus) -> Result<Self, SinkError> {
         let mut flusher = Flusher::new(config.width, config.height, model);
-        config.init_commands().map_err(SinkError::fatal)?;
         if let Err(e) = flusher.init(&config, &mut bus) {
             let mut err = flush_error(&bus, e);
             err.transient = false;
             return Err(err);
         }
-        Ok(PanelSink { bus, flusher, width: config.width, height: config.height })
+        Ok(PanelSink {
+            bus,
+            flusher,
+            width: config.width,
+            height: config.height,
+        })
     }
 }
 
 fn flush_error<B: PanelBus>(bus: &B, e: FlushError<B::Error>) -> SinkError {
     match e {
         FlushError::Bus(e) => bus.describe(&e),
-        other @ FlushError::Geometry { .. } => SinkError::fatal(other.to_string()),
+        other => SinkError::fatal(other.to_string()),
     }
 }
 
@@ -105,7 +115,10 @@ impl<B: PanelBus> Sink for PanelSink<B> {
     fn show(&mut self, tick: Tick, frame: &Frame) -> Result<Option<FlushStats>, SinkError> {
         self.bus.begin_frame(tick);
         // On error the flusher forgets the panel's content: the retry sends the full frame.
-        let stats = self.flusher.flush(frame, &mut self.bus).map_err(|e| flush_error(&self.bus, e))?;
+        let stats = self
+            .flusher
+            .flush(frame, &mut self.bus)
+            .map_err(|e| flush_error(&self.bus, e))?;
         self.bus.end_frame(tick)?;
         Ok(Some(stats))
     }
@@ -118,9 +131,10 @@ impl<B: PanelBus> Sink for PanelSink<B> {
                 let dark = Frame::new(self.width, self.height);
                 self.flusher.flush(&dark, &mut self.bus).map(|_| ())
             }
-            OnExit::Off => {
-                self.flusher.commands(&tinydisplay_ssd1306::init::display_off(), &mut self.bus).map(|_| ())
-            }
+            OnExit::Off => self
+                .flusher
+                .commands(&tinydisplay_ssd1306::init::display_off(), &mut self.bus)
+                .map(|_| ()),
         };
         let result = result.map_err(|e| flush_error(&self.bus, e));
         let closed = self.bus.close();
@@ -138,7 +152,11 @@ pub struct Retry {
 
 impl Default for Retry {
     fn default() -> Self {
-        Retry { attempts: 8, first: Duration::from_millis(5), max: Duration::from_millis(500) }
+        Retry {
+            attempts: 8,
+            first: Duration::from_millis(5),
+            max: Duration::from_millis(500),
+        }
     }
 }
 
@@ -158,7 +176,10 @@ pub fn show_with_retry(
             Ok(s) => return Ok((s, failed)),
             Err(e) if e.transient && failed + 1 < retry.attempts => {
                 failed += 1;
-                eprintln!("tick {tick}: {e}; retrying in {} ms (the next flush resends the whole frame)", delay.as_millis());
+                eprintln!(
+                    "tick {tick}: {e}; retrying in {} ms (the next flush resends the whole frame)",
+                    delay.as_millis()
+                );
                 sleep(delay);
                 delay = (delay * 2).min(retry.max);
             }
@@ -201,7 +222,9 @@ mod tests {
     impl I2c for FaultyI2c {
         fn transaction(&mut self, _addr: u8, ops: &mut [Operation<'_>]) -> Result<(), Fault> {
             if self.absent {
-                return Err(Fault(ErrorKind::NoAcknowledge(NoAcknowledgeSource::Address)));
+                return Err(Fault(ErrorKind::NoAcknowledge(
+                    NoAcknowledgeSource::Address,
+                )));
             }
             let n = self.n;
             self.n += 1;
@@ -223,15 +246,29 @@ mod tests {
     impl PanelBus for I2cTransport<FaultyI2c> {
         fn describe(&self, e: &Fault) -> SinkError {
             match e.0 {
-                ErrorKind::NoAcknowledge(_) => SinkError::fatal("no device answered (check i2cdetect -y 1)"),
+                ErrorKind::NoAcknowledge(_) => {
+                    SinkError::fatal("no device answered (check i2cdetect -y 1)")
+                }
                 _ => SinkError::transient("bus error"),
             }
         }
     }
 
-    fn sink(fail: Vec<usize>, absent: bool) -> Result<PanelSink<I2cTransport<FaultyI2c>>, SinkError> {
-        let bus = FaultyI2c { panel: VirtualSsd1306::with_noise(5), n: 0, fail, absent };
-        PanelSink::new(I2cTransport::new(bus, 0x3c), PanelConfig::new(128, 64), Bus::i2c(400_000))
+    fn sink(
+        fail: Vec<usize>,
+        absent: bool,
+    ) -> Result<PanelSink<I2cTransport<FaultyI2c>>, SinkError> {
+        let bus = FaultyI2c {
+            panel: VirtualSsd1306::with_noise(5),
+            n: 0,
+            fail,
+            absent,
+        };
+        PanelSink::new(
+            I2cTransport::new(bus, 0x3c),
+            PanelConfig::new(128, 64),
+            Bus::i2c(400_000),
+        )
     }
 
     fn frame(n: i32) -> Frame {
@@ -249,20 +286,32 @@ mod tests {
         let mut s = sink(vec![2, 5, 6], false).unwrap();
         let mut slept = Vec::new();
         let retry = Retry::default();
-        let (st, failed) = show_with_retry(&mut s, 0, &frame(10), retry, &mut |d| slept.push(d)).unwrap();
+        let (st, failed) =
+            show_with_retry(&mut s, 0, &frame(10), retry, &mut |d| slept.push(d)).unwrap();
         assert_eq!(failed, 1);
         assert!(st.unwrap().full);
         assert_eq!(s.bus.bus().panel.ram_frame(128, 64), frame(10));
-        let (_, failed) = show_with_retry(&mut s, 1, &frame(40), retry, &mut |d| slept.push(d)).unwrap();
+        let (_, failed) =
+            show_with_retry(&mut s, 1, &frame(40), retry, &mut |d| slept.push(d)).unwrap();
         assert_eq!(failed, 2);
         assert_eq!(s.bus.bus().panel.ram_frame(128, 64), frame(40));
-        assert_eq!(slept, vec![Duration::from_millis(5), Duration::from_millis(5), Duration::from_millis(10)]);
+        assert_eq!(
+            slept,
+            vec![
+                Duration::from_millis(5),
+                Duration::from_millis(5),
+                Duration::from_millis(10)
+            ]
+        );
     }
 
     #[test]
     fn persistent_errors_give_up_with_the_message() {
         let mut s = sink((1..100).collect(), false).unwrap();
-        let retry = Retry { attempts: 3, ..Retry::default() };
+        let retry = Retry {
+            attempts: 3,
+            ..Retry::default()
+        };
         let e = show_with_retry(&mut s, 0, &frame(3), retry, &mut |_| {}).unwrap_err();
         assert!(e.message.contains("gave up after 3 attempts"), "{e}");
     }
@@ -276,7 +325,11 @@ mod tests {
 
     #[test]
     fn on_exit_decides_what_the_panel_shows() {
-        for (mode, lit, on) in [(OnExit::Keep, true, true), (OnExit::Clear, false, true), (OnExit::Off, true, false)] {
+        for (mode, lit, on) in [
+            (OnExit::Keep, true, true),
+            (OnExit::Clear, false, true),
+            (OnExit::Off, true, false),
+        ] {
             let mut s = sink(vec![], false).unwrap();
             s.show(0, &frame(20)).unwrap();
             s.finish(mode).unwrap();

@@ -23,7 +23,12 @@ pub struct Terminal<W: Write> {
 
 impl<W: Write> Terminal<W> {
     pub fn new(out: W, style: Style) -> Self {
-        Terminal { out, style, last: None, text: String::new() }
+        Terminal {
+            out,
+            style,
+            last: None,
+            text: String::new(),
+        }
     }
 
     #[cfg(test)]
@@ -95,7 +100,10 @@ impl<W: Write> Sink for Terminal<W> {
             OnExit::Keep => "\x1b[?25h",
             OnExit::Clear | OnExit::Off => "\x1b[2J\x1b[H\x1b[?25h",
         };
-        self.out.write_all(tail.as_bytes()).and_then(|_| self.out.flush()).map_err(|e| SinkError::fatal(format!("terminal: {e}")))
+        self.out
+            .write_all(tail.as_bytes())
+            .and_then(|_| self.out.flush())
+            .map_err(|e| SinkError::fatal(format!("terminal: {e}")))
     }
 }
 
@@ -129,6 +137,8 @@ mod tests {
         t.show(1, &f).unwrap();
         assert_eq!(t.out.len(), n);
         t.finish(OnExit::Keep).unwrap();
-        assert!(String::from_utf8(t.into_inner()).unwrap().ends_with("\x1b[?25h"));
+        assert!(String::from_utf8(t.into_inner())
+            .unwrap()
+            .ends_with("\x1b[?25h"));
     }
 }

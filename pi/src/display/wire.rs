@@ -17,9 +17,14 @@ pub struct WireFile {
 
 impl WireFile {
     pub fn create(path: &Path, bus: WireBus, width: u16, height: u16) -> Result<Self, SinkError> {
-        let file = File::create(path)
-            .map_err(|e| SinkError::fatal(format!("{}: cannot create wire file: {e}", path.display())))?;
-        Ok(WireFile { writer: WireWriter::new(bus, width, height), file: BufWriter::new(file), path: path.to_owned() })
+        let file = File::create(path).map_err(|e| {
+            SinkError::fatal(format!("{}: cannot create wire file: {e}", path.display()))
+        })?;
+        Ok(WireFile {
+            writer: WireWriter::new(bus, width, height),
+            file: BufWriter::new(file),
+            path: path.to_owned(),
+        })
     }
 
     fn drain(&mut self) -> Result<(), SinkError> {
@@ -27,7 +32,12 @@ impl WireFile {
         self.file
             .write_all(&bytes)
             .and_then(|_| self.file.flush())
-            .map_err(|e| SinkError::fatal(format!("{}: cannot write wire file: {e}", self.path.display())))
+            .map_err(|e| {
+                SinkError::fatal(format!(
+                    "{}: cannot write wire file: {e}",
+                    self.path.display()
+                ))
+            })
     }
 }
 
@@ -53,6 +63,9 @@ impl PanelBus for WireFile {
     }
 
     fn describe(&self, e: &TooLong) -> SinkError {
-        SinkError::fatal(format!("a {}-byte transaction does not fit a wire record", e.0))
+        SinkError::fatal(format!(
+            "a {}-byte transaction does not fit a wire record",
+            e.0
+        ))
     }
 }
