@@ -22,11 +22,9 @@
 //!   - [`golden_browser`]: the threads build in headless Chromium, hashed on the Web Worker pool
 //!     (`web/tests/golden-browser.mjs`); it fails if the pool has fewer than 2 workers.
 //!
-//!   Adapter for `golden::Target` (`Fn(&[golden::Job]) -> Result<Vec<golden::Hashes>, String>`):
-//!   ```text
-//!   compute: Box::new(|jobs: &[Job]| crate::web::golden_node(&jobs.iter().map(|j| crate::web::HashJob {
-//!       scene: j.scene.clone(), events: j.events.clone(), ticks: j.all_ticks() }).collect::<Vec<_>>()))
-//!   ```
+//!   [`golden_target_node`] and [`golden_target_browser`] wrap them with the signature of a
+//!   `golden::Target`'s `compute` (`Fn(&[golden::Job]) -> Result<Vec<golden::Hashes>, String>`).
+//!   `cargo xtask web --golden` runs both on every example scene against the native CLI.
 //!   Both scripts can also be run by hand:
 //!   `node web/tests/golden-node.mjs SCENE [--events LOG] TICK...` prints `TICK HASH` lines.
 
@@ -592,25 +590,50 @@ pub fn browser_tests() -> Result<(), String> {
     })
 }
 
-/// Both wasm targets against the native CLI on every example scene (ticks 0, 1, 59, 600, 10^6).
+/// `golden::Target` compute function: the single-thread wasm build in node.
+pub fn golden_target_node(
+    jobs: &[crate::golden::Job],
+) -> Result<Vec<crate::golden::Hashes>, String> {
+    golden_node(&hash_jobs(jobs))
+}
+
+/// `golden::Target` compute function: the threads build on the Web Worker pool in Chromium.
+pub fn golden_target_browser(
+    jobs: &[crate::golden::Job],
+) -> Result<Vec<crate::golden::Hashes>, String> {
+    golden_browser(&hash_jobs(jobs))
+}
+
+fn hash_jobs(jobs: &[crate::golden::Job]) -> Vec<HashJob> {
+    jobs.iter()
+        .map(|j| HashJob {
+            scene: j.scene.clone(),
+            events: j.events.clone(),
+            ticks: j.all_ticks(),
+        })
+        .collect()
+}
+
+/// Both wasm targets against the native CLI on every example scene (ticks 0, 1, 59, 600, 10^6,
+/// with the scene's event log when it has one).
 fn golden_check() -> Result<(), String> {
     native_cli()?;
-    let ticks = vec![0u64, 1, 59, 600, 1_000_000];
-    let jobs: Vec<HashJob> = example_scenes()?
+    let jobs: Vec<crate::golden::Job> = example_scenes()?
         .into_iter()
-        .map(|scene| HashJob {
+        .map(|scene| crate::golden::Job {
             events: events_of(&scene),
             scene,
-            ticks: ticks.clone(),
+            ticks: 0..2,
+            at: vec![59, 600, 1_000_000],
         })
         .collect();
-    let node = stage("golden: wasm32 in node", || golden_node(&jobs))?;
+    let node = stage("golden: wasm32 in node", || golden_target_node(&jobs))?;
     let browser = stage("golden: wasm32 threads in chromium", || {
-        golden_browser(&jobs)
+        golden_target_browser(&jobs)
     })?;
     let mut bad = Vec::new();
     for ((job, n), b) in jobs.iter().zip(&node).zip(&browser) {
-        let native = native_hashes(&job.scene, job.events.as_deref(), &job.ticks)?;
+        let native = native_hashes(&job.scene, job.events.as_deref(), &job.all_ticks())?;
         for (target, got) in [("node", n), ("chromium", b)] {
             if got != &native {
                 bad.push(format!(
@@ -622,7 +645,7 @@ fn golden_check() -> Result<(), String> {
         println!(
             "{}: node and chromium equal native at {:?}",
             job.scene.display(),
-            job.ticks
+            job.all_ticks()
         );
     }
     if bad.is_empty() {
