@@ -363,8 +363,12 @@ fn golden(root: &Path) -> Result<String, String> {
     ))
 }
 
-/// INTEGRATION POINT (lead, when merging the web branch): the browser tests, e.g.
-/// `crate::web::browser_tests().map(|()| String::new())`.
+/// INTEGRATION POINT (lead, when merging the web branch): replace the body with
+/// ```ignore
+/// crate::web::wasm_node_tests()?;
+/// crate::web::browser_tests()?;
+/// Ok(String::new())
+/// ```
 fn browser(_root: &Path) -> Result<String, String> {
     Ok("SKIPPED web module not merged yet".into())
 }
