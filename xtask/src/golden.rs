@@ -534,7 +534,7 @@ fn wire_hash(scene: &SceneFiles, last: u64) -> Result<Option<String>, String> {
         .arg(&scene.path)
         .arg("--display")
         .arg(format!("wire:{}", file.display()))
-        .args(["--ticks", &format!("0..{}", last + 1)])
+        .args(["--ticks", &format!("0..{}", last + 1), "--fast"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()

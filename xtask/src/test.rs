@@ -339,17 +339,30 @@ fn fuzz(root: &Path) -> Result<String, String> {
         return Err("fuzz/ has no fuzz targets".into());
     }
     for t in &targets {
+        // The scene loader starts from the example scenes, so it mutates valid input from the
+        // first second instead of rediscovering TOML.
+        let corpus = dir.join("corpus").join(t);
+        std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
+        if t.contains("scene") {
+            for e in std::fs::read_dir(root.join("tests/scenes"))
+                .map_err(|e| e.to_string())?
+                .flatten()
+            {
+                let _ = std::fs::copy(e.path(), corpus.join(e.file_name()));
+            }
+        }
         // Seconds per target: enough to shake out a shallow crash, short enough for CI.
-        run(Command::new("cargo").current_dir(&dir).args([
-            "+nightly",
-            "fuzz",
-            "run",
-            t,
-            "--",
-            "-max_total_time=20",
-            "-rss_limit_mb=2048",
-            "-timeout=10",
-        ]))?;
+        run(Command::new("cargo")
+            .current_dir(&dir)
+            .args(["+nightly", "fuzz", "run", t])
+            .arg(&corpus)
+            .args([
+                "--",
+                "-max_total_time=20",
+                "-max_len=65536",
+                "-rss_limit_mb=2048",
+                "-timeout=10",
+            ]))?;
     }
     Ok(format!("{} targets x 20 s", targets.len()))
 }
