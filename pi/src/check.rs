@@ -1,15 +1,58 @@
-//! `tinydisplay check` (not yet implemented).
+//! `tinydisplay check`: validate scene files (and optionally an event log against them).
 
+use crate::common::{load_engine, load_events};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use tinydisplay::scene::Widget;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The scene file (TOML or JSON).
-    pub scene: std::path::PathBuf,
+    /// Scene files (TOML or JSON). Every file is checked; exit 2 if any is bad.
+    #[arg(required = true)]
+    pub scenes: Vec<PathBuf>,
+    /// Also check that this `TICK NAME=VALUE` event log parses and names the scene's inputs.
+    #[arg(long, value_name = "LOG")]
+    pub events: Option<PathBuf>,
+}
+
+/// Widgets including group children.
+fn count(ws: &[Widget]) -> usize {
+    ws.iter().map(|w| 1 + count(&w.children)).sum()
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let _ = args;
-    eprintln!("tinydisplay check: not implemented yet");
-    ExitCode::FAILURE
+    let mut status = ExitCode::SUCCESS;
+    for path in &args.scenes {
+        let mut engine = match load_engine(path) {
+            Ok(e) => e,
+            Err(code) => {
+                status = code;
+                continue;
+            }
+        };
+        if let Some(log) = &args.events {
+            if let Err(code) = load_events(&mut engine, log) {
+                status = code;
+                continue;
+            }
+        }
+        let scene = engine.scene();
+        let name = scene.name.clone().unwrap_or_else(|| {
+            path.file_stem().map_or_else(
+                || path.display().to_string(),
+                |s| s.to_string_lossy().into_owned(),
+            )
+        });
+        let events = match &args.events {
+            Some(_) => format!(", {} events", engine.events().len()),
+            None => String::new(),
+        };
+        println!(
+            "ok: {name} {}x{}, {} widgets{events}",
+            engine.width(),
+            engine.height(),
+            count(&scene.widgets)
+        );
+    }
+    status
 }

@@ -1,15 +1,216 @@
-//! `tinydisplay render` (not yet implemented).
+//! `tinydisplay render`: frames to an animated GIF, one PNG, or a directory of PNGs.
+//!
+//! Output files are written atomically (temporary file, then rename), so an interrupted render
+//! never leaves a half-written image. An existing output file is replaced only if it is an image
+//! of the same type (PNG or GIF signature) or with `--force`; nothing else is ever deleted.
 
+use crate::common::{bad_arg, default_ticks, load_engine, load_events, parse_ticks};
+use crate::export::{save_png, write_atomic, GifWriter, Panel, Style};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use tinydisplay::{Engine, Frame, Tick};
 
 #[derive(clap::Args)]
 pub struct Args {
     /// The scene file (TOML or JSON).
-    pub scene: std::path::PathBuf,
+    pub scene: PathBuf,
+    /// Tick range `A..B` (B excluded), `A..=B` or one tick `A`. Default: the first 10 seconds
+    /// (for a `.png`, only the first tick is used).
+    #[arg(long, value_name = "A..B")]
+    pub ticks: Option<String>,
+    /// `X.gif` (animated), `X.png` (the frame at tick A) or a directory (`tick-000000.png`, ...).
+    #[arg(long, short, value_name = "X")]
+    pub out: PathBuf,
+    /// Output pixels per panel pixel.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub scale: u32,
+    /// Panel colour.
+    #[arg(long, value_enum, default_value_t = Panel::White)]
+    pub panel: Panel,
+    /// Draw the dark gaps between pixels, like a real panel (scale 3 and up).
+    #[arg(long)]
+    pub grid: bool,
+    /// Replay this `TICK NAME=VALUE` event log.
+    #[arg(long, value_name = "LOG")]
+    pub events: Option<PathBuf>,
+    /// Replace an existing output file even if it does not look like an image of that type.
+    #[arg(long)]
+    pub force: bool,
 }
 
+enum Target {
+    Png,
+    Gif,
+    Dir,
+}
+
+/// Renders taking longer than this many frames get a progress bar.
+const PROGRESS_MIN_FRAMES: u64 = 120;
+
 pub fn run(args: Args) -> ExitCode {
-    let _ = args;
-    eprintln!("tinydisplay render: not implemented yet");
-    ExitCode::FAILURE
+    let mut engine = match load_engine(&args.scene) {
+        Ok(e) => e,
+        Err(c) => return c,
+    };
+    if let Some(log) = &args.events {
+        if let Err(c) = load_events(&mut engine, log) {
+            return c;
+        }
+    }
+    let range = match args.ticks.as_deref().map(parse_ticks) {
+        None => default_ticks(&engine),
+        Some(Ok(r)) => r,
+        Some(Err(e)) => return bad_arg(format!("--ticks: {e}")),
+    };
+    let style = Style {
+        scale: args.scale,
+        panel: args.panel,
+        grid: args.grid,
+    };
+    if let Err(e) = style.image_size(engine.width(), engine.height()) {
+        return bad_arg(e);
+    }
+    let target = match classify(&args.out) {
+        Ok(t) => t,
+        Err(e) => return bad_arg(e),
+    };
+    let result = match target {
+        Target::Png => guard_existing(&args.out, PNG_MAGIC, args.force)
+            .and_then(|()| save_png(&args.out, &engine.render(range.start), &style)),
+        Target::Gif => guard_existing(&args.out, GIF_MAGIC, args.force)
+            .and_then(|()| render_gif(&engine, range, &args.out, style)),
+        Target::Dir => render_dir(&engine, range, &args.out, style, args.force),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn classify(out: &Path) -> Result<Target, String> {
+    let ext = out
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let trailing_slash = out.as_os_str().to_string_lossy().ends_with('/');
+    match ext.as_deref() {
+        _ if out.is_dir() || trailing_slash => Ok(Target::Dir),
+        Some("png") => Ok(Target::Png),
+        Some("gif") => Ok(Target::Gif),
+        None => Ok(Target::Dir),
+        Some(e) => Err(format!(
+            "--out {}: unsupported output type .{e}; expected X.gif, X.png or a directory",
+            out.display()
+        )),
+    }
+}
+
+const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
+const GIF_MAGIC: &[u8] = b"GIF8";
+
+/// Refuses to replace a file that is not an image of the expected type (it may be user data
+/// given as `--out` by mistake).
+fn guard_existing(path: &Path, magic: &[u8], force: bool) -> Result<(), String> {
+    use std::io::Read;
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return Ok(());
+    };
+    if force {
+        return Ok(());
+    }
+    let mut head = vec![0u8; magic.len()];
+    let same_type = f.read_exact(&mut head).is_ok() && head == magic;
+    if same_type {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}: exists and is not a {} file; not replacing it (use --force to replace it)",
+            path.display(),
+            if magic == PNG_MAGIC { "PNG" } else { "GIF" }
+        ))
+    }
+}
+
+fn progress(len: u64) -> ProgressBar {
+    if len < PROGRESS_MIN_FRAMES {
+        return ProgressBar::hidden();
+    }
+    // indicatif's stderr target draws nothing when stderr is not a terminal.
+    let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    if let Ok(st) =
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ticks ({per_sec}, {eta})")
+    {
+        pb.set_style(st.progress_chars("=> "));
+    }
+    pb.set_message("rendering");
+    pb
+}
+
+fn render_gif(
+    engine: &Engine,
+    range: std::ops::Range<Tick>,
+    out: &Path,
+    style: Style,
+) -> Result<(), String> {
+    let pb = progress(range.end - range.start);
+    let mut frames = 0;
+    write_atomic(out, |w| {
+        let mut g = GifWriter::new(
+            w,
+            engine.width(),
+            engine.height(),
+            engine.tick_rate(),
+            style,
+        )?;
+        let mut frame = Frame::new(engine.width(), engine.height());
+        for t in range.clone() {
+            engine.render_into(t, &mut frame);
+            g.push(t, &frame)?;
+            pb.inc(1);
+        }
+        frames = g.finish(range.end)?.1;
+        Ok(())
+    })?;
+    pb.finish_and_clear();
+    eprintln!(
+        "wrote {} ({} ticks, {frames} GIF frames, {}x{})",
+        out.display(),
+        range.end - range.start,
+        u32::from(engine.width()) * style.scale,
+        u32::from(engine.height()) * style.scale
+    );
+    Ok(())
+}
+
+fn render_dir(
+    engine: &Engine,
+    range: std::ops::Range<Tick>,
+    dir: &Path,
+    style: Style,
+    force: bool,
+) -> Result<(), String> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!("{}: exists and is not a directory", dir.display()));
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("{}: cannot create directory: {e}", dir.display()))?;
+    let pb = progress(range.end - range.start);
+    let mut frame = Frame::new(engine.width(), engine.height());
+    for t in range.clone() {
+        let path = dir.join(format!("tick-{t:06}.png"));
+        guard_existing(&path, PNG_MAGIC, force)?;
+        engine.render_into(t, &mut frame);
+        save_png(&path, &frame, &style)?;
+        pb.inc(1);
+    }
+    pb.finish_and_clear();
+    eprintln!(
+        "wrote {} PNG files to {}",
+        range.end - range.start,
+        dir.display()
+    );
+    Ok(())
 }

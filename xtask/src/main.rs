@@ -10,6 +10,7 @@ mod golden;
 mod setup;
 mod test;
 mod util;
+mod web;
 
 fn usage() -> &'static str {
     "usage: cargo xtask <command>
@@ -33,6 +34,8 @@ fn main() -> ExitCode {
     let rest = &args[1..];
     let result = match cmd.as_str() {
         "setup" => setup::all(),
+        "serve" => web::serve(rest),
+        "web" => web::web(rest),
         "test" => test::main(rest),
         "golden" => golden::main(rest),
         "bench" => bench::main(rest),

@@ -3,13 +3,15 @@
 
 use crate::error::SceneError;
 use crate::fixed::{self, Easing, ONE};
-use crate::fonts::{self, Font};
+use crate::fonts;
+use crate::image::{FontCache, GlyphFont, PageImage};
 use crate::scene::*;
 use crate::text::Template;
 use crate::Tick;
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -62,13 +64,8 @@ impl Prop {
 
 pub(crate) type Props = [i32; PROP_COUNT];
 
-/// A decoded 1-bit bitmap, row-major, one bool per pixel.
-#[derive(Clone, Debug)]
-pub(crate) struct Bitmap {
-    pub w: i32,
-    pub h: i32,
-    pub bits: Vec<bool>,
-}
+/// A decoded 1-bit bitmap.
+pub(crate) type Bitmap = PageImage;
 
 #[derive(Clone, Debug)]
 pub(crate) enum KeyValue {
@@ -117,7 +114,7 @@ pub(crate) struct Node {
     pub fill: bool,
     pub align: Align,
     pub clip: bool,
-    pub font: Font,
+    pub font: Arc<GlyphFont>,
     pub text: Option<Template>,
     pub bitmap: Option<Bitmap>,
     pub frames: Vec<Bitmap>,
@@ -156,30 +153,55 @@ fn err(path: &str, message: impl Into<String>) -> SceneError {
 pub(crate) fn compile(scene: &Scene) -> Result<Compiled, SceneError> {
     let d = &scene.display;
     if d.width == 0 || d.width > MAX_WIDTH {
-        return Err(err("display.width", format!("{} is out of range: expected 1..={MAX_WIDTH}", d.width)));
+        return Err(err(
+            "display.width",
+            format!("{} is out of range: expected 1..={MAX_WIDTH}", d.width),
+        ));
     }
     if d.height == 0 || d.height > MAX_HEIGHT || d.height % 8 != 0 {
         return Err(err(
             "display.height",
-            format!("{} is not allowed: expected a multiple of 8 in 8..={MAX_HEIGHT}", d.height),
+            format!(
+                "{} is not allowed: expected a multiple of 8 in 8..={MAX_HEIGHT}",
+                d.height
+            ),
         ));
     }
     if d.tick_rate == 0 || d.tick_rate > 1000 {
-        return Err(err("display.tick_rate", format!("{} is out of range: expected 1..=1000", d.tick_rate)));
+        return Err(err(
+            "display.tick_rate",
+            format!("{} is out of range: expected 1..=1000", d.tick_rate),
+        ));
     }
-    let inputs: Vec<(String, InputDef)> = scene.inputs.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let inputs: Vec<(String, InputDef)> = scene
+        .inputs
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     for (name, def) in &inputs {
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(err(&format!("inputs.{name}"), "input names must be letters, digits or _"));
+            return Err(err(
+                &format!("inputs.{name}"),
+                "input names must be letters, digits or _",
+            ));
         }
         if let (Some(lo), Some(hi)) = (def.min, def.max) {
             if lo > hi {
-                return Err(err(&format!("inputs.{name}"), format!("min {lo} is greater than max {hi}")));
+                return Err(err(
+                    &format!("inputs.{name}"),
+                    format!("min {lo} is greater than max {hi}"),
+                ));
             }
         }
     }
 
-    let mut cx = Ctx { inputs: &inputs, count: 0, tracks: BTreeMap::new(), at: Vec::new() };
+    let mut cx = Ctx {
+        inputs: &inputs,
+        count: 0,
+        tracks: BTreeMap::new(),
+        at: Vec::new(),
+        fonts: FontCache::default(),
+    };
     let mut roots = Vec::with_capacity(scene.widgets.len());
     for (i, w) in scene.widgets.iter().enumerate() {
         cx.at.push(i);
@@ -217,6 +239,7 @@ struct Ctx<'a> {
     tracks: BTreeMap<String, (TrackPath, Option<u64>)>,
     /// Index path of the node being compiled.
     at: Vec<usize>,
+    fonts: FontCache,
 }
 
 /// Child indices from the roots, then the track index.
@@ -228,25 +251,37 @@ fn apply_start(roots: &mut [Node], path: &TrackPath, start: u64) {
     for &i in &nodes[1..] {
         node = &mut node.children[i];
     }
-    node.tracks[*ti].start += start;
+    node.tracks[*ti].start = node.tracks[*ti].start.saturating_add(start);
 }
 
 fn parse_ease(name: &str, path: &str) -> Result<Easing, SceneError> {
     Easing::parse(name).ok_or_else(|| {
-        err(path, format!("unknown easing {name:?}; expected one of {}", fixed::EASING_NAMES.join(", ")))
+        err(
+            path,
+            format!(
+                "unknown easing {name:?}; expected one of {}",
+                fixed::EASING_NAMES.join(", ")
+            ),
+        )
     })
 }
 
 fn check_coord(v: i32, path: &str, lo: i32) -> Result<(), SceneError> {
     if v < lo || v > MAX_COORD {
-        return Err(err(path, format!("{v} is out of range: expected {lo}..={MAX_COORD}")));
+        return Err(err(
+            path,
+            format!("{v} is out of range: expected {lo}..={MAX_COORD}"),
+        ));
     }
     Ok(())
 }
 
 fn check_wave(w: &Wave, path: &str) -> Result<(), SceneError> {
     if w.period == 0 || w.period > 1_000_000_000 {
-        return Err(err(&format!("{path}.period"), "expected 1..=1000000000 ticks"));
+        return Err(err(
+            &format!("{path}.period"),
+            "expected 1..=1000000000 ticks",
+        ));
     }
     check_coord(w.min, &format!("{path}.min"), -MAX_COORD)?;
     check_coord(w.max, &format!("{path}.max"), -MAX_COORD)?;
@@ -273,13 +308,19 @@ pub(crate) fn parse_bitmap(src: &str, path: &str) -> Result<Bitmap, SceneError> 
                 }
             });
         let mut num = |what: &str| -> Result<i32, SceneError> {
-            let t = tokens.next().ok_or_else(|| err(path, format!("PBM: missing {what}")))?;
-            t.parse::<i32>().map_err(|_| err(path, format!("PBM: {what} {t:?} is not a number")))
+            let t = tokens
+                .next()
+                .ok_or_else(|| err(path, format!("PBM: missing {what}")))?;
+            t.parse::<i32>()
+                .map_err(|_| err(path, format!("PBM: {what} {t:?} is not a number")))
         };
         let w = num("width")?;
         let h = num("height")?;
         if !(1..=1024).contains(&w) || !(1..=1024).contains(&h) {
-            return Err(err(path, format!("PBM: size {w}x{h} is out of range 1..=1024")));
+            return Err(err(
+                path,
+                format!("PBM: size {w}x{h} is out of range 1..=1024"),
+            ));
         }
         let mut bits = Vec::with_capacity((w * h) as usize);
         for _ in 0..w * h {
@@ -289,9 +330,13 @@ pub(crate) fn parse_bitmap(src: &str, path: &str) -> Result<Bitmap, SceneError> 
                 v => return Err(err(path, format!("PBM: pixel {v} is not 0 or 1"))),
             }
         }
-        return Ok(Bitmap { w, h, bits });
+        return Ok(PageImage::from_fn(w, h, |c, r| bits[(r * w + c) as usize]));
     }
-    let rows: Vec<&str> = trimmed.lines().map(|l| l.trim()).filter(|l| !l.is_empty()).collect();
+    let rows: Vec<&str> = trimmed
+        .lines()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect();
     if rows.is_empty() {
         return Err(err(path, "bitmap is empty"));
     }
@@ -304,7 +349,11 @@ pub(crate) fn parse_bitmap(src: &str, path: &str) -> Result<Bitmap, SceneError> 
         if row.chars().count() != w {
             return Err(err(
                 path,
-                format!("bitmap row {} has {} pixels, row 1 has {w}", r + 1, row.chars().count()),
+                format!(
+                    "bitmap row {} has {} pixels, row 1 has {w}",
+                    r + 1,
+                    row.chars().count()
+                ),
             ));
         }
         for c in row.chars() {
@@ -312,32 +361,51 @@ pub(crate) fn parse_bitmap(src: &str, path: &str) -> Result<Bitmap, SceneError> 
                 '#' | 'X' | 'x' | '1' | '@' | '*' => true,
                 '.' | ' ' | '0' | '_' | '-' => false,
                 other => {
-                    return Err(err(path, format!("bitmap row {}: {other:?} is neither lit (#) nor dark (.)", r + 1)))
+                    return Err(err(
+                        path,
+                        format!(
+                            "bitmap row {}: {other:?} is neither lit (#) nor dark (.)",
+                            r + 1
+                        ),
+                    ))
                 }
             });
         }
     }
-    Ok(Bitmap { w: w as i32, h: rows.len() as i32, bits })
+    let w = w as i32;
+    Ok(PageImage::from_fn(w, rows.len() as i32, |c, r| {
+        bits[(r * w + c) as usize]
+    }))
 }
 
 impl Ctx<'_> {
     fn input(&self, name: &str, path: &str) -> Result<usize, SceneError> {
-        self.inputs.iter().position(|(n, _)| n == name).ok_or_else(|| {
-            let known: Vec<&str> = self.inputs.iter().map(|(n, _)| n.as_str()).collect();
-            err(
-                path,
-                format!(
-                    "undefined input {name:?}; declare it under [inputs] (declared: {})",
-                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
-                ),
-            )
-        })
+        self.inputs
+            .iter()
+            .position(|(n, _)| n == name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = self.inputs.iter().map(|(n, _)| n.as_str()).collect();
+                err(
+                    path,
+                    format!(
+                        "undefined input {name:?}; declare it under [inputs] (declared: {})",
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
+                    ),
+                )
+            })
     }
 
     fn node(&mut self, w: &Widget, path: &str, depth: usize) -> Result<Node, SceneError> {
         self.count += 1;
         if self.count > MAX_WIDGETS {
-            return Err(err(path, format!("too many widgets: at most {MAX_WIDGETS}")));
+            return Err(err(
+                path,
+                format!("too many widgets: at most {MAX_WIDGETS}"),
+            ));
         }
         if depth > MAX_DEPTH {
             return Err(err(path, format!("groups nested deeper than {MAX_DEPTH}")));
@@ -355,29 +423,61 @@ impl Ctx<'_> {
         check_coord(w.h, &format!("{path}.h"), size_lo)?;
         let opacity = w.opacity.unwrap_or(16);
         if !(0..=16).contains(&opacity) {
-            return Err(err(&format!("{path}.opacity"), format!("{opacity} is out of range: expected 0..=16")));
+            return Err(err(
+                &format!("{path}.opacity"),
+                format!("{opacity} is out of range: expected 0..=16"),
+            ));
         }
         let stroke = w.stroke.unwrap_or(1);
         if !(0..=64).contains(&stroke) {
-            return Err(err(&format!("{path}.stroke"), format!("{stroke} is out of range: expected 0..=64")));
+            return Err(err(
+                &format!("{path}.stroke"),
+                format!("{stroke} is out of range: expected 0..=64"),
+            ));
         }
         check_coord(w.radius, &format!("{path}.radius"), 0)?;
+        if kind == Kind::Ellipse
+            && w.w != w.h
+            && i64::from(w.w) * i64::from(w.h) > crate::raster::MAX_ELLIPSE_AREA
+        {
+            return Err(err(
+                &format!("{path}.w"),
+                format!(
+                    "ellipse {}x{} is too large: expected w * h <= {} (or w = h, a circle)",
+                    w.w,
+                    w.h,
+                    crate::raster::MAX_ELLIPSE_AREA
+                ),
+            ));
+        }
 
         let needs_text = matches!(kind, Kind::Text | Kind::Marquee);
         let text_keys = w.animate.iter().any(|t| t.prop == "text");
         let text = match &w.text {
-            Some(t) => Some(Template::parse(t, &format!("{path}.text"), |name, p| self.input(name, p))?),
+            Some(t) => Some(Template::parse(t, &format!("{path}.text"), |name, p| {
+                self.input(name, p)
+            })?),
             None if needs_text && !text_keys => {
-                return Err(err(&format!("{path}.text"), "missing: a text widget needs `text`"))
+                return Err(err(
+                    &format!("{path}.text"),
+                    "missing: a text widget needs `text`",
+                ))
             }
             None => None,
         };
         let font = match &w.font {
             Some(name) => fonts::by_name(name).ok_or_else(|| {
-                err(&format!("{path}.font"), format!("unknown font {name:?}; expected one of {}", fonts::FONT_NAMES.join(", ")))
+                err(
+                    &format!("{path}.font"),
+                    format!(
+                        "unknown font {name:?}; expected one of {}",
+                        fonts::FONT_NAMES.join(", ")
+                    ),
+                )
             })?,
             None => fonts::DEFAULT,
         };
+        let font = self.fonts.get(font);
 
         let bitmap = match (&w.bitmap, kind) {
             (Some(src), _) => {
@@ -385,12 +485,20 @@ impl Ctx<'_> {
                 if (w.w != 0 && w.w != b.w) || (w.h != 0 && w.h != b.h) {
                     return Err(err(
                         &format!("{path}.bitmap"),
-                        format!("bitmap is {}x{} but the widget declares w = {}, h = {}", b.w, b.h, w.w, w.h),
+                        format!(
+                            "bitmap is {}x{} but the widget declares w = {}, h = {}",
+                            b.w, b.h, w.w, w.h
+                        ),
                     ));
                 }
                 Some(b)
             }
-            (None, Kind::Bitmap) => return Err(err(&format!("{path}.bitmap"), "missing: a bitmap widget needs `bitmap`")),
+            (None, Kind::Bitmap) => {
+                return Err(err(
+                    &format!("{path}.bitmap"),
+                    "missing: a bitmap widget needs `bitmap`",
+                ))
+            }
             (None, _) => None,
         };
         let mut frames = Vec::new();
@@ -398,18 +506,33 @@ impl Ctx<'_> {
             let fp = format!("{path}.frames[{i}]");
             let b = parse_bitmap(f, &fp)?;
             if (w.w != 0 && w.w != b.w) || (w.h != 0 && w.h != b.h) {
-                return Err(err(&fp, format!("frame is {}x{} but the widget declares w = {}, h = {}", b.w, b.h, w.w, w.h)));
+                return Err(err(
+                    &fp,
+                    format!(
+                        "frame is {}x{} but the widget declares w = {}, h = {}",
+                        b.w, b.h, w.w, w.h
+                    ),
+                ));
             }
             if let Some(first) = frames.first() {
                 let first: &Bitmap = first;
                 if first.w != b.w || first.h != b.h {
-                    return Err(err(&fp, format!("frame is {}x{}, frame 0 is {}x{}", b.w, b.h, first.w, first.h)));
+                    return Err(err(
+                        &fp,
+                        format!(
+                            "frame is {}x{}, frame 0 is {}x{}",
+                            b.w, b.h, first.w, first.h
+                        ),
+                    ));
                 }
             }
             frames.push(b);
         }
         if kind == Kind::Sprite && frames.is_empty() {
-            return Err(err(&format!("{path}.frames"), "missing: a sprite needs at least one frame"));
+            return Err(err(
+                &format!("{path}.frames"),
+                "missing: a sprite needs at least one frame",
+            ));
         }
         let frame_ticks = w.frame_ticks.unwrap_or(1);
         if !(1..=1_000_000).contains(&frame_ticks) {
@@ -423,20 +546,34 @@ impl Ctx<'_> {
         check_coord(gap, &format!("{path}.gap"), 0)?;
         let speed = w.speed.unwrap_or(if kind == Kind::Marquee { 1 } else { 0 });
         if speed.abs() > 1024 {
-            return Err(err(&format!("{path}.speed"), "expected -1024..=1024 pixels per step"));
+            return Err(err(
+                &format!("{path}.speed"),
+                "expected -1024..=1024 pixels per step",
+            ));
         }
 
         let series = match (&w.series, kind) {
             (Some(s), _) => Some(self.series(s, &format!("{path}.series"))?),
-            (None, Kind::Sparkline) => return Err(err(&format!("{path}.series"), "missing: a sparkline needs `series`")),
+            (None, Kind::Sparkline) => {
+                return Err(err(
+                    &format!("{path}.series"),
+                    "missing: a sparkline needs `series`",
+                ))
+            }
             (None, _) => None,
         };
         let (min, max) = (w.min.unwrap_or(0), w.max.unwrap_or(100));
         if kind == Kind::Progress && min >= max {
-            return Err(err(&format!("{path}.max"), format!("max {max} must be greater than min {min}")));
+            return Err(err(
+                &format!("{path}.max"),
+                format!("max {max} must be greater than min {min}"),
+            ));
         }
         if !w.children.is_empty() && kind != Kind::Group {
-            return Err(err(&format!("{path}.children"), "only a group has children"));
+            return Err(err(
+                &format!("{path}.children"),
+                "only a group has children",
+            ));
         }
 
         let mut base = [0i32; PROP_COUNT];
@@ -460,7 +597,13 @@ impl Ctx<'_> {
         for (prop, input) in &w.bind {
             let bp = format!("{path}.bind.{prop}");
             let p = Prop::parse(prop).ok_or_else(|| {
-                err(&bp, format!("unknown property {prop:?}; expected one of {}", PROP_NAMES.join(", ")))
+                err(
+                    &bp,
+                    format!(
+                        "unknown property {prop:?}; expected one of {}",
+                        PROP_NAMES.join(", ")
+                    ),
+                )
             })?;
             binds.push((p, self.input(input, &bp)?));
         }
@@ -471,7 +614,10 @@ impl Ctx<'_> {
             let track = self.track(t, &tp)?;
             if let Some(id) = &t.id {
                 if self.tracks.contains_key(id) {
-                    return Err(err(&format!("{tp}.id"), format!("track id {id:?} is used twice")));
+                    return Err(err(
+                        &format!("{tp}.id"),
+                        format!("track id {id:?} is used twice"),
+                    ));
                 }
                 let dur = track_duration(&track);
                 self.tracks.insert(id.clone(), ((self.at.clone(), i), dur));
@@ -517,18 +663,32 @@ impl Ctx<'_> {
                 let min = s.min.or(def.min).unwrap_or(0);
                 let max = s.max.or(def.max).unwrap_or(100);
                 if min >= max {
-                    return Err(err(path, format!("max {max} must be greater than min {min}")));
+                    return Err(err(
+                        path,
+                        format!("max {max} must be greater than min {min}"),
+                    ));
                 }
-                Ok(CSeries::Input { input: idx, min, max })
+                Ok(CSeries::Input {
+                    input: idx,
+                    min,
+                    max,
+                })
             }
             (None, Some(wave)) => {
                 check_wave(wave, &format!("{path}.wave"))?;
                 let min = s.min.unwrap_or(i64::from(wave.min.min(wave.max)));
                 let max = s.max.unwrap_or(i64::from(wave.max.max(wave.min)));
                 if min >= max {
-                    return Err(err(path, format!("max {max} must be greater than min {min}")));
+                    return Err(err(
+                        path,
+                        format!("max {max} must be greater than min {min}"),
+                    ));
                 }
-                Ok(CSeries::Wave { wave: wave.clone(), min, max })
+                Ok(CSeries::Wave {
+                    wave: wave.clone(),
+                    min,
+                    max,
+                })
             }
             _ => Err(err(path, "expected exactly one of `input` or `wave`")),
         }
@@ -541,7 +701,11 @@ impl Ctx<'_> {
             Target::Num(Prop::parse(&t.prop).ok_or_else(|| {
                 err(
                     &format!("{path}.prop"),
-                    format!("unknown property {:?}; expected text or one of {}", t.prop, PROP_NAMES.join(", ")),
+                    format!(
+                        "unknown property {:?}; expected text or one of {}",
+                        t.prop,
+                        PROP_NAMES.join(", ")
+                    ),
                 )
             })?)
         };
@@ -551,15 +715,26 @@ impl Ctx<'_> {
         };
         let repeat = match &t.repeat {
             None => Some(1),
-            Some(Repeat::Times(0)) => return Err(err(&format!("{path}.repeat"), "expected at least 1, or \"forever\"")),
+            Some(Repeat::Times(0)) => {
+                return Err(err(
+                    &format!("{path}.repeat"),
+                    "expected at least 1, or \"forever\"",
+                ))
+            }
             Some(Repeat::Times(n)) => Some(*n),
             Some(Repeat::Word(w)) if w == "forever" => None,
             Some(Repeat::Word(w)) => {
-                return Err(err(&format!("{path}.repeat"), format!("{w:?}: expected a count or \"forever\"")))
+                return Err(err(
+                    &format!("{path}.repeat"),
+                    format!("{w:?}: expected a count or \"forever\""),
+                ))
             }
         };
         if t.keys.len() > MAX_KEYS {
-            return Err(err(&format!("{path}.keys"), format!("at most {MAX_KEYS} keys")));
+            return Err(err(
+                &format!("{path}.keys"),
+                format!("at most {MAX_KEYS} keys"),
+            ));
         }
         let mut keys = Vec::with_capacity(t.keys.len());
         for (i, k) in t.keys.iter().enumerate() {
@@ -567,7 +742,10 @@ impl Ctx<'_> {
             if let Some(prev) = keys.last() {
                 let prev: &CKey = prev;
                 if k.t <= prev.t {
-                    return Err(err(&format!("{kp}.t"), format!("{} must be after the previous key's t = {}", k.t, prev.t)));
+                    return Err(err(
+                        &format!("{kp}.t"),
+                        format!("{} must be after the previous key's t = {}", k.t, prev.t),
+                    ));
                 }
             }
             let v = match (&target, &k.v) {
@@ -575,12 +753,18 @@ impl Ctx<'_> {
                 (Target::Text, Value::Int(n)) => KeyValue::Text(n.to_string()),
                 (Target::Num(_), Value::Int(n)) => {
                     if n.unsigned_abs() > 1_000_000_000 {
-                        return Err(err(&format!("{kp}.v"), format!("{n} is out of range +-1000000000")));
+                        return Err(err(
+                            &format!("{kp}.v"),
+                            format!("{n} is out of range +-1000000000"),
+                        ));
                     }
                     KeyValue::Num(*n)
                 }
                 (Target::Num(_), Value::Text(s)) => {
-                    return Err(err(&format!("{kp}.v"), format!("expected a number for `{}`, got text {s:?}", t.prop)))
+                    return Err(err(
+                        &format!("{kp}.v"),
+                        format!("expected a number for `{}`, got text {s:?}", t.prop),
+                    ))
                 }
             };
             let ease = match &k.ease {
@@ -592,15 +776,30 @@ impl Ctx<'_> {
         match (&t.wave, keys.is_empty()) {
             (Some(w), true) => {
                 if matches!(target, Target::Text) {
-                    return Err(err(&format!("{path}.wave"), "a wave drives numbers, not text"));
+                    return Err(err(
+                        &format!("{path}.wave"),
+                        "a wave drives numbers, not text",
+                    ));
                 }
                 check_wave(w, &format!("{path}.wave"))?;
             }
             (None, false) => {}
             (Some(_), false) => return Err(err(path, "use either `keys` or `wave`, not both")),
-            (None, true) => return Err(err(&format!("{path}.keys"), "missing: a track needs `keys` or `wave`")),
+            (None, true) => {
+                return Err(err(
+                    &format!("{path}.keys"),
+                    "missing: a track needs `keys` or `wave`",
+                ))
+            }
         }
-        Ok(CTrack { target, keys, wave: t.wave.clone(), start: u64::from(t.delay), repeat, yoyo: t.yoyo })
+        Ok(CTrack {
+            target,
+            keys,
+            wave: t.wave.clone(),
+            start: u64::from(t.delay),
+            repeat,
+            yoyo: t.yoyo,
+        })
     }
 }
 
@@ -610,7 +809,8 @@ fn track_duration(t: &CTrack) -> Option<u64> {
         return None;
     }
     let len = u64::from(t.keys.last().map_or(0, |k| k.t));
-    t.repeat.map(|n| t.start + len * u64::from(n))
+    t.repeat
+        .map(|n| t.start.saturating_add(len.saturating_mul(u64::from(n))))
 }
 
 /// Resolves timelines into absolute start offsets per track id.
@@ -625,7 +825,10 @@ fn schedule(
             let p = format!("timelines.{name}.items[{i}]");
             if scene.timelines.contains_key(item) {
                 if tracks.contains_key(item) {
-                    return Err(err(&p, format!("{item:?} names both a timeline and a track")));
+                    return Err(err(
+                        &p,
+                        format!("{item:?} names both a timeline and a track"),
+                    ));
                 }
                 referenced.insert(item.clone(), p);
             } else if !tracks.contains_key(item) {
@@ -633,7 +836,10 @@ fn schedule(
             }
         }
         if tl.mode == TimelineMode::Stagger && tl.step == 0 {
-            return Err(err(&format!("timelines.{name}.step"), "a stagger needs step >= 1"));
+            return Err(err(
+                &format!("timelines.{name}.step"),
+                "a stagger needs step >= 1",
+            ));
         }
     }
     let mut out = Vec::new();
@@ -643,7 +849,16 @@ fn schedule(
             continue;
         }
         let mut stack = Vec::new();
-        place(scene, tracks, name, tl, u64::from(tl.start), &mut stack, &mut out, &mut placed)?;
+        place(
+            scene,
+            tracks,
+            name,
+            tl,
+            u64::from(tl.start),
+            &mut stack,
+            &mut out,
+            &mut placed,
+        )?;
     }
     // A timeline that is only reachable from itself is a cycle nobody starts; report it.
     for (name, p) in &referenced {
@@ -668,7 +883,10 @@ fn place(
     let path = format!("timelines.{name}");
     if stack.iter().any(|s| s == name) {
         stack.push(name.to_string());
-        return Err(err(&path, format!("timelines form a cycle: {}", stack.join(" -> "))));
+        return Err(err(
+            &path,
+            format!("timelines form a cycle: {}", stack.join(" -> ")),
+        ));
     }
     if placed.insert(name.to_string(), path.clone()).is_some() {
         return Err(err(&path, "timeline is used in more than one place"));
@@ -680,16 +898,30 @@ fn place(
         let at = match tl.mode {
             TimelineMode::Sequence => cursor,
             TimelineMode::Parallel => offset,
-            TimelineMode::Stagger => offset + u64::from(tl.step) * i as u64,
+            TimelineMode::Stagger => {
+                offset.saturating_add(u64::from(tl.step).saturating_mul(i as u64))
+            }
         };
         let dur_end = if let Some(sub) = scene.timelines.get(item) {
-            place(scene, tracks, item, sub, at + u64::from(sub.start), stack, out, placed)?
+            place(
+                scene,
+                tracks,
+                item,
+                sub,
+                at.saturating_add(u64::from(sub.start)),
+                stack,
+                out,
+                placed,
+            )?
         } else {
             if out.iter().any(|(id, _)| id == item) {
-                return Err(err(&format!("{path}.items[{i}]"), format!("track {item:?} is scheduled twice")));
+                return Err(err(
+                    &format!("{path}.items[{i}]"),
+                    format!("track {item:?} is scheduled twice"),
+                ));
             }
             out.push((item.clone(), at));
-            tracks[item].1.map(|d| at + d)
+            tracks[item].1.map(|d| at.saturating_add(d))
         };
         if tl.mode == TimelineMode::Sequence {
             match dur_end {
@@ -714,8 +946,11 @@ fn place(
 
 /// Value of a wave at tick `t` (plus `extra` ticks of phase).
 pub(crate) fn eval_wave(w: &Wave, t: Tick, extra: i64) -> i64 {
-    let period = i64::from(w.period.max(1));
-    let pos = (t as i128 + i128::from(w.phase) + i128::from(extra)).rem_euclid(i128::from(period)) as i64;
+    // u64/i64 only (no i128 division): this runs once per sparkline column.
+    let period_u = u64::from(w.period.max(1));
+    let period = period_u as i64;
+    let off = (i64::from(w.phase).saturating_add(extra)).rem_euclid(period) as u64;
+    let pos = ((t % period_u + off) % period_u) as i64;
     let lo = i64::from(w.min);
     let hi = i64::from(w.max);
     // Q16 fraction of the period: 0..65536.
@@ -740,7 +975,8 @@ pub(crate) fn eval_wave(w: &Wave, t: Tick, extra: i64) -> i64 {
             }
         }
     };
-    lo + (((hi - lo) * unit) >> 16)
+    // Round to nearest, so that a wave is symmetric about its middle.
+    lo + (((hi - lo) * unit + 0x8000) >> 16)
 }
 
 /// Where a track is at `t`: the pair of keys and the eased Q16 progress between them.
@@ -749,10 +985,11 @@ pub(crate) fn track_position(tr: &CTrack, t: Tick) -> (usize, usize, i32) {
     let keys = &tr.keys;
     let last = keys.len() - 1;
     let len = u64::from(keys[last].t - keys[0].t);
-    if t < tr.start + u64::from(keys[0].t) || len == 0 {
+    let first = tr.start.saturating_add(u64::from(keys[0].t));
+    if t < first || len == 0 {
         return (0, 0, 0);
     }
-    let local = t - tr.start - u64::from(keys[0].t);
+    let local = t - first;
     let cycle = local / len;
     let mut phase = local % len;
     let mut reverse = tr.yoyo && cycle % 2 == 1;
@@ -768,7 +1005,9 @@ pub(crate) fn track_position(tr: &CTrack, t: Tick) -> (usize, usize, i32) {
     }
     let p = u64::from(keys[0].t) + phase;
     // The segment keys[i] -> keys[i + 1] with keys[i].t <= p < keys[i + 1].t.
-    let i = keys.partition_point(|k| u64::from(k.t) <= p).saturating_sub(1);
+    let i = keys
+        .partition_point(|k| u64::from(k.t) <= p)
+        .saturating_sub(1);
     if i >= last {
         return (last, last, 0);
     }

@@ -39,7 +39,10 @@ impl Engine {
     pub fn new(scene: Scene) -> Result<Engine, SceneError> {
         let compiled = compile(&scene)?;
         let events = EventLog::new(compiled.inputs.len());
-        Ok(Engine { compiled: Arc::new(compiled), events: Arc::new(events) })
+        Ok(Engine {
+            compiled: Arc::new(compiled),
+            events: Arc::new(events),
+        })
     }
 
     /// Parses TOML or JSON (see [`crate::Format::detect`]) and compiles it.
@@ -91,7 +94,13 @@ impl Engine {
     }
 
     fn input_names(&self) -> alloc::string::String {
-        let names: Vec<&str> = self.compiled.scene.inputs.keys().map(|s| s.as_str()).collect();
+        let names: Vec<&str> = self
+            .compiled
+            .scene
+            .inputs
+            .keys()
+            .map(|s| s.as_str())
+            .collect();
         if names.is_empty() {
             "(no inputs)".into()
         } else {
@@ -117,8 +126,7 @@ impl Engine {
             *frame = Frame::new(self.width(), self.height());
         }
         frame.clear();
-        let state = self.frame_state(tick);
-        crate::raster::draw(&self.compiled, &state, frame);
+        crate::raster::draw(&self.compiled, &self.events, tick, frame);
     }
 
     /// Frames for every tick in `range`, in order.

@@ -34,7 +34,11 @@ impl SceneError {
 
 impl fmt::Display for SceneError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let file = if self.file.is_empty() { "<scene>" } else { &self.file };
+        let file = if self.file.is_empty() {
+            "<scene>"
+        } else {
+            &self.file
+        };
         if self.line > 0 {
             write!(f, "{file}:{}:{}: ", self.line, self.col.max(1))?;
         } else {

@@ -18,7 +18,11 @@ pub struct Event {
 
 impl Event {
     pub fn new(tick: Tick, input: impl Into<String>, value: Value) -> Self {
-        Event { tick, input: input.into(), value }
+        Event {
+            tick,
+            input: input.into(),
+            value,
+        }
     }
 
     /// Parses `name=value` (an integer, or any other text) for an event at `tick`.
@@ -66,10 +70,12 @@ pub fn parse_event_log(text: &str) -> Result<Vec<Event>, EventError> {
             continue;
         }
         let lineno = (i + 1) as u32;
-        let (tick, rest) = line.split_once(char::is_whitespace).ok_or_else(|| EventError {
-            line: lineno,
-            message: format!("expected `TICK NAME=VALUE`, got {line:?}"),
-        })?;
+        let (tick, rest) = line
+            .split_once(char::is_whitespace)
+            .ok_or_else(|| EventError {
+                line: lineno,
+                message: format!("expected `TICK NAME=VALUE`, got {line:?}"),
+            })?;
         let tick: Tick = tick.parse().map_err(|_| EventError {
             line: lineno,
             message: format!("tick {tick:?} is not a non-negative integer"),
@@ -94,7 +100,10 @@ pub(crate) struct EventLog {
 
 impl EventLog {
     pub(crate) fn new(inputs: usize) -> Self {
-        EventLog { all: Vec::new(), by_input: alloc::vec![Vec::new(); inputs] }
+        EventLog {
+            all: Vec::new(),
+            by_input: alloc::vec![Vec::new(); inputs],
+        }
     }
 
     pub(crate) fn insert(&mut self, input: usize, event: Event) {

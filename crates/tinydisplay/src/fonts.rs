@@ -9,9 +9,31 @@ pub(crate) const DEFAULT: Font = &ascii::FONT_6X10;
 
 /// Names accepted by the `font` field.
 pub const FONT_NAMES: &[&str] = &[
-    "4x6", "5x7", "5x8", "6x9", "6x10", "6x12", "6x13", "6x13_bold", "7x13", "7x13_bold", "7x14",
-    "8x13", "8x13_bold", "9x15", "9x15_bold", "9x18", "9x18_bold", "10x20", "profont_7", "profont_9",
-    "profont_10", "profont_12", "profont_14", "profont_18", "profont_24",
+    "4x6",
+    "5x7",
+    "5x8",
+    "6x9",
+    "6x10",
+    "6x12",
+    "6x13",
+    "6x13_bold",
+    "7x13",
+    "7x13_bold",
+    "7x14",
+    "8x13",
+    "8x13_bold",
+    "9x15",
+    "9x15_bold",
+    "9x18",
+    "9x18_bold",
+    "10x20",
+    "profont_7",
+    "profont_9",
+    "profont_10",
+    "profont_12",
+    "profont_14",
+    "profont_18",
+    "profont_24",
 ];
 
 pub(crate) fn by_name(name: &str) -> Option<Font> {

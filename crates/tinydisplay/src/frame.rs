@@ -28,7 +28,11 @@ impl Frame {
     /// A dark frame. `height` must be a multiple of 8 (the scene validator guarantees it).
     pub fn new(width: u16, height: u16) -> Self {
         let len = usize::from(width) * usize::from(height).div_ceil(8);
-        Frame { width, height, data: vec![0; len] }
+        Frame {
+            width,
+            height,
+            data: vec![0; len],
+        }
     }
 
     /// Wraps raw page-layout bytes; `None` if the length does not fit the size.

@@ -40,6 +40,7 @@ mod event;
 pub mod fixed;
 pub mod fonts;
 mod frame;
+mod image;
 mod load;
 mod raster;
 pub mod scene;

@@ -72,7 +72,11 @@ pub(crate) fn parse_unvalidated(file: &str, bytes: &[u8]) -> Result<Scene, Scene
         }
     };
     if text.trim().is_empty() {
-        return Err(fail(1, 1, "file is empty; expected a scene with a `display` table".to_string()));
+        return Err(fail(
+            1,
+            1,
+            "file is empty; expected a scene with a `display` table".to_string(),
+        ));
     }
     match Format::detect(file, text) {
         Format::Toml => toml::from_str::<Scene>(text).map_err(|e| {
@@ -94,7 +98,14 @@ pub(crate) fn parse_unvalidated(file: &str, bytes: &[u8]) -> Result<Scene, Scene
 fn line_col(bytes: &[u8], offset: usize) -> (u32, u32) {
     let before = &bytes[..offset.min(bytes.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    let col = before[line_start..].iter().filter(|&&b| (b & 0xC0) != 0x80).count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let col = before[line_start..]
+        .iter()
+        .filter(|&&b| (b & 0xC0) != 0x80)
+        .count()
+        + 1;
     (line as u32, col as u32)
 }

@@ -1,24 +1,62 @@
-//! Drawing resolved widgets into a page-layout [`Frame`] through embedded-graphics.
+//! Drawing resolved widgets into a page-layout [`Frame`].
 //!
-//! [`Canvas`] is the `DrawTarget`. Its `fill_solid` works on whole page bytes with masks rather
-//! than pixel by pixel (the hot path: rectangles, bars, text backgrounds), and it applies the
-//! clip box, the draw mode (on/off/xor) and the ordered-dither opacity.
+//! [`Canvas`] is an embedded-graphics `DrawTarget` for the primitives that embedded-graphics
+//! rasterizes well (lines, circles, ellipses, rounded corners). Everything that is hot in real
+//! scenes is done here on whole page bytes instead of pixel by pixel: `fill_solid` (rectangles,
+//! outlines, bars, circle scanlines) uses byte masks, and text, bitmaps and sprites are blitted
+//! from [`PageImage`]s a byte column at a time. The canvas applies the clip box, the draw mode
+//! (on/off/xor) and the ordered-dither opacity in every path, so they all agree pixel for pixel.
 
-use crate::anim::{Bitmap, CSeries, Compiled, Node};
+use crate::anim::{CSeries, Compiled, Node};
+use crate::event::EventLog;
 use crate::frame::Frame;
+use crate::image::{GlyphFont, PageImage};
 use crate::scene::{Align, DrawMode, Kind};
-use crate::state::{FrameState, WidgetState};
+use crate::state::{Resolved, Resolver};
+use crate::Tick;
+use alloc::string::String;
 use core::convert::Infallible;
-use embedded_graphics::mono_font::MonoTextStyleBuilder;
 use embedded_graphics::pixelcolor::BinaryColor;
 use embedded_graphics::prelude::*;
 use embedded_graphics::primitives::{
     Circle, Ellipse, Line, PrimitiveStyle, PrimitiveStyleBuilder, Rectangle, RoundedRectangle,
+    StrokeAlignment,
 };
-use embedded_graphics::text::{Baseline, Text};
 
 /// 4x4 Bayer matrix: a pixel is drawn when its threshold is below the opacity (0..=16).
 const BAYER4: [[u8; 4]; 4] = [[0, 8, 2, 10], [12, 4, 14, 6], [3, 11, 1, 9], [15, 7, 13, 5]];
+
+/// `DITHER[opacity][x % 4]`: the pixels of one page byte that pass at that opacity. A page is
+/// 8 rows, two periods of the 4x4 matrix, so the mask does not depend on the page.
+const DITHER: [[u8; 4]; 17] = dither_table();
+
+const fn dither_table() -> [[u8; 4]; 17] {
+    let mut t = [[0u8; 4]; 17];
+    let mut o = 0;
+    while o <= 16 {
+        let mut x = 0;
+        while x < 4 {
+            let mut m = 0u8;
+            let mut b = 0;
+            while b < 8 {
+                if (BAYER4[b % 4][x] as usize) < o {
+                    m |= 1 << b;
+                }
+                b += 1;
+            }
+            t[o][x] = m;
+            x += 1;
+        }
+        o += 1;
+    }
+    t
+}
+
+/// Coordinates and sizes are clamped to +-`LIMIT` before drawing. Everything a scene can set
+/// without animation (+-32767) stays exact; larger animated values are far off-panel anyway, and
+/// the clamp keeps embedded-graphics' u32/i32 arithmetic (e.g. a circle's diameter squared) from
+/// overflowing.
+const LIMIT: i32 = 1 << 15;
 
 /// Inclusive-exclusive pixel box.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,98 +68,185 @@ pub(crate) struct Clip {
 }
 
 impl Clip {
+    fn new(x: i32, y: i32, w: i32, h: i32) -> Clip {
+        Clip {
+            x0: x,
+            y0: y,
+            x1: x.saturating_add(w.max(0)),
+            y1: y.saturating_add(h.max(0)),
+        }
+    }
+
     fn intersect(self, o: Clip) -> Clip {
-        Clip { x0: self.x0.max(o.x0), y0: self.y0.max(o.y0), x1: self.x1.min(o.x1), y1: self.y1.min(o.y1) }
+        Clip {
+            x0: self.x0.max(o.x0),
+            y0: self.y0.max(o.y0),
+            x1: self.x1.min(o.x1),
+            y1: self.y1.min(o.y1),
+        }
     }
 
     fn is_empty(&self) -> bool {
         self.x0 >= self.x1 || self.y0 >= self.y1
     }
+
+    /// Rows of page `page` inside the box, as a byte mask.
+    #[inline]
+    fn page_mask(&self, page: i32) -> u8 {
+        let top = (self.y0 - page * 8).clamp(0, 8);
+        let bottom = (self.y1 - page * 8).clamp(0, 8);
+        ((0xFFu16 << top) & (0xFFu16 >> (8 - bottom))) as u8
+    }
 }
 
-/// A draw target over a frame, with clip, mode and dither.
+/// A draw target over a frame, with clip, mode and dither. The clip is always inside the frame.
 pub(crate) struct Canvas<'f> {
     frame: &'f mut Frame,
-    pub clip: Clip,
-    pub mode: DrawMode,
-    pub opacity: u8,
+    clip: Clip,
+    mode: DrawMode,
+    opacity: u8,
 }
 
 impl<'f> Canvas<'f> {
     pub(crate) fn new(frame: &'f mut Frame) -> Self {
-        let clip = Clip { x0: 0, y0: 0, x1: i32::from(frame.width()), y1: i32::from(frame.height()) };
-        Canvas { frame, clip, mode: DrawMode::On, opacity: 16 }
+        let clip = Clip {
+            x0: 0,
+            y0: 0,
+            x1: i32::from(frame.width()),
+            y1: i32::from(frame.height()),
+        };
+        Canvas {
+            frame,
+            clip,
+            mode: DrawMode::On,
+            opacity: 16,
+        }
     }
 
     #[inline]
-    fn plot(&mut self, x: i32, y: i32, on: bool) {
-        if x < self.clip.x0 || x >= self.clip.x1 || y < self.clip.y0 || y >= self.clip.y1 {
-            return;
-        }
-        if self.opacity < 16 && BAYER4[(y & 3) as usize][(x & 3) as usize] >= self.opacity {
-            return;
-        }
-        // `on` is the shape's colour: Off pixels of a shape are left alone (transparent).
-        if !on {
-            return;
-        }
-        let w = usize::from(self.frame.width());
-        let idx = (y as usize / 8) * w + x as usize;
-        let bit = 1u8 << (y & 7);
+    fn apply(&mut self, idx: usize, m: u8) {
         let b = &mut self.frame.as_bytes_mut()[idx];
         match self.mode {
-            DrawMode::On => *b |= bit,
-            DrawMode::Off => *b &= !bit,
-            DrawMode::Xor => *b ^= bit,
+            DrawMode::On => *b |= m,
+            DrawMode::Off => *b &= !m,
+            DrawMode::Xor => *b ^= m,
         }
     }
 
-    /// Applies the mode to every pixel of `area` (clipped), a byte column at a time.
+    #[inline]
+    fn plot(&mut self, x: i32, y: i32) {
+        if x < self.clip.x0 || x >= self.clip.x1 || y < self.clip.y0 || y >= self.clip.y1 {
+            return;
+        }
+        let bit = (1u8 << (y & 7)) & DITHER[usize::from(self.opacity)][(x & 3) as usize];
+        let idx = (y as usize / 8) * usize::from(self.frame.width()) + x as usize;
+        self.apply(idx, bit);
+    }
+
+    /// Applies the mode to every pixel of `area` (clipped), a page byte at a time.
     fn fill_box(&mut self, area: Clip) {
         let a = area.intersect(self.clip);
         if a.is_empty() {
             return;
         }
         let w = usize::from(self.frame.width());
+        let dither = DITHER[usize::from(self.opacity)];
+        let mode = self.mode;
         let data = self.frame.as_bytes_mut();
         for page in (a.y0 / 8)..=((a.y1 - 1) / 8) {
-            let top = (a.y0 - page * 8).max(0);
-            let bottom = (a.y1 - page * 8).min(8);
-            let mut mask = ((0xFFu16 << top) & (0xFFu16 >> (8 - bottom))) as u8;
-            let row = page as usize * w;
-            for x in a.x0..a.x1 {
-                let mut m = mask;
-                if self.opacity < 16 {
-                    m &= dither_column(x, page, self.opacity);
-                }
-                let b = &mut data[row + x as usize];
-                match self.mode {
+            let mask = a.page_mask(page);
+            let row = &mut data[page as usize * w..][a.x0 as usize..a.x1 as usize];
+            for (i, b) in row.iter_mut().enumerate() {
+                let m = mask & dither[(a.x0 as usize + i) & 3];
+                match mode {
                     DrawMode::On => *b |= m,
                     DrawMode::Off => *b &= !m,
                     DrawMode::Xor => *b ^= m,
                 }
             }
-            mask = 0;
-            let _ = mask;
         }
     }
-}
 
-/// The dither mask of one byte column: bit b set when pixel (x, page*8+b) passes.
-fn dither_column(x: i32, page: i32, opacity: u8) -> u8 {
-    let mut m = 0u8;
-    for b in 0..8 {
-        let y = page * 8 + b;
-        if BAYER4[(y & 3) as usize][(x & 3) as usize] < opacity {
-            m |= 1 << b;
+    /// Draws the lit pixels of `img` with its top-left corner at (`x`, `y`).
+    fn blit(&mut self, img: &PageImage, x: i32, y: i32) {
+        let a = self.clip.intersect(Clip::new(x, y, img.w, img.h));
+        if a.is_empty() {
+            return;
+        }
+        let w = usize::from(self.frame.width());
+        let dither = DITHER[usize::from(self.opacity)];
+        for page in (a.y0 / 8)..=((a.y1 - 1) / 8) {
+            let mask = a.page_mask(page);
+            let top = page * 8 - y;
+            for sx in a.x0..a.x1 {
+                let m = img.column_byte((sx - x) as usize, top) & mask & dither[(sx & 3) as usize];
+                if m != 0 {
+                    self.apply(page as usize * w + sx as usize, m);
+                }
+            }
         }
     }
-    m
+
+    /// A 1-pixel line from (`x0`, `y0`) to (`x1`, `y1`), both ends included: Bresenham, with
+    /// the same pixels as embedded-graphics' 1-wide styled `Line` (a unit test compares them),
+    /// which goes through its general thick-line iterator and cost a third of a dashboard frame.
+    fn line1(&mut self, x0: i32, y0: i32, x1: i32, y1: i32) {
+        let (dx, dy) = (x1 - x0, y1 - y0);
+        let (sx, sy) = (if dx >= 0 { 1 } else { -1 }, if dy >= 0 { 1 } else { -1 });
+        let (adx, ady) = (dx.abs(), dy.abs());
+        // Ties go to y as the major axis, like embedded-graphics.
+        let (major, minor, maj, min) = if ady >= adx {
+            (ady, adx, (0, sy), (sx, 0))
+        } else {
+            (adx, ady, (sx, 0), (0, sy))
+        };
+        let (mut x, mut y) = (x0, y0);
+        let mut err = 0i64;
+        let (major2, minor2) = (2 * i64::from(major), 2 * i64::from(minor));
+        for _ in 0..=major {
+            if err > i64::from(major) {
+                x += min.0;
+                y += min.1;
+                err -= major2;
+            }
+            self.plot(x, y);
+            x += maj.0;
+            y += maj.1;
+            err += minor2;
+        }
+    }
+
+    /// Draws `text` in `font` with its top-left corner at (`x`, `y`); returns nothing, clips.
+    fn text(&mut self, font: &GlyphFont, text: &str, x: i32, y: i32) {
+        if y >= self.clip.y1 || y.saturating_add(font.height) <= self.clip.y0 {
+            return;
+        }
+        let adv = font.advance().max(1);
+        // Skip the characters left of the clip without looking up their glyphs.
+        let skip = if x < self.clip.x0 {
+            ((self.clip.x0 - x) / adv).max(0)
+        } else {
+            0
+        };
+        let mut gx = x + skip * adv;
+        for c in text.chars().skip(skip as usize) {
+            if gx >= self.clip.x1 {
+                break;
+            }
+            if let Some(g) = font.glyph(c) {
+                self.blit(g, gx, y);
+            }
+            gx += adv;
+        }
+    }
 }
 
 impl OriginDimensions for Canvas<'_> {
     fn size(&self) -> Size {
-        Size::new(u32::from(self.frame.width()), u32::from(self.frame.height()))
+        Size::new(
+            u32::from(self.frame.width()),
+            u32::from(self.frame.height()),
+        )
     }
 }
 
@@ -134,27 +259,21 @@ impl DrawTarget for Canvas<'_> {
         I: IntoIterator<Item = Pixel<Self::Color>>,
     {
         for Pixel(p, c) in pixels {
-            self.plot(p.x, p.y, c.is_on());
+            // Off pixels of a shape are transparent: the mode decides what "drawing" means.
+            if c.is_on() {
+                self.plot(p.x, p.y);
+            }
         }
         Ok(())
     }
 
     fn fill_solid(&mut self, area: &Rectangle, color: Self::Color) -> Result<(), Self::Error> {
         if color.is_on() {
-            self.fill_box(to_clip(area));
+            let w = area.size.width.min(LIMIT as u32 * 4) as i32;
+            let h = area.size.height.min(LIMIT as u32 * 4) as i32;
+            self.fill_box(Clip::new(area.top_left.x, area.top_left.y, w, h));
         }
         Ok(())
-    }
-}
-
-fn to_clip(r: &Rectangle) -> Clip {
-    let x0 = r.top_left.x;
-    let y0 = r.top_left.y;
-    Clip {
-        x0,
-        y0,
-        x1: x0.saturating_add(r.size.width.min(i32::MAX as u32) as i32),
-        y1: y0.saturating_add(r.size.height.min(i32::MAX as u32) as i32),
     }
 }
 
@@ -162,16 +281,39 @@ fn size(w: i32, h: i32) -> Size {
     Size::new(w.max(0) as u32, h.max(0) as u32)
 }
 
-/// Draws a frame state; `compiled` supplies the static parts (fonts, bitmaps, modes).
-pub(crate) fn draw(compiled: &Compiled, state: &FrameState, frame: &mut Frame) {
-    let mut canvas = Canvas::new(frame);
-    let full = canvas.clip;
-    for (node, ws) in compiled.roots.iter().zip(&state.widgets) {
-        draw_node(&mut canvas, node, ws, full, 16);
+/// Outline style: strokes lie inside the widget's box, so a widget covers exactly x..x+w.
+fn outline(width: i32) -> PrimitiveStyle<BinaryColor> {
+    PrimitiveStyleBuilder::new()
+        .stroke_color(BinaryColor::On)
+        .stroke_width(width.max(0) as u32)
+        .stroke_alignment(StrokeAlignment::Inside)
+        .build()
+}
+
+/// Renders the scene at `tick` into `frame` (which the caller has cleared).
+pub(crate) fn draw(c: &Compiled, log: &EventLog, tick: Tick, frame: &mut Frame) {
+    let rs = Resolver { c, log, tick };
+    let mut cv = Canvas::new(frame);
+    let full = cv.clip;
+    // One text buffer for the whole frame: no allocation per widget.
+    let mut text = String::new();
+    for node in &c.roots {
+        draw_node(&mut cv, &rs, node, 0, 0, full, 16, &mut text);
     }
 }
 
-fn draw_node(cv: &mut Canvas<'_>, n: &Node, s: &WidgetState, clip: Clip, parent_opacity: i32) {
+#[allow(clippy::too_many_arguments)]
+fn draw_node(
+    cv: &mut Canvas<'_>,
+    rs: &Resolver<'_>,
+    n: &Node,
+    ox: i32,
+    oy: i32,
+    clip: Clip,
+    parent_opacity: i32,
+    text: &mut String,
+) {
+    let s = rs.props(n, ox, oy, text);
     let opacity = s.opacity.min(parent_opacity);
     if !s.visible || opacity <= 0 {
         return;
@@ -179,157 +321,227 @@ fn draw_node(cv: &mut Canvas<'_>, n: &Node, s: &WidgetState, clip: Clip, parent_
     cv.clip = clip;
     cv.opacity = opacity as u8;
     cv.mode = if s.invert { DrawMode::Xor } else { n.mode };
-    let (x, y, w, h) = (s.x, s.y, s.w, s.h);
-    let on = BinaryColor::On;
-    let stroke_style = PrimitiveStyle::with_stroke(on, s.stroke.max(0) as u32);
-    let shape_style = if n.fill { PrimitiveStyle::with_fill(on) } else { stroke_style };
+    let x = s.x.clamp(-LIMIT, LIMIT);
+    let y = s.y.clamp(-LIMIT, LIMIT);
+    let size_lo = if n.kind == Kind::Line { -LIMIT } else { 0 };
+    let w = s.w.clamp(size_lo, LIMIT);
+    let h = s.h.clamp(size_lo, LIMIT);
+    let fill = PrimitiveStyle::with_fill(BinaryColor::On);
+    let shape_style = if n.fill { fill } else { outline(s.stroke) };
     match n.kind {
         Kind::Rect => {
             let r = Rectangle::new(Point::new(x, y), size(w, h));
             if s.radius > 0 {
-                let _ = RoundedRectangle::with_equal_corners(r, size(s.radius, s.radius))
-                    .into_styled(shape_style)
-                    .draw(cv);
+                let _ = RoundedRectangle::with_equal_corners(
+                    r,
+                    size(s.radius.min(LIMIT), s.radius.min(LIMIT)),
+                )
+                .into_styled(shape_style)
+                .draw(cv);
             } else if n.fill {
-                cv.fill_box(to_clip(&r));
+                cv.fill_box(Clip::new(x, y, w, h));
             } else {
-                let _ = r.into_styled(stroke_style).draw(cv);
+                let _ = r.into_styled(shape_style).draw(cv);
             }
         }
         Kind::Line => {
-            let _ = Line::new(Point::new(x, y), Point::new(x.saturating_add(w), y.saturating_add(h)))
-                .into_styled(stroke_style)
-                .draw(cv);
+            if s.stroke == 1 {
+                cv.line1(x, y, x + w, y + h);
+            } else {
+                let style = PrimitiveStyle::with_stroke(BinaryColor::On, s.stroke as u32);
+                let _ = Line::new(Point::new(x, y), Point::new(x + w, y + h))
+                    .into_styled(style)
+                    .draw(cv);
+            }
         }
         Kind::Circle => {
-            let _ = Circle::new(Point::new(x, y), w.max(0) as u32).into_styled(shape_style).draw(cv);
+            let _ = Circle::new(Point::new(x, y), w as u32)
+                .into_styled(shape_style)
+                .draw(cv);
         }
         Kind::Ellipse => {
-            let _ = Ellipse::new(Point::new(x, y), size(w, h)).into_styled(shape_style).draw(cv);
+            // embedded-graphics tests points against w^2 * h^2 in u32; beyond that it would
+            // overflow. The validator rejects such static sizes; animated ones are skipped.
+            if w == h || i64::from(w) * i64::from(h) <= MAX_ELLIPSE_AREA {
+                let _ = Ellipse::new(Point::new(x, y), size(w, h))
+                    .into_styled(shape_style)
+                    .draw(cv);
+            }
         }
         Kind::Text => {
-            if let Some(text) = &s.text {
-                draw_text(cv, n, text, x, y, w);
+            if s.has_text {
+                let tw = n.font.text_width(text.chars().count());
+                let tx = match n.align {
+                    Align::Left => x,
+                    Align::Center => x + (w - tw) / 2,
+                    Align::Right => x + w - tw,
+                };
+                cv.text(&n.font, text, tx, y);
             }
         }
         Kind::Marquee => {
-            if let Some(text) = &s.text {
-                let box_ = Clip { x0: x, y0: y, x1: x.saturating_add(w), y1: y.saturating_add(h.max(n.font.character_size.height as i32)) };
-                cv.clip = clip.intersect(box_);
-                let cw = (n.font.character_size.width + n.font.character_spacing) as i32;
-                let cycle = text.chars().count() as i32 * cw + n.gap;
-                // Text enters from the right edge and scrolls left.
-                let mut tx = x + w - s.scroll;
-                while tx > x {
-                    tx -= cycle.max(1);
+            if s.has_text && !text.is_empty() {
+                let bh = if h > 0 { h } else { n.font.height };
+                cv.clip = clip.intersect(Clip::new(x, y, w, bh));
+                if cv.clip.is_empty() {
+                    return;
                 }
-                while tx < x + w {
-                    draw_text_at(cv, n, text, tx, y);
-                    tx += cycle.max(1);
+                let chars = text.chars().count() as i64;
+                let cycle = (chars * i64::from(n.font.advance()) + i64::from(n.gap)).max(1);
+                // Copies of the text repeat every `cycle` pixels; at scroll 0 one starts at the
+                // right edge, and a growing scroll moves them left. Start with the first copy
+                // that reaches into the clip, so the loop is bounded by the box width.
+                let origin = i64::from(x) + i64::from(w) - i64::from(s.scroll);
+                let text_w = i64::from(n.font.text_width(chars as usize));
+                let first = i64::from(cv.clip.x0) - text_w - origin;
+                let k = first.div_euclid(cycle) + 1;
+                let mut tx = origin + k * cycle;
+                while tx < i64::from(cv.clip.x1) {
+                    cv.text(&n.font, text, tx as i32, y);
+                    tx += cycle;
                 }
             }
         }
         Kind::Bitmap => {
             if let Some(b) = &n.bitmap {
-                blit(cv, b, x, y);
+                cv.blit(b, x, y);
             }
         }
         Kind::Sprite => {
             if let Some(b) = n.frames.get(s.frame.max(0) as usize) {
-                blit(cv, b, x, y);
+                cv.blit(b, x, y);
             }
         }
-        Kind::Progress => {
-            let r = Rectangle::new(Point::new(x, y), size(w, h));
-            let st = s.stroke.max(0);
-            if st > 0 {
-                let outline = PrimitiveStyleBuilder::new().stroke_color(on).stroke_width(st as u32).build();
-                if s.radius > 0 {
-                    let _ = RoundedRectangle::with_equal_corners(r, size(s.radius, s.radius))
-                        .into_styled(outline)
-                        .draw(cv);
-                } else {
-                    let _ = r.into_styled(outline).draw(cv);
-                }
-            }
-            let inner_w = (w - 2 * st).max(0);
-            let span = i64::from(s.max) - i64::from(s.min);
-            let v = (i64::from(s.value) - i64::from(s.min)).clamp(0, span.max(0));
-            let fill_w = if span > 0 { (i64::from(inner_w) * v / span) as i32 } else { 0 };
-            cv.fill_box(Clip { x0: x + st, y0: y + st, x1: x + st + fill_w, y1: y + h - st });
-        }
+        Kind::Progress => draw_progress(cv, &s, x, y, w, h),
         Kind::Sparkline => {
             let (lo, hi) = match &n.series {
-                Some(CSeries::Input { min, max, .. }) | Some(CSeries::Wave { min, max, .. }) => (*min, *max),
+                Some(CSeries::Input { min, max, .. }) | Some(CSeries::Wave { min, max, .. }) => {
+                    (*min, *max)
+                }
                 None => (0, 1),
             };
-            let span = (hi - lo).max(1);
+            let span = (i128::from(hi) - i128::from(lo)).max(1);
+            let rows = i128::from((h - 1).max(0));
+            let bottom = y + (h - 1).max(0);
+            // i64 when it cannot overflow: i128 division is a library call, once per column.
+            let small = span < (1 << 31);
             let to_y = |v: i64| -> i32 {
                 let v = v.clamp(lo, hi);
-                y + h - 1 - ((v - lo) * i64::from((h - 1).max(0)) / span) as i32
+                // Nearest row, like the waves: v * rows / span rounded half up.
+                let row = if small {
+                    let (v, rows, span) = ((v - lo), rows as i64, span as i64);
+                    (v * rows * 2 + span) / (span * 2)
+                } else {
+                    let v = i128::from(v) - i128::from(lo);
+                    ((v * rows * 2 + span) / (span * 2)) as i64
+                };
+                bottom - row as i32
             };
-            let style = PrimitiveStyle::with_stroke(on, s.stroke.max(1) as u32);
-            // Right-align input history so that the newest sample is at the right edge.
-            let start = x + w - s.samples.len() as i32;
+            let samples = rs.samples(n, w);
+            let stroke = s.stroke.max(1);
+            let style = PrimitiveStyle::with_stroke(BinaryColor::On, stroke as u32);
+            // The newest sample is at the right edge (input history grows from the right).
+            let start = x + w - samples.len() as i32;
             let mut prev: Option<Point> = None;
-            for (i, v) in s.samples.iter().enumerate() {
-                let p = Point::new(start + i as i32, to_y(*v));
-                match prev {
-                    Some(q) => {
-                        let _ = Line::new(q, p).into_styled(style).draw(cv);
-                    }
-                    None => cv.plot(p.x, p.y, true),
+            for i in 0..samples.len() {
+                let p = Point::new(start + i as i32, to_y(samples.get(i)));
+                let q = prev.unwrap_or(p);
+                if stroke == 1 {
+                    cv.line1(q.x, q.y, p.x, p.y);
+                } else {
+                    let _ = Line::new(q, p).into_styled(style).draw(cv);
                 }
                 prev = Some(p);
             }
         }
         Kind::Group => {
             let inner = if n.clip && w > 0 && h > 0 {
-                clip.intersect(Clip { x0: x, y0: y, x1: x.saturating_add(w), y1: y.saturating_add(h) })
+                clip.intersect(Clip::new(x, y, w, h))
             } else {
                 clip
             };
             if !inner.is_empty() {
-                for (cn, cs) in n.children.iter().zip(&s.children) {
-                    draw_node(cv, cn, cs, inner, opacity);
+                // Children are placed relative to the group's unclamped position.
+                for c in &n.children {
+                    draw_node(cv, rs, c, s.x, s.y, inner, opacity, text);
                 }
             }
             if s.invert && w > 0 && h > 0 {
                 cv.clip = clip;
                 cv.mode = DrawMode::Xor;
-                cv.opacity = 16;
-                cv.fill_box(Clip { x0: x, y0: y, x1: x.saturating_add(w), y1: y.saturating_add(h) });
+                cv.opacity = opacity as u8;
+                cv.fill_box(Clip::new(x, y, w, h));
             }
         }
     }
 }
 
-fn text_width(n: &Node, text: &str) -> i32 {
-    let cw = (n.font.character_size.width + n.font.character_spacing) as i32;
-    (text.chars().count() as i32 * cw - n.font.character_spacing as i32).max(0)
-}
+/// Largest `w * h` of an ellipse that is not a circle (see the `Kind::Ellipse` arm).
+pub(crate) const MAX_ELLIPSE_AREA: i64 = 65_535;
 
-fn draw_text(cv: &mut Canvas<'_>, n: &Node, text: &str, x: i32, y: i32, w: i32) {
-    let tw = text_width(n, text);
-    let x = match n.align {
-        Align::Left => x,
-        Align::Center => x + (w - tw) / 2,
-        Align::Right => x + w - tw,
+fn draw_progress(cv: &mut Canvas<'_>, s: &Resolved, x: i32, y: i32, w: i32, h: i32) {
+    let st = s.stroke.max(0);
+    if st > 0 {
+        let r = Rectangle::new(Point::new(x, y), size(w, h));
+        if s.radius > 0 {
+            let _ = RoundedRectangle::with_equal_corners(
+                r,
+                size(s.radius.min(LIMIT), s.radius.min(LIMIT)),
+            )
+            .into_styled(outline(st))
+            .draw(cv);
+        } else {
+            let _ = r.into_styled(outline(st)).draw(cv);
+        }
+    }
+    let inner_w = i64::from((w - 2 * st).max(0));
+    let span = i64::from(s.max) - i64::from(s.min);
+    let v = (i64::from(s.value) - i64::from(s.min)).clamp(0, span.max(0));
+    let fill_w = if span > 0 {
+        (inner_w * v / span) as i32
+    } else {
+        0
     };
-    draw_text_at(cv, n, text, x, y);
+    cv.fill_box(Clip::new(x + st, y + st, fill_w, h - 2 * st));
 }
 
-fn draw_text_at(cv: &mut Canvas<'_>, n: &Node, text: &str, x: i32, y: i32) {
-    let style = MonoTextStyleBuilder::new().font(n.font).text_color(BinaryColor::On).build();
-    let _ = Text::with_baseline(text, Point::new(x, y), style, Baseline::Top).draw(cv);
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn blit(cv: &mut Canvas<'_>, b: &Bitmap, x: i32, y: i32) {
-    for row in 0..b.h {
-        for col in 0..b.w {
-            if b.bits[(row * b.w + col) as usize] {
-                cv.plot(x + col, y + row, true);
+    fn eg_line(x0: i32, y0: i32, x1: i32, y1: i32) -> Frame {
+        let mut f = Frame::new(40, 40);
+        let mut cv = Canvas::new(&mut f);
+        let style = PrimitiveStyle::with_stroke(BinaryColor::On, 1);
+        let _ = Line::new(Point::new(x0, y0), Point::new(x1, y1))
+            .into_styled(style)
+            .draw(&mut cv);
+        f
+    }
+
+    fn our_line(x0: i32, y0: i32, x1: i32, y1: i32) -> Frame {
+        let mut f = Frame::new(40, 40);
+        Canvas::new(&mut f).line1(x0, y0, x1, y1);
+        f
+    }
+
+    #[test]
+    fn thin_line_matches_embedded_graphics() {
+        let mut mismatches = alloc::vec::Vec::new();
+        for (x0, y0) in [(20, 20), (3, 17), (19, 5), (-9, 30), (47, -4)] {
+            for x1 in 0..40 {
+                for y1 in 0..40 {
+                    if eg_line(x0, y0, x1, y1) != our_line(x0, y0, x1, y1) {
+                        mismatches.push((x0, y0, x1, y1));
+                    }
+                }
             }
         }
+        assert!(
+            mismatches.is_empty(),
+            "{} lines differ, e.g. {:?}",
+            mismatches.len(),
+            &mismatches[..mismatches.len().min(10)]
+        );
     }
 }

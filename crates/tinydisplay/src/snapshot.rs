@@ -8,9 +8,9 @@
 use crate::error::SnapshotError;
 use crate::event::Event;
 use crate::scene::{Scene, Value};
+use crate::Tick;
 use alloc::format;
 use alloc::string::String;
-use crate::Tick;
 use alloc::string::ToString;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
@@ -66,37 +66,55 @@ pub(crate) fn encode(scene: &Scene, events: &[Event], tick: Tick) -> Vec<u8> {
 pub(crate) fn decode(bytes: &[u8]) -> Result<(Scene, Vec<Event>, Tick), SnapshotError> {
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         return if MAGIC.starts_with(bytes) && bytes.len() < MAGIC.len() {
-            Err(SnapshotError::Truncated { expected: HEADER, got: bytes.len() })
+            Err(SnapshotError::Truncated {
+                expected: HEADER,
+                got: bytes.len(),
+            })
         } else {
             Err(SnapshotError::BadMagic)
         };
     }
     if bytes.len() < HEADER {
-        return Err(SnapshotError::Truncated { expected: HEADER, got: bytes.len() });
+        return Err(SnapshotError::Truncated {
+            expected: HEADER,
+            got: bytes.len(),
+        });
     }
-    let u32_at = |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    let u32_at =
+        |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
     let version = u16::from_le_bytes([bytes[6], bytes[7]]);
     if version != VERSION {
-        return Err(SnapshotError::Version { found: version, supported: VERSION });
+        return Err(SnapshotError::Version {
+            found: version,
+            supported: VERSION,
+        });
     }
     let raw_len = u32_at(8);
     let packed_len = u32_at(12) as usize;
     let packed = &bytes[HEADER..];
     if packed.len() < packed_len {
-        return Err(SnapshotError::Truncated { expected: HEADER + packed_len, got: bytes.len() });
+        return Err(SnapshotError::Truncated {
+            expected: HEADER + packed_len,
+            got: bytes.len(),
+        });
     }
     if packed.len() > packed_len {
-        return Err(SnapshotError::Decode("trailing bytes after the payload".to_string()));
+        return Err(SnapshotError::Decode(
+            "trailing bytes after the payload".to_string(),
+        ));
     }
     if blake3::hash(packed).as_bytes()[..16] != bytes[16..32] {
         return Err(SnapshotError::Checksum);
     }
     if raw_len > MAX_RAW {
-        return Err(SnapshotError::Decode("declared payload is too large".to_string()));
+        return Err(SnapshotError::Decode(
+            "declared payload is too large".to_string(),
+        ));
     }
     let raw = lz4_flex::block::decompress(packed, raw_len as usize)
         .map_err(|e| SnapshotError::Decode(e.to_string()))?;
-    let p: Payload = postcard::from_bytes(&raw).map_err(|e| SnapshotError::Decode(e.to_string()))?;
+    let p: Payload =
+        postcard::from_bytes(&raw).map_err(|e| SnapshotError::Decode(e.to_string()))?;
     let scene: Scene = serde_json::from_str(&p.scene_json)
         .map_err(|e| SnapshotError::Decode(format!("scene: {e}")))?;
     let events = p

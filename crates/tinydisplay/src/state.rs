@@ -50,13 +50,84 @@ pub struct WidgetState {
 
 pub(crate) fn resolve(c: &Compiled, log: &EventLog, tick: Tick) -> FrameState {
     let cx = Resolver { c, log, tick };
-    FrameState { tick, widgets: c.roots.iter().map(|n| cx.node(n, 0, 0)).collect() }
+    let mut text = String::new();
+    FrameState {
+        tick,
+        widgets: c
+            .roots
+            .iter()
+            .map(|n| cx.widget(n, 0, 0, &mut text))
+            .collect(),
+    }
 }
 
-struct Resolver<'a> {
-    c: &'a Compiled,
-    log: &'a EventLog,
-    tick: Tick,
+/// The numeric properties of one widget at one tick: what the raster needs, without the
+/// allocations of a [`WidgetState`] (the render path resolves straight into this).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Resolved {
+    pub x: i32,
+    pub y: i32,
+    pub w: i32,
+    pub h: i32,
+    pub visible: bool,
+    pub invert: bool,
+    pub opacity: i32,
+    pub stroke: i32,
+    pub radius: i32,
+    pub value: i32,
+    pub min: i32,
+    pub max: i32,
+    pub scroll: i32,
+    pub frame: i32,
+    /// Whether the widget has a text (then it is in the caller's buffer).
+    pub has_text: bool,
+}
+
+/// Most sparkline samples computed per frame: a bound on the work a huge animated `w` can cause.
+pub(crate) const MAX_SAMPLES: i32 = 4096;
+
+/// A sparkline's samples at one tick, oldest first, without allocating.
+pub(crate) enum Samples<'a> {
+    None,
+    Wave {
+        wave: &'a crate::scene::Wave,
+        tick: Tick,
+        count: usize,
+    },
+    Input(&'a [(Tick, Value)]),
+}
+
+impl Samples<'_> {
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Samples::None => 0,
+            Samples::Wave { count, .. } => *count,
+            Samples::Input(h) => h.len(),
+        }
+    }
+
+    pub(crate) fn get(&self, i: usize) -> i64 {
+        match self {
+            Samples::None => 0,
+            Samples::Wave { wave, tick, .. } => {
+                anim::eval_wave(wave, *tick, i as i64 * i64::from(wave.step))
+            }
+            Samples::Input(h) => value_num(&h[i].1),
+        }
+    }
+}
+
+fn value_num(v: &Value) -> i64 {
+    match v {
+        Value::Int(n) => *n,
+        Value::Text(s) => s.trim().parse().unwrap_or(0),
+    }
+}
+
+pub(crate) struct Resolver<'a> {
+    pub c: &'a Compiled,
+    pub log: &'a EventLog,
+    pub tick: Tick,
 }
 
 fn clamp_i32(v: i64) -> i32 {
@@ -65,19 +136,18 @@ fn clamp_i32(v: i64) -> i32 {
 
 impl Resolver<'_> {
     fn input(&self, i: usize) -> &Value {
-        self.log.value_at(i, self.tick).unwrap_or(&self.c.inputs[i].1.default)
+        self.log
+            .value_at(i, self.tick)
+            .unwrap_or(&self.c.inputs[i].1.default)
     }
 
     fn input_num(&self, i: usize) -> i64 {
         let def = &self.c.inputs[i].1;
-        let v = match self.input(i) {
-            Value::Int(n) => *n,
-            Value::Text(t) => t.trim().parse().unwrap_or(0),
-        };
-        v.clamp(def.min.unwrap_or(i64::MIN), def.max.unwrap_or(i64::MAX))
+        value_num(self.input(i)).clamp(def.min.unwrap_or(i64::MIN), def.max.unwrap_or(i64::MAX))
     }
 
-    fn node(&self, n: &Node, ox: i32, oy: i32) -> WidgetState {
+    /// Resolves `n` (whose parent is at `ox`, `oy`), writing its text into `text`.
+    pub(crate) fn props(&self, n: &Node, ox: i32, oy: i32, text: &mut String) -> Resolved {
         let t = self.tick;
         let mut p = n.base;
         for &(prop, input) in &n.binds {
@@ -87,14 +157,22 @@ impl Resolver<'_> {
         for tr in &n.tracks {
             match (&tr.target, &tr.wave) {
                 (Target::Num(prop), Some(w)) => {
-                    let from = t.saturating_sub(tr.start);
                     if t >= tr.start {
-                        p[*prop as usize] = clamp_i32(anim::eval_wave(w, from, 0));
+                        p[*prop as usize] = clamp_i32(anim::eval_wave(w, t - tr.start, 0));
                     }
                 }
                 (target, None) => {
                     let (a, b, e) = anim::track_position(tr, t);
                     match (target, &tr.keys[a].v, &tr.keys[b].v) {
+                        // On/off properties switch at keyframes, like text: a lerp between 0
+                        // and 1 would switch at an arbitrary point of the segment.
+                        (
+                            Target::Num(prop @ (Prop::Visible | Prop::Invert)),
+                            KeyValue::Num(va),
+                            _,
+                        ) => {
+                            p[*prop as usize] = clamp_i32(*va);
+                        }
                         (Target::Num(prop), KeyValue::Num(va), KeyValue::Num(vb)) => {
                             p[*prop as usize] = clamp_i32(lerp(*va, *vb, e));
                         }
@@ -111,55 +189,38 @@ impl Resolver<'_> {
         let x = p[Prop::X as usize].saturating_add(ox);
         let y = p[Prop::Y as usize].saturating_add(oy);
 
-        let text = match (text_override, &n.text) {
-            (Some(s), _) => Some(String::from(s)),
-            (None, Some(tpl)) => {
-                let mut s = String::new();
-                tpl.expand(t, self.c.tick_rate, &mut s, |i| self.input(i));
-                Some(s)
+        text.clear();
+        let has_text = match (text_override, &n.text) {
+            (Some(s), _) => {
+                text.push_str(s);
+                true
             }
-            (None, None) => None,
+            (None, Some(tpl)) => {
+                tpl.expand(t, self.c.tick_rate, text, |i| self.input(i));
+                true
+            }
+            (None, None) => false,
         };
 
         let mut scroll = p[Prop::Scroll as usize];
         if n.kind == Kind::Marquee {
-            let steps = (t / n.every as u64) as i64;
-            let auto = steps.wrapping_mul(i64::from(p[Prop::Speed as usize]));
-            // Reduce modulo the scroll cycle here, so that huge ticks stay exact in i32.
-            let text_w = text.as_ref().map_or(0, |s| s.chars().count() as i64)
-                * i64::from(n.font.character_size.width + n.font.character_spacing);
-            let cycle = (text_w + i64::from(n.gap)).max(1);
-            scroll = (auto + i64::from(scroll)).rem_euclid(cycle) as i32;
+            // i128: `tick / every * speed` must not wrap even for ticks near u64::MAX.
+            let steps = i128::from(t / n.every as u64);
+            let auto = steps * i128::from(p[Prop::Speed as usize]);
+            let text_w = text.chars().count() as i128 * i128::from(n.font.advance());
+            let cycle = (text_w + i128::from(n.gap)).max(1);
+            scroll = (auto + i128::from(scroll)).rem_euclid(cycle) as i32;
         }
         let mut frame = p[Prop::Frame as usize];
         if n.kind == Kind::Sprite {
-            let count = n.frames.len() as i64;
-            let auto = (t / n.frame_ticks as u64) as i64;
-            frame = (auto + i64::from(frame)).rem_euclid(count.max(1)) as i32;
+            let count = n.frames.len().max(1) as i128;
+            let auto = i128::from(t / n.frame_ticks as u64);
+            frame = (auto + i128::from(frame)).rem_euclid(count) as i32;
         }
-        let w = p[Prop::W as usize];
-        let samples = match (&n.series, n.kind) {
-            (Some(CSeries::Wave { wave, .. }), _) => (0..w.max(0))
-                .map(|i| anim::eval_wave(wave, t, i64::from(i) * i64::from(wave.step)))
-                .collect(),
-            (Some(CSeries::Input { input, .. }), _) => self
-                .log
-                .history(*input, t, w.max(0) as usize)
-                .iter()
-                .map(|(_, v)| match v {
-                    Value::Int(n) => *n,
-                    Value::Text(s) => s.trim().parse().unwrap_or(0),
-                })
-                .collect(),
-            (None, _) => Vec::new(),
-        };
-        let children = n.children.iter().map(|c| self.node(c, x, y)).collect();
-        WidgetState {
-            id: n.id.clone(),
-            kind: n.kind,
+        Resolved {
             x,
             y,
-            w,
+            w: p[Prop::W as usize],
             h: p[Prop::H as usize],
             visible: p[Prop::Visible as usize] != 0,
             invert: p[Prop::Invert as usize] != 0,
@@ -171,6 +232,54 @@ impl Resolver<'_> {
             max: p[Prop::Max as usize],
             scroll,
             frame,
+            has_text,
+        }
+    }
+
+    /// The samples of a sparkline of width `w` (the newest `w` values, at most [`MAX_SAMPLES`]).
+    pub(crate) fn samples<'s>(&'s self, n: &'s Node, w: i32) -> Samples<'s> {
+        let count = w.clamp(0, MAX_SAMPLES) as usize;
+        match &n.series {
+            Some(CSeries::Wave { wave, .. }) => Samples::Wave {
+                wave,
+                tick: self.tick,
+                count,
+            },
+            Some(CSeries::Input { input, .. }) => {
+                Samples::Input(self.log.history(*input, self.tick, count))
+            }
+            None => Samples::None,
+        }
+    }
+
+    fn widget(&self, n: &Node, ox: i32, oy: i32, text: &mut String) -> WidgetState {
+        let r = self.props(n, ox, oy, text);
+        let text = r.has_text.then(|| text.clone());
+        let s = self.samples(n, r.w);
+        let samples = (0..s.len()).map(|i| s.get(i)).collect();
+        let mut buf = String::new();
+        let children = n
+            .children
+            .iter()
+            .map(|c| self.widget(c, r.x, r.y, &mut buf))
+            .collect();
+        WidgetState {
+            id: n.id.clone(),
+            kind: n.kind,
+            x: r.x,
+            y: r.y,
+            w: r.w,
+            h: r.h,
+            visible: r.visible,
+            invert: r.invert,
+            opacity: r.opacity,
+            stroke: r.stroke,
+            radius: r.radius,
+            value: r.value,
+            min: r.min,
+            max: r.max,
+            scroll: r.scroll,
+            frame: r.frame,
             text,
             samples,
             children,

@@ -65,7 +65,10 @@ impl Template {
                         name.push(c);
                     }
                     if !closed {
-                        return Err(SceneError::at_path(path, format!("unclosed `{{` in {src:?} (write `{{{{` for a brace)")));
+                        return Err(SceneError::at_path(
+                            path,
+                            format!("unclosed `{{` in {src:?} (write `{{{{` for a brace)"),
+                        ));
                     }
                     if !lit.is_empty() {
                         parts.push(Part::Lit(core::mem::take(&mut lit)));
@@ -73,7 +76,10 @@ impl Template {
                     let (name, width) = match name.split_once(':') {
                         Some((n, w)) => {
                             let w: usize = w.trim().parse().map_err(|_| {
-                                SceneError::at_path(path, format!("`{{{n}:{w}}}`: width {w:?} is not a number"))
+                                SceneError::at_path(
+                                    path,
+                                    format!("`{{{n}:{w}}}`: width {w:?} is not a number"),
+                                )
                             })?;
                             (String::from(n.trim()), w.min(64))
                         }
@@ -85,10 +91,18 @@ impl Template {
                         "hh" => Part::Builtin(Builtin::Hh),
                         "mm" => Part::Builtin(Builtin::Mm),
                         "ss" => Part::Builtin(Builtin::Ss),
-                        _ => Part::Input { index: input(&name, path)?, width },
+                        _ => Part::Input {
+                            index: input(&name, path)?,
+                            width,
+                        },
                     });
                 }
-                '}' => return Err(SceneError::at_path(path, format!("stray `}}` in {src:?} (write `}}}}` for a brace)"))),
+                '}' => {
+                    return Err(SceneError::at_path(
+                        path,
+                        format!("stray `}}` in {src:?} (write `}}}}` for a brace)"),
+                    ))
+                }
                 c => lit.push(c),
             }
         }
@@ -99,7 +113,13 @@ impl Template {
     }
 
     /// Expands the template for `tick`; `input(i)` gives input i's current value.
-    pub(crate) fn expand<'v>(&self, tick: Tick, tick_rate: u32, out: &mut String, input: impl Fn(usize) -> &'v Value) {
+    pub(crate) fn expand<'v>(
+        &self,
+        tick: Tick,
+        tick_rate: u32,
+        out: &mut String,
+        input: impl Fn(usize) -> &'v Value,
+    ) {
         let secs = tick / u64::from(tick_rate.max(1));
         for p in &self.parts {
             // Writing to a String cannot fail.

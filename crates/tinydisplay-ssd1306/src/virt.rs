@@ -1,0 +1,481 @@
+//! A virtual SSD1306: decodes the exact command and data bytes a panel receives into its own
+//! 128x64 GDDRAM, the way the datasheet describes the controller.
+//!
+//! Decoded: addressing modes (0x20: horizontal, vertical, page), column/page windows (0x21/0x22)
+//! and their pointer wrap-around, page-mode start addresses (0xB0-0xB7, 0x00-0x0F, 0x10-0x1F),
+//! display on/off, invert, entire-display-on, contrast, segment remap, COM scan direction,
+//! multiplex ratio, display offset, start line, charge pump, and the timing/scroll commands (parsed
+//! and kept). Unknown bytes are counted, not guessed at.
+//!
+//! [`VirtualSsd1306::view`] shows what the glass would show. It follows the wiring of the common
+//! modules, on which segment remap + reversed COM scan (0xA1, 0xC8, what every driver's init sends)
+//! gives an upright picture.
+
+use embedded_hal::i2c::{ErrorKind, ErrorType, I2c, NoAcknowledgeSource, Operation, SevenBitAddress};
+use tinydisplay::Frame;
+
+/// GDDRAM columns.
+pub const COLS: usize = 128;
+/// GDDRAM pages (8 rows each).
+pub const PAGES: usize = 8;
+
+/// Memory addressing mode (command 0x20).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AddrMode {
+    Horizontal,
+    Vertical,
+    /// The power-on default.
+    Page,
+}
+
+/// The controller's registers and display RAM.
+#[derive(Clone, Debug)]
+pub struct VirtualSsd1306 {
+    ram: Vec<u8>,
+    address: u8,
+    mode: AddrMode,
+    col_start: u8,
+    col_end: u8,
+    page_start: u8,
+    page_end: u8,
+    col: u8,
+    page: u8,
+    display_on: bool,
+    inverted: bool,
+    entire_on: bool,
+    contrast: u8,
+    seg_remap: bool,
+    com_reversed: bool,
+    mux: u8,
+    offset: u8,
+    start_line: u8,
+    charge_pump: bool,
+    com_pins: u8,
+    clock_div: u8,
+    precharge: u8,
+    vcomh: u8,
+    scrolling: bool,
+    /// A multi-byte command waiting for its arguments: (opcode, args so far, args needed).
+    pending: Option<(u8, Vec<u8>, usize)>,
+    unknown: usize,
+    commands: usize,
+    data_bytes: usize,
+    transactions: usize,
+}
+
+impl Default for VirtualSsd1306 {
+    fn default() -> Self {
+        VirtualSsd1306::new()
+    }
+}
+
+impl VirtualSsd1306 {
+    /// A panel just powered on (datasheet reset values), answering at I2C address 0x3C, RAM dark.
+    pub fn new() -> Self {
+        VirtualSsd1306 {
+            ram: vec![0; COLS * PAGES],
+            address: 0x3C,
+            mode: AddrMode::Page,
+            col_start: 0,
+            col_end: 127,
+            page_start: 0,
+            page_end: 7,
+            col: 0,
+            page: 0,
+            display_on: false,
+            inverted: false,
+            entire_on: false,
+            contrast: 0x7F,
+            seg_remap: false,
+            com_reversed: false,
+            mux: 63,
+            offset: 0,
+            start_line: 0,
+            charge_pump: false,
+            com_pins: 0x12,
+            clock_div: 0x80,
+            precharge: 0x22,
+            vcomh: 0x20,
+            scrolling: false,
+            pending: None,
+            unknown: 0,
+            commands: 0,
+            data_bytes: 0,
+            transactions: 0,
+        }
+    }
+
+    /// A real panel's RAM holds noise at power-on; tests start from noise so that nothing passes
+    /// because both sides happen to be dark.
+    pub fn with_noise(seed: u32) -> Self {
+        let mut v = VirtualSsd1306::new();
+        let mut x = seed | 1;
+        for b in &mut v.ram {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            *b = x as u8;
+        }
+        v
+    }
+
+    /// Answer at another I2C address (0x3D is the other common one).
+    pub fn with_address(mut self, address: u8) -> Self {
+        self.address = address;
+        self
+    }
+
+    /// The RST pin: registers back to their reset values; RAM is kept.
+    pub fn reset(&mut self) {
+        let ram = core::mem::take(&mut self.ram);
+        let address = self.address;
+        *self = VirtualSsd1306 { ram, address, ..VirtualSsd1306::new() };
+    }
+
+    /// One I2C write transaction as the panel sees it after its address byte: control bytes
+    /// (Co bit 7, D/C bit 6) followed by command or data bytes.
+    pub fn i2c_write(&mut self, bytes: &[u8]) {
+        self.transactions += 1;
+        let mut i = 0;
+        while i < bytes.len() {
+            let control = bytes[i];
+            i += 1;
+            let data = control & 0x40 != 0;
+            if control & 0x3F != 0 {
+                self.unknown += 1;
+            }
+            if control & 0x80 != 0 {
+                // Co = 1: exactly one byte, then another control byte.
+                if let Some(&b) = bytes.get(i) {
+                    self.byte(data, b);
+                    i += 1;
+                }
+            } else {
+                for &b in &bytes[i..] {
+                    self.byte(data, b);
+                }
+                return;
+            }
+        }
+    }
+
+    /// One SPI transfer with the D/C pin high (`data`) or low (commands).
+    pub fn spi_write(&mut self, data: bool, bytes: &[u8]) {
+        self.transactions += 1;
+        for &b in bytes {
+            self.byte(data, b);
+        }
+    }
+
+    fn byte(&mut self, data: bool, b: u8) {
+        if data {
+            self.data(b)
+        } else {
+            self.command(b)
+        }
+    }
+
+    /// Writes one byte of display data at the RAM pointer and advances it.
+    pub fn data(&mut self, b: u8) {
+        self.data_bytes += 1;
+        let (p, c) = (usize::from(self.page) % PAGES, usize::from(self.col) % COLS);
+        self.ram[p * COLS + c] = b;
+        match self.mode {
+            AddrMode::Horizontal => {
+                if self.col >= self.col_end {
+                    self.col = self.col_start;
+                    self.page = if self.page >= self.page_end { self.page_start } else { self.page + 1 };
+                } else {
+                    self.col += 1;
+                }
+            }
+            AddrMode::Vertical => {
+                if self.page >= self.page_end {
+                    self.page = self.page_start;
+                    self.col = if self.col >= self.col_end { self.col_start } else { self.col + 1 };
+                } else {
+                    self.page += 1;
+                }
+            }
+            // Page mode: the column pointer wraps within the page, the page stays.
+            AddrMode::Page => self.col = if self.col >= 127 { 0 } else { self.col + 1 },
+        }
+    }
+
+    /// Feeds one command byte (an opcode or the argument of a pending one).
+    pub fn command(&mut self, b: u8) {
+        if let Some((op, mut args, need)) = self.pending.take() {
+            args.push(b);
+            if args.len() < need {
+                self.pending = Some((op, args, need));
+            } else {
+                self.apply(op, &args);
+            }
+            return;
+        }
+        let need = match b {
+            0x20 | 0x81 | 0x8D | 0xA8 | 0xAD | 0xD3 | 0xD5 | 0xD6 | 0xD9 | 0xDA | 0xDB => 1,
+            0x21 | 0x22 | 0xA3 => 2,
+            0x29 | 0x2A => 5,
+            0x26 | 0x27 => 6,
+            _ => 0,
+        };
+        if need == 0 {
+            self.apply(b, &[]);
+        } else {
+            self.pending = Some((b, Vec::with_capacity(need), need));
+        }
+    }
+
+    fn apply(&mut self, op: u8, a: &[u8]) {
+        self.commands += 1;
+        match op {
+            0x00..=0x0F => self.col = (self.col & 0xF0) | op,
+            0x10..=0x1F => self.col = ((op & 0x07) << 4) | (self.col & 0x0F),
+            0x20 => {
+                self.mode = match a[0] & 0x03 {
+                    0 => AddrMode::Horizontal,
+                    1 => AddrMode::Vertical,
+                    2 => AddrMode::Page,
+                    _ => {
+                        self.unknown += 1;
+                        self.mode
+                    }
+                }
+            }
+            0x21 => {
+                self.col_start = a[0] & 0x7F;
+                self.col_end = a[1] & 0x7F;
+                self.col = self.col_start;
+            }
+            0x22 => {
+                self.page_start = a[0] & 0x07;
+                self.page_end = a[1] & 0x07;
+                self.page = self.page_start;
+            }
+            0x26 | 0x27 | 0x29 | 0x2A | 0xA3 => {}
+            0x2E => self.scrolling = false,
+            0x2F => self.scrolling = true,
+            0x40..=0x7F => self.start_line = op & 0x3F,
+            0x81 => self.contrast = a[0],
+            0x8D => self.charge_pump = a[0] & 0x04 != 0,
+            0xA0 | 0xA1 => self.seg_remap = op == 0xA1,
+            0xA4 | 0xA5 => self.entire_on = op == 0xA5,
+            0xA6 | 0xA7 => self.inverted = op == 0xA7,
+            0xA8 => {
+                if a[0] & 0x3F >= 15 {
+                    self.mux = a[0] & 0x3F
+                } else {
+                    self.unknown += 1
+                }
+            }
+            0xAD | 0xD6 => {}
+            0xAE | 0xAF => self.display_on = op == 0xAF,
+            0xB0..=0xB7 => self.page = op & 0x07,
+            0xC0..=0xCF => self.com_reversed = op & 0x08 != 0,
+            0xD3 => self.offset = a[0] & 0x3F,
+            0xD5 => self.clock_div = a[0],
+            0xD9 => self.precharge = a[0],
+            0xDA => self.com_pins = a[0],
+            0xDB => self.vcomh = a[0],
+            0xE3 => {}
+            _ => {
+                self.commands -= 1;
+                self.unknown += 1;
+            }
+        }
+    }
+
+    /// The raw GDDRAM: 8 pages of 128 columns, the same layout as [`Frame`].
+    pub fn ram(&self) -> &[u8] {
+        &self.ram
+    }
+
+    /// The first `height / 8` pages and `width` columns of RAM, as a frame (compare it with the
+    /// frame that was flushed).
+    pub fn ram_frame(&self, width: u16, height: u16) -> Frame {
+        let (w, pages) = (usize::from(width).min(COLS), usize::from(height.div_ceil(8)).min(PAGES));
+        let mut bytes = Vec::with_capacity(w * pages);
+        for p in 0..pages {
+            bytes.extend_from_slice(&self.ram[p * COLS..p * COLS + w]);
+        }
+        Frame::from_bytes(w as u16, (pages * 8) as u16, bytes).unwrap_or_else(|| Frame::new(0, 0))
+    }
+
+    /// What the glass shows, `width` x (multiplex ratio + 1) pixels: RAM through segment remap,
+    /// COM scan direction, start line, display offset, entire-on, invert and display on/off.
+    pub fn view(&self, width: u16) -> Frame {
+        let rows = u16::from(self.mux) + 1;
+        let mut f = Frame::new(width, rows.div_ceil(8) * 8);
+        if !self.display_on {
+            return f;
+        }
+        let n = i32::from(rows);
+        for y in 0..n {
+            // The modules wire COM lines bottom-up, so a reversed scan is upright.
+            let logical = if self.com_reversed { y } else { n - 1 - y };
+            let ram_row = (logical + i32::from(self.start_line) + i32::from(self.offset)).rem_euclid(64);
+            for x in 0..i32::from(width) {
+                let col = if self.seg_remap { x } else { 127 - x };
+                let lit = self.entire_on || self.ram[(ram_row as usize / 8) * COLS + col as usize] & (1 << (ram_row % 8)) != 0;
+                f.set_pixel(x, y, lit != self.inverted);
+            }
+        }
+        f
+    }
+
+    pub fn addr_mode(&self) -> AddrMode {
+        self.mode
+    }
+    pub fn display_on(&self) -> bool {
+        self.display_on
+    }
+    pub fn inverted(&self) -> bool {
+        self.inverted
+    }
+    pub fn entire_on(&self) -> bool {
+        self.entire_on
+    }
+    pub fn contrast(&self) -> u8 {
+        self.contrast
+    }
+    pub fn seg_remap(&self) -> bool {
+        self.seg_remap
+    }
+    pub fn com_reversed(&self) -> bool {
+        self.com_reversed
+    }
+    pub fn charge_pump(&self) -> bool {
+        self.charge_pump
+    }
+    pub fn multiplex(&self) -> u8 {
+        self.mux
+    }
+    pub fn scrolling(&self) -> bool {
+        self.scrolling
+    }
+    /// Column and page window `((c0, c1), (p0, p1))`.
+    pub fn window(&self) -> ((u8, u8), (u8, u8)) {
+        ((self.col_start, self.col_end), (self.page_start, self.page_end))
+    }
+    /// The RAM pointer `(column, page)`.
+    pub fn pointer(&self) -> (u8, u8) {
+        (self.col, self.page)
+    }
+    /// Bytes it could not make sense of (unknown opcodes, bad control bytes).
+    pub fn unknown(&self) -> usize {
+        self.unknown
+    }
+    /// Commands decoded, data bytes written, transactions received.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        (self.commands, self.data_bytes, self.transactions)
+    }
+}
+
+/// The panel NACKed its address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Nack;
+
+impl embedded_hal::i2c::Error for Nack {
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::NoAcknowledge(NoAcknowledgeSource::Address)
+    }
+}
+
+impl ErrorType for VirtualSsd1306 {
+    type Error = Nack;
+}
+
+/// The virtual panel on an embedded-hal I2C bus: writes to its address are decoded, other
+/// addresses are NACKed, reads return zeros (the SSD1306 is write-only over I2C).
+impl I2c<SevenBitAddress> for VirtualSsd1306 {
+    fn transaction(&mut self, address: u8, operations: &mut [Operation<'_>]) -> Result<(), Nack> {
+        if address != self.address {
+            return Err(Nack);
+        }
+        // embedded-hal merges adjacent writes into one transaction.
+        let mut buf = Vec::new();
+        for op in operations.iter_mut() {
+            match op {
+                Operation::Write(b) => buf.extend_from_slice(b),
+                Operation::Read(b) => b.fill(0),
+            }
+        }
+        self.i2c_write(&buf);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn horizontal_window_wraps_within_the_window() {
+        let mut v = VirtualSsd1306::new();
+        v.i2c_write(&[0x00, 0x20, 0x00, 0x21, 10, 11, 0x22, 2, 3]);
+        v.i2c_write(&[0x40, 1, 2, 3, 4]);
+        assert_eq!(v.ram()[2 * 128 + 10], 1);
+        assert_eq!(v.ram()[2 * 128 + 11], 2);
+        assert_eq!(v.ram()[3 * 128 + 10], 3);
+        assert_eq!(v.ram()[3 * 128 + 11], 4);
+        assert_eq!(v.pointer(), (10, 2));
+        // The next byte lands at the window start again.
+        v.i2c_write(&[0x40, 5]);
+        assert_eq!(v.ram()[2 * 128 + 10], 5);
+        assert_eq!(v.pointer(), (11, 2));
+    }
+
+    #[test]
+    fn vertical_mode_goes_down_first() {
+        let mut v = VirtualSsd1306::new();
+        v.spi_write(false, &[0x20, 0x01, 0x21, 0, 127, 0x22, 0, 1]);
+        v.spi_write(true, &[9, 8, 7]);
+        assert_eq!((v.ram()[0], v.ram()[128], v.ram()[1]), (9, 8, 7));
+    }
+
+    #[test]
+    fn page_mode_uses_b0_and_nibbles_and_stays_in_the_page() {
+        let mut v = VirtualSsd1306::new();
+        assert_eq!(v.addr_mode(), AddrMode::Page);
+        // Co = 1 framing: one control byte per command byte.
+        v.i2c_write(&[0x80, 0xB5, 0x80, 0x0E, 0x80, 0x17, 0x40, 0xAA, 0xBB]);
+        assert_eq!(v.ram()[5 * 128 + 126], 0xAA);
+        assert_eq!(v.ram()[5 * 128 + 127], 0xBB);
+        v.i2c_write(&[0x40, 0xCC]);
+        assert_eq!(v.ram()[5 * 128], 0xCC);
+    }
+
+    #[test]
+    fn state_commands_are_tracked_and_unknown_ones_counted() {
+        let mut v = VirtualSsd1306::new();
+        v.i2c_write(&[0x00, 0x81, 0x30, 0xA7, 0xA1, 0xC8, 0x8D, 0x14, 0xAF, 0xA5, 0x26, 0, 0, 0, 7, 0, 0xFF, 0x2F, 0xFF]);
+        assert_eq!(v.contrast(), 0x30);
+        assert!(v.inverted() && v.seg_remap() && v.com_reversed() && v.charge_pump());
+        assert!(v.display_on() && v.entire_on() && v.scrolling());
+        assert_eq!(v.unknown(), 1);
+    }
+
+    #[test]
+    fn view_follows_remap_scan_invert_and_power() {
+        let mut v = VirtualSsd1306::new();
+        v.i2c_write(&[0x00, 0xA1, 0xC8, 0xAF]);
+        v.i2c_write(&[0x40, 0x01]); // page mode, page 0 col 0: pixel (0, 0)
+        assert!(v.view(128).pixel(0, 0));
+        v.i2c_write(&[0x00, 0xA0, 0xC0]); // both flipped: 180 degrees
+        assert!(v.view(128).pixel(127, 63));
+        v.i2c_write(&[0x00, 0xA7]);
+        assert!(!v.view(128).pixel(127, 63) && v.view(128).pixel(0, 0));
+        v.i2c_write(&[0x00, 0xAE]);
+        assert_eq!(v.view(128).lit(), 0);
+    }
+
+    #[test]
+    fn wrong_address_is_nacked() {
+        let mut v = VirtualSsd1306::new();
+        assert_eq!(v.write(0x3D, &[0x00, 0xAF]), Err(Nack));
+        assert!(!v.display_on());
+        assert_eq!(v.write(0x3C, &[0x00, 0xAF]), Ok(()));
+        assert!(v.display_on());
+    }
+}

@@ -1,0 +1,265 @@
+//! After every flush the virtual SSD1306's RAM equals the engine's frame: every example scene,
+//! 600 ticks, I2C and SPI framing, with diffs and with full frames every time, starting from a
+//! panel full of noise. Plus a fault-injecting I2C bus.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
+use std::convert::Infallible;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use embedded_hal::digital::{ErrorType as PinErrorType, OutputPin};
+use embedded_hal::i2c::{ErrorKind, ErrorType, I2c, Operation};
+use embedded_hal::spi::{ErrorType as SpiErrorType, Operation as SpiOp, SpiDevice};
+use tinydisplay::{Engine, Frame};
+use tinydisplay_ssd1306::wire::{self, WireWriter};
+use tinydisplay_ssd1306::{Bus, FlushError, Flusher, I2cTransport, PanelConfig, SpiTransport, VirtualSsd1306};
+
+const TICKS: u64 = 600;
+
+fn scenes() -> Vec<(String, Engine)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenes");
+    let mut out = Vec::new();
+    let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    paths.sort();
+    for p in paths {
+        if !matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "json")) {
+            continue;
+        }
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let engine = Engine::from_source(&name, &std::fs::read(&p).unwrap()).unwrap();
+        out.push((name, engine));
+    }
+    assert!(!out.is_empty(), "no scenes in {}", dir.display());
+    out
+}
+
+/// Expected and actual frames side by side.
+fn side_by_side(expected: &Frame, actual: &Frame) -> String {
+    let (e, a) = (expected.to_ascii(), actual.to_ascii());
+    let mut s = String::from("expected | actual\n");
+    for (l, r) in e.lines().zip(a.lines()) {
+        s.push_str(l);
+        s.push_str(" | ");
+        s.push_str(r);
+        s.push('\n');
+    }
+    s
+}
+
+fn assert_ram(name: &str, label: &str, tick: u64, frame: &Frame, ram: Frame) {
+    assert!(ram == *frame, "{name} {label} tick {tick}: panel RAM differs\n{}", side_by_side(frame, &ram));
+}
+
+/// An SPI panel: a virtual SSD1306 behind an embedded-hal SpiDevice and a D/C pin.
+struct SpiPanel {
+    panel: Rc<RefCell<VirtualSsd1306>>,
+    dc: Rc<Cell<bool>>,
+}
+struct DcPin(Rc<Cell<bool>>);
+
+impl SpiErrorType for SpiPanel {
+    type Error = Infallible;
+}
+impl SpiDevice for SpiPanel {
+    fn transaction(&mut self, ops: &mut [SpiOp<'_, u8>]) -> Result<(), Infallible> {
+        for op in ops {
+            if let SpiOp::Write(b) = op {
+                self.panel.borrow_mut().spi_write(self.dc.get(), b);
+            }
+        }
+        Ok(())
+    }
+}
+impl PinErrorType for DcPin {
+    type Error = Infallible;
+}
+impl OutputPin for DcPin {
+    fn set_low(&mut self) -> Result<(), Infallible> {
+        self.0.set(false);
+        Ok(())
+    }
+    fn set_high(&mut self) -> Result<(), Infallible> {
+        self.0.set(true);
+        Ok(())
+    }
+}
+
+#[test]
+fn panel_ram_equals_every_frame_of_every_scene() {
+    for (name, engine) in scenes() {
+        let (w, h) = (engine.width(), engine.height());
+        let config = PanelConfig::new(w, h);
+
+        let mut i2c = I2cTransport::new(VirtualSsd1306::with_noise(1), 0x3c);
+        let mut i2c_diff = Flusher::new(w, h, Bus::i2c(400_000));
+        let mut i2c_full_t = I2cTransport::new(VirtualSsd1306::with_noise(2), 0x3c);
+        let mut i2c_full = Flusher::new(w, h, Bus::i2c(400_000));
+
+        let spi_ram = Rc::new(RefCell::new(VirtualSsd1306::with_noise(3)));
+        let dc = Rc::new(Cell::new(false));
+        let mut spi = SpiTransport::new(SpiPanel { panel: spi_ram.clone(), dc: dc.clone() }, DcPin(dc.clone()));
+        let mut spi_diff = Flusher::new(w, h, Bus::spi(8_000_000));
+        let spi_full_ram = Rc::new(RefCell::new(VirtualSsd1306::with_noise(4)));
+        let dc2 = Rc::new(Cell::new(true));
+        let mut spi_full_t =
+            SpiTransport::new(SpiPanel { panel: spi_full_ram.clone(), dc: dc2.clone() }, DcPin(dc2.clone()));
+        let mut spi_full = Flusher::new(w, h, Bus::spi(8_000_000));
+
+        // The wire file of the I2C diff run must replay to the same frames.
+        let mut wire_out = WireWriter::i2c(0x3c, w, h);
+        let mut wire_flusher = Flusher::new(w, h, Bus::i2c(400_000));
+        wire_flusher.init(&config, &mut wire_out).unwrap();
+
+        i2c_diff.init(&config, &mut i2c).unwrap();
+        i2c_full.init(&config, &mut i2c_full_t).unwrap();
+        spi_diff.init(&config, &mut spi).unwrap();
+        spi_full.init(&config, &mut spi_full_t).unwrap();
+
+        let mut frame = Frame::new(w, h);
+        let mut expected = Vec::new();
+        for t in 0..TICKS {
+            engine.render_into(t, &mut frame);
+            i2c_diff.flush(&frame, &mut i2c).unwrap();
+            assert_ram(&name, "i2c diff", t, &frame, i2c.bus().ram_frame(w, h));
+            i2c_full.invalidate();
+            let s = i2c_full.flush(&frame, &mut i2c_full_t).unwrap();
+            assert_eq!(s.data_transactions, 1, "a full frame is one data transaction");
+            assert_ram(&name, "i2c full", t, &frame, i2c_full_t.bus().ram_frame(w, h));
+            spi_diff.flush(&frame, &mut spi).unwrap();
+            assert_ram(&name, "spi diff", t, &frame, spi_ram.borrow().ram_frame(w, h));
+            spi_full.invalidate();
+            spi_full.flush(&frame, &mut spi_full_t).unwrap();
+            assert_ram(&name, "spi full", t, &frame, spi_full_ram.borrow().ram_frame(w, h));
+
+            wire_out.frame(t);
+            wire_flusher.flush(&frame, &mut wire_out).unwrap();
+            expected.push((t, frame.clone()));
+        }
+        assert_eq!(i2c.bus().unknown(), 0, "{name}: the panel saw bytes it could not decode");
+        assert!(i2c.bus().display_on() && i2c.bus().charge_pump());
+        let log = wire::decode(&wire_out.take_bytes()).unwrap();
+        let replayed = wire::replay(&log);
+        assert_eq!(replayed.len(), expected.len());
+        for ((t, e), (rt, r)) in expected.iter().zip(&replayed) {
+            assert_eq!(t, rt);
+            assert_ram(&name, "wire replay", *t, e, r.clone());
+        }
+    }
+}
+
+/// An I2C bus that fails chosen transactions (after delivering half of the bytes, like a glitch
+/// in the middle of a transfer), or NACKs everything while `absent`.
+struct FaultyI2c {
+    panel: VirtualSsd1306,
+    n: usize,
+    fail: BTreeSet<usize>,
+    absent: bool,
+}
+
+#[derive(Debug, PartialEq)]
+struct BusFault(ErrorKind);
+impl embedded_hal::i2c::Error for BusFault {
+    fn kind(&self) -> ErrorKind {
+        self.0
+    }
+}
+impl ErrorType for FaultyI2c {
+    type Error = BusFault;
+}
+impl I2c for FaultyI2c {
+    fn transaction(&mut self, address: u8, ops: &mut [Operation<'_>]) -> Result<(), BusFault> {
+        use embedded_hal::i2c::NoAcknowledgeSource;
+        if self.absent || address != 0x3c {
+            return Err(BusFault(ErrorKind::NoAcknowledge(NoAcknowledgeSource::Address)));
+        }
+        let n = self.n;
+        self.n += 1;
+        let mut bytes = Vec::new();
+        for op in ops.iter() {
+            if let Operation::Write(b) = op {
+                bytes.extend_from_slice(b);
+            }
+        }
+        if self.fail.contains(&n) {
+            self.panel.i2c_write(&bytes[..bytes.len() / 2 + 1]);
+            return Err(BusFault(ErrorKind::ArbitrationLoss));
+        }
+        self.panel.i2c_write(&bytes);
+        Ok(())
+    }
+}
+
+#[test]
+fn bus_errors_mid_transaction_never_leave_a_corrupt_frame() {
+    let (name, engine) = scenes().into_iter().next().unwrap();
+    let (w, h) = (engine.width(), engine.height());
+    // Fail every 7th transaction: command and data transactions both get hit.
+    let fail = (3..4000).step_by(7).collect();
+    let mut t = I2cTransport::new(FaultyI2c { panel: VirtualSsd1306::with_noise(9), n: 0, fail, absent: false }, 0x3c);
+    let mut flusher = Flusher::new(w, h, Bus::i2c(400_000));
+    let mut errors = 0;
+    while flusher.init(&PanelConfig::new(w, h), &mut t).is_err() {}
+    let mut frame = Frame::new(w, h);
+    for tick in 0..300 {
+        engine.render_into(tick, &mut frame);
+        let mut attempts = 0;
+        loop {
+            match flusher.flush(&frame, &mut t) {
+                Ok(stats) => {
+                    if attempts > 0 {
+                        assert!(stats.full, "the flush after an error must send the full frame");
+                    }
+                    break;
+                }
+                Err(FlushError::Bus(e)) => {
+                    assert_eq!(e, BusFault(ErrorKind::ArbitrationLoss));
+                    assert!(flusher.last_sent().is_none());
+                    errors += 1;
+                    attempts += 1;
+                    assert!(attempts < 10);
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert_ram(&name, "faulty i2c", tick, &frame, t.bus().panel.ram_frame(w, h));
+    }
+    assert!(errors > 20, "the fault injector should have hit many flushes, hit {errors}");
+}
+
+#[test]
+fn absent_panel_is_a_nack_not_a_panic() {
+    let mut t = I2cTransport::new(
+        FaultyI2c { panel: VirtualSsd1306::new(), n: 0, fail: BTreeSet::new(), absent: true },
+        0x3c,
+    );
+    let mut flusher = Flusher::new(128, 64, Bus::i2c(400_000));
+    match flusher.init(&PanelConfig::new(128, 64), &mut t) {
+        Err(FlushError::Bus(BusFault(ErrorKind::NoAcknowledge(_)))) => {}
+        other => panic!("expected a NACK, got {other:?}"),
+    }
+    // Wrong address on a present panel: NACK too.
+    let mut wrong = I2cTransport::new(VirtualSsd1306::new(), 0x3d);
+    assert!(flusher.flush(&Frame::new(128, 64), &mut wrong).is_err());
+}
+
+#[test]
+fn unchanged_frames_cost_nothing_and_small_changes_little() {
+    let mut t = I2cTransport::new(VirtualSsd1306::new(), 0x3c);
+    let mut flusher = Flusher::new(128, 64, Bus::i2c(400_000));
+    let mut frame = Frame::new(128, 64);
+    let first = flusher.flush(&frame, &mut t).unwrap();
+    assert_eq!((first.data_bytes, first.data_transactions, first.full), (1024, 1, true));
+    let again = flusher.flush(&frame, &mut t).unwrap();
+    assert_eq!(again.transactions, 0);
+    frame.set_pixel(0, 0, true);
+    frame.set_pixel(127, 63, true);
+    let two = flusher.flush(&frame, &mut t).unwrap();
+    assert_eq!((two.floor, two.data_bytes, two.rects), (2, 2, 2));
+    // Same two bytes change again: the second rectangle's window is still set, so the last
+    // rectangle needs no window command at all.
+    frame.set_pixel(127, 62, true);
+    let one = flusher.flush(&frame, &mut t).unwrap();
+    assert_eq!((one.transactions, one.command_bytes), (1, 0));
+    assert_eq!(t.bus().ram_frame(128, 64), frame);
+}

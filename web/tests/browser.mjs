@@ -1,0 +1,297 @@
+// The simulator in a real browser (Debian's Chromium via playwright-core).
+// Run by `cargo xtask web --test` / `cargo xtask test`, which serve the site and pass:
+//   TD_URL        the served page
+//   TD_EXPECTED   JSON { "scene.toml": { "TICK": "HASH", ... } } from the native `tinydisplay hash`
+//   TD_ARTIFACTS  where screenshots, exports and measurements.json go
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch, openSimulator } from './chromium.mjs';
+
+const URL_ = process.env.TD_URL || 'http://127.0.0.1:8000/';
+const expected = JSON.parse(readFileSync(process.env.TD_EXPECTED, 'utf8'));
+const out = process.env.TD_ARTIFACTS || 'target/web-artifacts';
+mkdirSync(out, { recursive: true });
+
+const results = [];
+const measurements = {};
+async function check(name, fn) {
+  const t0 = Date.now();
+  try {
+    const note = await fn();
+    results.push([true, name, note || '']);
+    console.log(`ok   ${name}${note ? `  (${note})` : ''}  [${Date.now() - t0} ms]`);
+  } catch (e) {
+    results.push([false, name, e.message]);
+    console.log(`FAIL ${name}: ${e.message}`);
+  }
+}
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+// Sets a tick through the UI's tick box and waits for the shown hash of that tick.
+async function showTick(page, tick) {
+  const t0 = await page.evaluate((t) => {
+    const input = document.getElementById('tick-input');
+    input.value = String(t);
+    const start = performance.now();
+    input.dispatchEvent(new Event('change'));
+    return start;
+  }, tick);
+  await page.waitForFunction((t) => document.getElementById('hash').dataset.tick === String(t), tick);
+  const { hash, ms } = await page.evaluate((start) => ({
+    hash: document.getElementById('hash').textContent,
+    ms: performance.now() - start,
+  }), t0);
+  return { hash, ms };
+}
+
+// Compares the canvas with the frame bytes: a cell is lit on the canvas iff its bit is set.
+async function canvasMatchesFrame(page) {
+  return page.evaluate(() => {
+    const td = window.tinydisplay;
+    const { width: w, height: h } = td.state.info;
+    const bytes = td.state.frame.bytes;
+    const c = document.getElementById('oled');
+    const s = c.width / w;
+    const img = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let bad = 0;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const i = (Math.floor(y * s + s / 2 - 0.5) * c.width + Math.floor(x * s + s / 2 - 0.5)) * 4;
+        const lit = img[i] + img[i + 1] + img[i + 2] > 200;
+        const bit = (bytes[(y >> 3) * w + x] >> (y & 7)) & 1;
+        if (lit !== (bit === 1)) bad++;
+      }
+    }
+    return bad;
+  });
+}
+
+const context = await launch();
+try {
+  const loadStart = Date.now();
+  const { page, errors } = await openSimulator(context, URL_);
+  measurements.page_load_to_first_frame_ms = await page.evaluate(() => window.tinydisplay.firstFrameMs);
+  measurements.wall_load_to_first_frame_ms = Date.now() - loadStart;
+
+  await check('page is cross-origin isolated and uses the threads build', async () => {
+    const iso = await page.evaluate(() => self.crossOriginIsolated);
+    const build = await page.evaluate(() => window.tinydisplay.build);
+    assert(iso === true, `crossOriginIsolated = ${iso}`);
+    assert(build.build === 'threads', `build = ${build.build}`);
+    return `${build.workers} workers, first frame after ${measurements.page_load_to_first_frame_ms.toFixed(0)} ms`;
+  });
+
+  await check('more than one worker renders frames', async () => {
+    let best = null;
+    for (let i = 0; i < 6; i++) {
+      const st = await page.evaluate((from) => window.tinydisplay.call('precompute', { from, count: 480 }), 50_000 + i * 1000);
+      best = st;
+      if (st.workers_used >= 2) break;
+    }
+    assert(best.workers >= 2, `pool has ${best.workers} workers`);
+    assert(best.workers_used >= 2, `only ${best.workers_used} worker(s) rendered in a 480-frame batch`);
+    return `${best.workers_used}/${best.workers} workers busy, utilization ${(best.utilization * 100).toFixed(0)} %`;
+  });
+
+  await page.screenshot({ path: join(out, '01-loaded.png'), fullPage: true });
+
+  await check('it plays', async () => {
+    const before = Number(await page.textContent('#tick'));
+    await page.click('#play');
+    await page.waitForTimeout(1500);
+    const mid = Number(await page.textContent('#tick'));
+    await page.waitForTimeout(500);
+    const after = Number(await page.textContent('#tick'));
+    await page.screenshot({ path: join(out, '02-playing.png'), fullPage: true });
+    await page.click('#play');
+    assert(mid > before && after > mid, `ticks ${before} -> ${mid} -> ${after}`);
+    const st = await page.evaluate(() => window.tinydisplay.call('stats'));
+    return `advanced ${after - before} ticks in 2 s; hit rate ${(st.hit_rate * 100).toFixed(0)} %, lookahead ${st.lookahead}`;
+  });
+
+  for (const [scene, hashes] of Object.entries(expected)) {
+    await check(`${scene}: shown hashes equal native tinydisplay hash`, async () => {
+      const r = await page.evaluate((f) => window.tinydisplay.openExample(f), scene);
+      assert(r.ok, `scene does not load: ${r.error && r.error.message}`);
+      const bad = [];
+      for (const [tick, want] of Object.entries(hashes)) {
+        const { hash, ms } = await showTick(page, Number(tick));
+        if (hash !== want) bad.push(`tick ${tick}: shown ${hash}, native ${want}`);
+        if (Number(tick) === 1_000_000) {
+          measurements[`goto_1e6_ms_${scene}`] = ms;
+          const wrong = await canvasMatchesFrame(page);
+          if (wrong) bad.push(`tick 1e6: ${wrong} canvas cells differ from the frame`);
+        }
+      }
+      assert(bad.length === 0, bad.join('; '));
+      return `${Object.keys(hashes).length} ticks; jump to 10^6 took ${measurements[`goto_1e6_ms_${scene}`]?.toFixed(1)} ms`;
+    });
+  }
+  await page.screenshot({ path: join(out, '03-tick-1e6.png'), fullPage: true });
+
+  await check('scrubber jumps to tick 10^6 and shows that frame', async () => {
+    const start = await page.evaluate(() => {
+      const s = document.getElementById('scrub');
+      s.max = '2000000';
+      s.value = '1000000';
+      const t = performance.now();
+      s.dispatchEvent(new Event('input'));
+      return t;
+    });
+    await page.waitForFunction(() => document.getElementById('hash').dataset.tick === '1000000');
+    const ms = await page.evaluate((t) => performance.now() - t, start);
+    measurements.scrub_to_1e6_ms = ms;
+    const wrong = await canvasMatchesFrame(page);
+    assert(wrong === 0, `${wrong} canvas cells differ from the frame bytes`);
+    return `${ms.toFixed(1)} ms from input to drawn frame`;
+  });
+
+  await check('a broken scene shows its line and column and keeps the last good frame', async () => {
+    await page.evaluate(() => window.tinydisplay.openExample('dashboard.toml'));
+    await showTick(page, 123);
+    const goodHash = await page.textContent('#hash');
+    const goodPixels = await page.evaluate(() => document.getElementById('oled').toDataURL());
+    const text = await page.inputValue('#editor');
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('[[widgets]]'));
+    lines.splice(at + 1, 0, 'x = = 3');
+    await page.fill('#editor', lines.join('\n'));
+    await page.waitForSelector('#error:not([hidden])');
+    const msg = await page.textContent('#error');
+    await page.screenshot({ path: join(out, '04-error.png'), fullPage: true });
+    assert(msg.includes(`line ${at + 2}`), `error "${msg}" does not name line ${at + 2}`);
+    assert(/column \d+/.test(msg), `error "${msg}" has no column`);
+    assert((await page.textContent('#hash')) === goodHash, 'the shown hash changed');
+    const pixels = await page.evaluate(() => document.getElementById('oled').toDataURL());
+    assert(pixels === goodPixels, 'the canvas changed');
+    await page.fill('#editor', text);
+    await page.waitForSelector('#error', { state: 'hidden' });
+    return msg.trim();
+  });
+
+  await check('PNG export decodes to the frame', async () => {
+    await showTick(page, 321);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
+    const file = join(out, 'export.png');
+    await download.saveAs(file);
+    const bytes = [...readFileSync(file)];
+    const bad = await page.evaluate(async (arr) => {
+      const td = window.tinydisplay;
+      const { width: w, height: h } = td.state.info;
+      const frame = td.state.frame.bytes;
+      const bmp = await createImageBitmap(new Blob([new Uint8Array(arr)], { type: 'image/png' }));
+      const s = bmp.width / w;
+      if (bmp.height !== h * s || !Number.isInteger(s)) return `size ${bmp.width}x${bmp.height}`;
+      const c = new OffscreenCanvas(bmp.width, bmp.height);
+      const g = c.getContext('2d');
+      g.drawImage(bmp, 0, 0);
+      const img = g.getImageData(0, 0, bmp.width, bmp.height).data;
+      let wrong = 0;
+      for (let y = 0; y < bmp.height; y++) {
+        for (let x = 0; x < bmp.width; x++) {
+          const i = (y * bmp.width + x) * 4;
+          const lit = img[i] + img[i + 1] + img[i + 2] > 0;
+          const px = Math.floor(x / s), py = Math.floor(y / s);
+          if (lit !== ((frame[(py >> 3) * w + px] >> (py & 7)) & 1) > 0) wrong++;
+        }
+      }
+      return wrong ? `${wrong} pixels differ` : '';
+    }, bytes);
+    assert(bad === '', bad);
+    return `${bytes.length} bytes`;
+  });
+
+  await check('GIF export of a tick range', async () => {
+    await page.fill('#gif-from', '0');
+    await page.fill('#gif-to', '120');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-gif')]);
+    const file = join(out, 'export.gif');
+    await download.saveAs(file);
+    const bytes = readFileSync(file);
+    assert(bytes.subarray(0, 6).toString() === 'GIF89a', 'not a GIF89a file');
+    const frames = await page.evaluate(async (arr) => {
+      if (!('ImageDecoder' in self)) return -1;
+      const d = new ImageDecoder({ data: new Uint8Array(arr), type: 'image/gif' });
+      await d.tracks.ready;
+      return d.tracks.selectedTrack.frameCount;
+    }, [...bytes]);
+    assert(frames !== 0, 'GIF has no frames');
+    return `${bytes.length} bytes, ${frames} frames`;
+  });
+
+  await check('permalink reopens the same scene and tick', async () => {
+    const link = await page.evaluate(() => window.tinydisplay.permalink());
+    const text = await page.inputValue('#editor');
+    const hash = await page.textContent('#hash');
+    const other = await openSimulator(context, link);
+    const text2 = await other.page.inputValue('#editor');
+    const hash2 = await other.page.textContent('#hash');
+    await other.page.close();
+    assert(text2 === text, 'editor text differs');
+    assert(hash2 === hash, `hash ${hash2} != ${hash}`);
+    return `${link.length} characters`;
+  });
+
+  await check('no console errors', async () => {
+    assert(errors.length === 0, errors.join(' | '));
+  });
+
+  await check('bus preview shows bytes and fps', async () => {
+    await page.selectOption('#bus', 'i2c-100k');
+    await showTick(page, 0);
+    await page.waitForFunction(() => /B/.test(document.getElementById('bus-bytes').textContent));
+    const full = await page.textContent('#bus-fps');
+    await page.screenshot({ path: join(out, '05-bus.png'), fullPage: true });
+    return `I2C 100 kHz, full frame: ${await page.textContent('#bus-bytes')}, ${full}`;
+  });
+
+  // Measurements (reported, never asserted): precompute throughput of the threads build with
+  // 2 workers against the single-thread build, on the heaviest example.
+  await check('measure precompute throughput (threads vs single-thread)', async () => {
+    const scenes = Object.keys(expected);
+    const scene = scenes.includes('stress.toml') ? 'stress.toml' : scenes.includes('dashboard.toml') ? 'dashboard.toml' : scenes[0];
+    const text = readFileSync(new URL(`../www/scenes/${scene}`, import.meta.url), 'utf8');
+    const bench = async (p) => {
+      const args = { file: scene, text, from: 0, count: 1200 };
+      await p.evaluate((a) => window.tinydisplay.call('bench', { ...a, count: 120 }), args); // warm-up
+      const runs = [];
+      for (let i = 0; i < 3; i++) runs.push(await p.evaluate((a) => window.tinydisplay.call('bench', { ...a, from: 100_000 * (a.i + 1) }), { ...args, i }));
+      runs.sort((a, b) => b.fps - a.fps);
+      return runs[1]; // the median
+    };
+    const mt = await bench(page);
+    const stPage = await openSimulator(context, URL_ + '?build=st');
+    const st = await bench(stPage.page);
+    await stPage.page.close();
+    measurements.throughput = {
+      scene,
+      threads: { workers: mt.workers, fps: mt.fps, per_frame_us: mt.per_frame_ms * 1000, utilization: mt.utilization },
+      single: { fps: st.fps, per_frame_us: st.per_frame_ms * 1000 },
+      ratio: mt.fps / st.fps,
+    };
+    return `${scene}: threads ${mt.fps.toFixed(0)} fps (${mt.workers} workers) vs single ${st.fps.toFixed(0)} fps = ${(mt.fps / st.fps).toFixed(2)}x; single-thread ${(st.per_frame_ms * 1000).toFixed(0)} µs/frame`;
+  });
+
+  // Per-frame compute time of every example, single-thread build (one frame at a time).
+  await check('measure per-frame compute time in wasm', async () => {
+    const stPage = await openSimulator(context, URL_ + '?build=st');
+    const per = {};
+    for (const scene of Object.keys(expected)) {
+      const text = readFileSync(new URL(`../www/scenes/${scene}`, import.meta.url), 'utf8');
+      const r = await stPage.page.evaluate((a) => window.tinydisplay.call('bench', a), { file: scene, text, from: 0, count: 1000 });
+      per[scene] = r.per_frame_ms * 1000;
+    }
+    await stPage.page.close();
+    measurements.wasm_per_frame_us = per;
+    return Object.entries(per).map(([s, us]) => `${s} ${us.toFixed(1)} µs`).join(', ');
+  });
+} finally {
+  await context.close();
+}
+
+writeFileSync(join(out, 'measurements.json'), JSON.stringify(measurements, null, 2) + '\n');
+const failed = results.filter((r) => !r[0]);
+console.log(`\n${results.length - failed.length} passed, ${failed.length} failed; artifacts in ${out}`);
+process.exit(failed.length ? 1 : 0);

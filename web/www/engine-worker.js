@@ -1,0 +1,113 @@
+// The engine's own thread. Rayon blocks its caller (Atomics.wait), which a page's main thread may
+// not do, so every call into wasm happens here; the threads build spawns its pool from here.
+let wasm = null;
+let sim = null;
+let info = null;
+
+function sceneInfo(s) {
+  return { width: s.width, height: s.height, tickRate: s.tickRate, name: s.name, inputs: s.inputs() };
+}
+
+function errorObject(e) {
+  return {
+    message: String(e && e.message || e),
+    name: e && e.name || 'Error',
+    file: e && e.file || '',
+    line: e && e.line || 0,
+    col: e && e.col || 0,
+    path: e && e.path || '',
+    detail: e && e.detail || String(e && e.message || e),
+  };
+}
+
+const ops = {
+  async init({ threads, workers }) {
+    const t0 = performance.now();
+    wasm = await import(threads ? './pkg-mt/tinydisplay_web.js' : './pkg-st/tinydisplay_web.js');
+    await wasm.default();
+    if (threads) await wasm.initThreadPool(workers);
+    return { build: wasm.buildKind(), workers: wasm.workers(), initMs: performance.now() - t0 };
+  },
+  load({ file, text, events }) {
+    // A bad scene throws; the previous simulator (and so the last good frame) stays.
+    const next = new wasm.Simulator(file, text);
+    if (events) {
+      try {
+        next.loadEvents(events);
+      } catch (e) {
+        next.free();
+        throw e;
+      }
+    }
+    if (sim) sim.free();
+    sim = next;
+    info = sceneInfo(sim);
+    return info;
+  },
+  frame({ tick }) {
+    return sim.frame(tick);
+  },
+  precompute({ from, count }) {
+    return sim.precompute(from, count);
+  },
+  stats() {
+    return sim ? sim.stats() : null;
+  },
+  frameState({ tick }) {
+    return sim.frameState(tick);
+  },
+  pushEvent({ tick, input, value }) {
+    return sim.pushEvent(tick, input, value);
+  },
+  bus({ tick, bus }) {
+    return sim.bus(tick, bus);
+  },
+  png({ tick, panel, scale }) {
+    return sim.png(tick, panel, scale);
+  },
+  gif({ from, to, panel, scale }) {
+    return sim.gif(from, to, panel, scale);
+  },
+  snapshot({ tick }) {
+    return sim.snapshot(tick);
+  },
+  // Hashes through a separate simulator, on the pool (golden checks).
+  hashTicks({ file, text, events, ticks }) {
+    const s = new wasm.Simulator(file, text);
+    try {
+      if (events) s.loadEvents(events);
+      return s.hashTicks(ticks);
+    } finally {
+      s.free();
+    }
+  },
+  // Precompute throughput on a fresh simulator: frames per second over `count` ticks.
+  bench({ file, text, from, count }) {
+    const s = new wasm.Simulator(file, text);
+    try {
+      const t0 = performance.now();
+      const st = s.precompute(from, count);
+      const ms = performance.now() - t0;
+      return { ...st, totalMs: ms, fps: (st.frames * 1000) / ms };
+    } finally {
+      s.free();
+    }
+  },
+};
+
+// Messages run one at a time, in order.
+let queue = Promise.resolve();
+self.onmessage = ({ data }) => {
+  queue = queue.then(async () => {
+    const { id, op, args } = data;
+    try {
+      const result = await ops[op](args || {});
+      const transfer = result && result.bytes instanceof Uint8Array ? [result.bytes.buffer]
+        : result instanceof Uint8Array ? [result.buffer] : [];
+      self.postMessage({ id, ok: true, result }, transfer);
+    } catch (e) {
+      self.postMessage({ id, ok: false, error: errorObject(e) });
+    }
+  });
+};
+self.postMessage({ id: 0, ok: true, result: 'worker-up' });
