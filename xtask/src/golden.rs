@@ -516,7 +516,27 @@ pub fn targets() -> Vec<Target> {
 /// A precompute target through the runtime crate's pool can be added the same way once the
 /// hasher can use it (`--mode precompute:N` in `examples/golden_hasher.rs`).
 fn extra_targets() -> Vec<Target> {
-    Vec::new()
+    fn web_jobs(jobs: &[Job]) -> Vec<crate::web::HashJob> {
+        jobs.iter()
+            .map(|j| crate::web::HashJob {
+                scene: root().join(&j.scene),
+                events: j.events.as_ref().map(|e| root().join(e)),
+                ticks: j.all_ticks(),
+            })
+            .collect()
+    }
+    vec![
+        Target {
+            name: "wasm32 node",
+            compute: Box::new(|jobs| crate::web::golden_node(&web_jobs(jobs))),
+            frame: None,
+        },
+        Target {
+            name: "wasm32 chromium workers",
+            compute: Box::new(|jobs| crate::web::golden_browser(&web_jobs(jobs))),
+            frame: None,
+        },
+    ]
 }
 
 /// The wire-stream hash of ticks 0..=last, from the native `tinydisplay play --display wire:FILE`.

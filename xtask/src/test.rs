@@ -383,7 +383,9 @@ fn golden(root: &Path) -> Result<String, String> {
 /// Ok(String::new())
 /// ```
 fn browser(_root: &Path) -> Result<String, String> {
-    Ok("SKIPPED web module not merged yet".into())
+    crate::web::wasm_node_tests()?;
+    crate::web::browser_tests()?;
+    Ok(String::new())
 }
 
 #[cfg(test)]
