@@ -1022,15 +1022,16 @@ fn bless_all(root: &Path) -> Result<(), String> {
 fn changed_lines(old: &str, new: &str) -> Vec<String> {
     let o: BTreeMap<&str, &str> = old.lines().filter_map(key_of).collect();
     let n: BTreeMap<&str, &str> = new.lines().filter_map(key_of).collect();
+    // In file order (tick order), not key order.
     let mut out = Vec::new();
-    for (k, v) in &n {
+    for (k, v) in new.lines().filter_map(key_of) {
         match o.get(k) {
-            Some(ov) if ov == v => {}
+            Some(ov) if *ov == v => {}
             Some(ov) => out.push(format!("{k}: {ov} -> {v}")),
             None => out.push(format!("{k}: new {v}")),
         }
     }
-    for k in o.keys() {
+    for (k, _) in old.lines().filter_map(key_of) {
         if !n.contains_key(k) {
             out.push(format!("{k}: removed"));
         }
