@@ -382,7 +382,15 @@ fn golden(root: &Path) -> Result<String, String> {
 /// crate::web::browser_tests()?;
 /// Ok(String::new())
 /// ```
-fn browser(_root: &Path) -> Result<String, String> {
+fn browser(root: &Path) -> Result<String, String> {
+    // The browser tests compare against the native `tinydisplay hash`. The debug binary (already
+    // built by the cargo-test stage) gives the same hashes as a release build, which would cost
+    // minutes of LTO on two cores.
+    if std::env::var_os("TINYDISPLAY_BIN").is_none() {
+        run(cargo(root).args(["build", "-p", "tinydisplay-cli"]))?;
+        let bin = crate::golden::target_dir(root).join("debug/tinydisplay");
+        std::env::set_var("TINYDISPLAY_BIN", bin);
+    }
     crate::web::wasm_node_tests()?;
     crate::web::browser_tests()?;
     Ok(String::new())
