@@ -946,15 +946,16 @@ fn place(
 
 /// Value of a wave at tick `t` (plus `extra` ticks of phase).
 pub(crate) fn eval_wave(w: &Wave, t: Tick, extra: i64) -> i64 {
-    // u64/i64 only (no i128 division): this runs once per sparkline column.
-    let period_u = u64::from(w.period.max(1));
-    let period = period_u as i64;
-    let off = (i64::from(w.phase).saturating_add(extra)).rem_euclid(period) as u64;
-    let pos = ((t % period_u + off) % period_u) as i64;
+    let period = u64::from(w.period.max(1));
+    let off = (i64::from(w.phase).saturating_add(extra)).rem_euclid(period as i64) as u64;
+    let pos = (t % period + off) % period;
+    wave_value(w, ((pos << 16) / period) as i64)
+}
+
+/// The wave's value at Q16 fraction `frac` (0..65536) of its period.
+fn wave_value(w: &Wave, frac: i64) -> i64 {
     let lo = i64::from(w.min);
     let hi = i64::from(w.max);
-    // Q16 fraction of the period: 0..65536.
-    let frac = (pos << 16) / period;
     let unit = match w.shape {
         // Map sin's -32767..=32767 to 0..=65536.
         WaveShape::Sine => (i64::from(fixed::sin_q15(frac as u32)) + 32767) * 65536 / 65534,
@@ -977,6 +978,60 @@ pub(crate) fn eval_wave(w: &Wave, t: Tick, extra: i64) -> i64 {
     };
     // Round to nearest, so that a wave is symmetric about its middle.
     lo + (((hi - lo) * unit + 0x8000) >> 16)
+}
+
+/// The values of a wave at `t`, `t + step`, `t + 2 * step`, ... (a sparkline's columns), equal
+/// to [`eval_wave`] at each, but with no division per column: the position and its Q16
+/// fraction `q + r / period` are advanced incrementally. (Three 64-bit divisions per column
+/// were a quarter of a dashboard frame.)
+pub(crate) struct WaveWalk<'a> {
+    wave: &'a Wave,
+    period: u64,
+    pos: u64,
+    q: u64,
+    r: u64,
+    d: u64,
+    dq: u64,
+    dr: u64,
+}
+
+impl<'a> WaveWalk<'a> {
+    pub(crate) fn new(wave: &'a Wave, t: Tick) -> Self {
+        let period = u64::from(wave.period.max(1));
+        let off = i64::from(wave.phase).rem_euclid(period as i64) as u64;
+        let pos = (t % period + off) % period;
+        let d = i64::from(wave.step).rem_euclid(period as i64) as u64;
+        WaveWalk {
+            wave,
+            period,
+            pos,
+            q: (pos << 16) / period,
+            r: (pos << 16) % period,
+            d,
+            dq: (d << 16) / period,
+            dr: (d << 16) % period,
+        }
+    }
+}
+
+impl Iterator for WaveWalk<'_> {
+    type Item = i64;
+
+    fn next(&mut self) -> Option<i64> {
+        let v = wave_value(self.wave, self.q as i64);
+        self.pos += self.d;
+        self.q += self.dq;
+        self.r += self.dr;
+        if self.r >= self.period {
+            self.r -= self.period;
+            self.q += 1;
+        }
+        if self.pos >= self.period {
+            self.pos -= self.period;
+            self.q -= 1 << 16;
+        }
+        Some(v)
+    }
 }
 
 /// Where a track is at `t`: the pair of keys and the eased Q16 progress between them.
@@ -1015,4 +1070,55 @@ pub(crate) fn track_position(tr: &CTrack, t: Tick) -> (usize, usize, i32) {
     let span = u64::from(b.t - a.t);
     let q = (((p - u64::from(a.t)) << 16) / span) as i32;
     (i, i + 1, b.ease.apply(q.min(ONE)))
+}
+
+#[cfg(test)]
+mod wave_tests {
+    use super::*;
+
+    #[test]
+    fn wave_walk_equals_eval_wave() {
+        let mut seed = 0x1234_5678_9ABC_DEF1u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for case in 0..3000 {
+            let shape = [
+                WaveShape::Sine,
+                WaveShape::AbsSine,
+                WaveShape::Triangle,
+                WaveShape::Saw,
+                WaveShape::Square,
+            ][case % 5];
+            let period = match case % 4 {
+                0 => 1 + (next() % 7) as u32,
+                1 => 1 + (next() % 1000) as u32,
+                2 => 1_000_000_000,
+                _ => 1 + (next() % 100_000) as u32,
+            };
+            let wave = Wave {
+                shape,
+                period,
+                min: -((next() % 100) as i32),
+                max: (next() % 100) as i32,
+                phase: (next() % 2_000_001) as i32 - 1_000_000,
+                step: (next() % 2_000_001) as i32 - 1_000_000,
+            };
+            let t = if case % 3 == 0 {
+                u64::MAX - next() % 1000
+            } else {
+                next() % 1_000_000
+            };
+            for (i, v) in WaveWalk::new(&wave, t).take(300).enumerate() {
+                assert_eq!(
+                    v,
+                    eval_wave(&wave, t, i as i64 * i64::from(wave.step)),
+                    "{wave:?} t={t} column {i}"
+                );
+            }
+        }
+    }
 }

@@ -42,24 +42,6 @@ impl PageImage {
     pub(crate) fn pages(&self) -> i32 {
         (self.h + 7) / 8
     }
-
-    /// The 8 image rows `top ..= top + 7` of column `col` as one byte (LSB = row `top`);
-    /// rows outside the image are dark. `top` may be negative.
-    #[inline]
-    pub(crate) fn column_byte(&self, col: usize, top: i32) -> u8 {
-        let page = top.div_euclid(8);
-        let shift = top.rem_euclid(8) as u32;
-        let at = |p: i32| -> u16 {
-            if p < 0 || p >= self.pages() {
-                0
-            } else {
-                u16::from(self.data[p as usize * self.w as usize + col])
-            }
-        };
-        // Two source bytes straddle the 8 rows unless `top` is page aligned.
-        let pair = at(page) | (at(page + 1) << 8);
-        (pair >> shift) as u8
-    }
 }
 
 /// A mono font with every glyph pre-converted to a [`PageImage`].

@@ -173,15 +173,31 @@ impl<'f> Canvas<'f> {
         if a.is_empty() {
             return;
         }
-        let w = usize::from(self.frame.width());
+        let fw = usize::from(self.frame.width());
+        let iw = img.w as usize;
         let dither = DITHER[usize::from(self.opacity)];
+        let mode = self.mode;
+        let (c0, n) = ((a.x0 - x) as usize, (a.x1 - a.x0) as usize);
+        let src_page = |p: i32| -> Option<&[u8]> {
+            (p >= 0 && p < img.pages()).then(|| &img.data[p as usize * iw + c0..][..n])
+        };
+        let data = self.frame.as_bytes_mut();
         for page in (a.y0 / 8)..=((a.y1 - 1) / 8) {
             let mask = a.page_mask(page);
+            // The 8 frame rows of this page are image rows top..top+8: the low bits of one
+            // image page byte and the high bits of the next, shifted together.
             let top = page * 8 - y;
-            for sx in a.x0..a.x1 {
-                let m = img.column_byte((sx - x) as usize, top) & mask & dither[(sx & 3) as usize];
-                if m != 0 {
-                    self.apply(page as usize * w + sx as usize, m);
+            let (sp, shift) = (top.div_euclid(8), top.rem_euclid(8) as u32);
+            let (lo, hi) = (src_page(sp), src_page(sp + 1));
+            let dst = &mut data[page as usize * fw + a.x0 as usize..][..n];
+            for (i, d) in dst.iter_mut().enumerate() {
+                let pair =
+                    lo.map_or(0, |r| u16::from(r[i])) | hi.map_or(0, |r| u16::from(r[i]) << 8);
+                let m = (pair >> shift) as u8 & mask & dither[(a.x0 as usize + i) & 3];
+                match mode {
+                    DrawMode::On => *d |= m,
+                    DrawMode::Off => *d &= !m,
+                    DrawMode::Xor => *d ^= m,
                 }
             }
         }
@@ -456,8 +472,8 @@ fn draw_node(
             // The newest sample is at the right edge (input history grows from the right).
             let start = x + w - samples.len() as i32;
             let mut prev: Option<Point> = None;
-            for i in 0..samples.len() {
-                let p = Point::new(start + i as i32, to_y(samples.get(i)));
+            for (i, v) in samples.iter().enumerate() {
+                let p = Point::new(start + i as i32, to_y(v));
                 let q = prev.unwrap_or(p);
                 if stroke == 1 {
                     cv.line1(q.x, q.y, p.x, p.y);

@@ -97,7 +97,7 @@ pub(crate) enum Samples<'a> {
     Input(&'a [(Tick, Value)]),
 }
 
-impl Samples<'_> {
+impl<'a> Samples<'a> {
     pub(crate) fn len(&self) -> usize {
         match self {
             Samples::None => 0,
@@ -106,14 +106,19 @@ impl Samples<'_> {
         }
     }
 
-    pub(crate) fn get(&self, i: usize) -> i64 {
-        match self {
-            Samples::None => 0,
-            Samples::Wave { wave, tick, .. } => {
-                anim::eval_wave(wave, *tick, i as i64 * i64::from(wave.step))
-            }
-            Samples::Input(h) => value_num(&h[i].1),
-        }
+    /// The samples, oldest first.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = i64> + 'a {
+        let (wave, input) = match self {
+            Samples::None => (None, [].iter()),
+            Samples::Wave { wave, tick, count } => (
+                Some(anim::WaveWalk::new(wave, *tick).take(*count)),
+                [].iter(),
+            ),
+            Samples::Input(h) => (None, h.iter()),
+        };
+        wave.into_iter()
+            .flatten()
+            .chain(input.map(|(_, v)| value_num(v)))
     }
 }
 
@@ -256,7 +261,7 @@ impl Resolver<'_> {
         let r = self.props(n, ox, oy, text);
         let text = r.has_text.then(|| text.clone());
         let s = self.samples(n, r.w);
-        let samples = (0..s.len()).map(|i| s.get(i)).collect();
+        let samples = s.iter().collect();
         let mut buf = String::new();
         let children = n
             .children
