@@ -83,14 +83,15 @@ impl BenchReport {
     }
 }
 
-/// Per-frame compute time on the calling thread, one render per tick of `ticks`.
+/// Per-frame compute time on the calling thread, one render per tick of `ticks`. Each frame is a
+/// fresh allocation, as on the workers (whose frames go into the cache).
 pub fn frame_times(engine: &Engine, clock: &dyn Clock, ticks: Range<Tick>) -> Histogram {
     let mut h = Histogram::new();
-    let mut frame = tinydisplay::Frame::new(engine.width(), engine.height());
     for t in ticks {
         let t0 = clock.now();
-        engine.render_into(t, &mut frame);
+        let frame = engine.render(t);
         h.record(clock.now().saturating_sub(t0));
+        drop(core::hint::black_box(frame));
     }
     h
 }
@@ -107,14 +108,20 @@ pub struct Throughput {
 
 /// Precomputes `ticks` as fast as the pool can, repeatedly until at least `min_time` has passed
 /// (and at least twice), after one uncounted warm-up round that starts the threads.
+///
+/// Each round starts and drains the pool once, which costs thread wake-ups; so that this stays
+/// small next to the work, a round covers at least `round_ticks` ticks, extending the range past
+/// its end when it is shorter (frames cost about the same at any tick).
 pub fn throughput(
     engine: &Engine,
     clock: Arc<dyn Clock>,
     workers: usize,
     ticks: Range<Tick>,
+    round_ticks: u64,
     min_time: Duration,
 ) -> Result<Throughput, rayon::ThreadPoolBuildError> {
     let entry = entry_bytes(engine.width(), engine.height());
+    let ticks = ticks.start..ticks.end.max(ticks.start.saturating_add(round_ticks));
     let len = ticks.end.saturating_sub(ticks.start).max(1);
     // Hold the whole range when it fits in 256 MiB; otherwise go through it in windows.
     let window = len
@@ -204,12 +211,15 @@ pub fn run(
     let workers = opts.workers.max(1);
     progress("frame compute time (one thread)");
     let times = frame_times(engine, clock.as_ref(), opts.ticks.clone());
+    // Rounds of at least 50 ms of single-thread work (by the median cost just measured).
+    let round_ticks = (50_000_000 / times.quantile_nanos(0.5).max(1)).min(1 << 20);
     progress("precompute throughput, 1 worker");
     let one = throughput(
         engine,
         Arc::clone(&clock),
         1,
         opts.ticks.clone(),
+        round_ticks,
         opts.min_time,
     )?;
     progress(&format!("precompute throughput, {workers} workers"));
@@ -218,6 +228,7 @@ pub fn run(
         Arc::clone(&clock),
         workers,
         opts.ticks.clone(),
+        round_ticks,
         opts.min_time,
     )?;
     let secs = (opts.ticks.end - opts.ticks.start) as f64 / f64::from(engine.tick_rate().max(1));

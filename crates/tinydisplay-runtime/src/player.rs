@@ -60,29 +60,48 @@ impl Sink for NullSink {
 }
 
 /// A sink failure: what went wrong, in words for the user (e.g. "I2C write to 0x3c failed:
-/// no acknowledge"), and the underlying error when there is one.
+/// no acknowledge"), the underlying error when there is one, and whether it is worth going on.
+///
+/// A transient error (a bus glitch) costs that one frame: [`Player::run`] counts it in
+/// [`PlayerStats::sink_errors`] and plays on. Any other error stops `run` and is returned.
 #[derive(Debug)]
 pub struct SinkError {
     message: String,
+    transient: bool,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 impl SinkError {
+    /// An error that stops playback.
     pub fn new(message: impl Into<String>) -> Self {
         SinkError {
             message: message.into(),
+            transient: false,
             source: None,
         }
     }
 
-    pub fn with_source(
-        message: impl Into<String>,
-        source: impl std::error::Error + Send + Sync + 'static,
-    ) -> Self {
+    /// Same as [`SinkError::new`].
+    pub fn fatal(message: impl Into<String>) -> Self {
+        SinkError::new(message)
+    }
+
+    /// An error that loses only this frame.
+    pub fn transient(message: impl Into<String>) -> Self {
         SinkError {
             message: message.into(),
-            source: Some(Box::new(source)),
+            transient: true,
+            source: None,
         }
+    }
+
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    pub fn is_transient(&self) -> bool {
+        self.transient
     }
 
     pub fn message(&self) -> &str {
@@ -149,6 +168,8 @@ pub struct PlayerStats {
     /// From the player waking for a tick to its frame being ready: the latency without the
     /// wake-up delay.
     pub service: Histogram,
+    /// Transient sink errors [`Player::run`] played through (each lost one frame).
+    pub sink_errors: u64,
 }
 
 /// Plays a scene at its tick rate: at each tick it takes the tick's frame from the precomputer's
@@ -276,7 +297,7 @@ impl Player {
         self.next = tick + 1;
         self.stats.wake_late.record(now.saturating_sub(deadline));
 
-        let (frame, precomputed) = match self.pre.take(tick) {
+        let (frame, precomputed) = match self.pre.take_without_refill(tick) {
             Some(f) => (f, true),
             None => match self.pre.render_inline(tick) {
                 Ok(f) => (Arc::new(f), false),
@@ -290,6 +311,9 @@ impl Player {
         let latency = duration_nanos(ready.saturating_sub(deadline));
         self.stats.latency.record_nanos(latency);
         self.stats.service.record(ready.saturating_sub(now));
+        // Only now wake workers for the tick that entered the window: the wake-up may cost a
+        // context switch, which must not delay this tick's frame.
+        self.pre.refill();
         if precomputed {
             self.stats.precomputed += 1;
             self.stats.latency_precomputed.record_nanos(latency);
@@ -307,13 +331,15 @@ impl Player {
     }
 
     /// Steps and sleeps (with the clock's `sleep_until`) until the end tick, or forever when no
-    /// end is set. Native hosts only: a browser calls [`Player::step`] from its frame callback.
+    /// end is set. Plays through transient sink errors (counted); returns the first other one. Native hosts only: a browser calls [`Player::step`] from its frame callback.
     pub fn run<S: Sink + ?Sized>(&mut self, sink: &mut S) -> Result<(), SinkError> {
         loop {
-            match self.step(sink)? {
-                Step::Finished => return Ok(()),
-                Step::Waiting { next_deadline } => self.clock.sleep_until(next_deadline),
-                Step::Shown { .. } | Step::Failed { .. } => {}
+            match self.step(sink) {
+                Ok(Step::Finished) => return Ok(()),
+                Ok(Step::Waiting { next_deadline }) => self.clock.sleep_until(next_deadline),
+                Ok(Step::Shown { .. } | Step::Failed { .. }) => {}
+                Err(e) if e.is_transient() => self.stats.sink_errors += 1,
+                Err(e) => return Err(e),
             }
         }
     }

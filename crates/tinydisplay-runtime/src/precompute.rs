@@ -1,8 +1,8 @@
 //! Computes future frames on a rayon pool into a [`FrameCache`].
 //!
-//! Workers are self-scheduling loops: each takes the lowest tick of the lookahead window that is
-//! neither cached nor being computed, renders it outside the lock, stores it, and repeats until
-//! the window is full. The player's calls ([`Precomputer::take`], [`Precomputer::push_event`])
+//! Workers are self-scheduling loops: each claims the lowest ticks of the lookahead window that
+//! are neither cached nor being computed (one, or a batch when frames are cheap), renders them
+//! outside the lock, stores them, and repeats until the window is full. The player's calls ([`Precomputer::take`], [`Precomputer::push_event`])
 //! only move the window and start loops with `spawn`; they never wait for a frame.
 
 use crate::cache::{entry_bytes, CacheStats, FrameCache};
@@ -12,6 +12,7 @@ use crate::Tick;
 use core::time::Duration;
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use tinydisplay::{Engine, Event, EventError, Frame};
 
@@ -219,6 +220,7 @@ impl PrecomputerBuilder {
                 stats: Stats::new(started),
             }),
             idle: Condvar::new(),
+            generation: AtomicU64::new(0),
             clock: self.clock,
             render: self.render,
             workers,
@@ -285,15 +287,33 @@ struct State {
     stats: Stats,
 }
 
+/// Consecutive free ticks of the window, claimed together so that cheap frames (a few
+/// microseconds) do not spend as long on the lock as on rendering.
 struct Job {
-    tick: Tick,
+    ticks: Vec<Tick>,
     generation: u64,
     engine: Engine,
+}
+
+/// Work per claim that makes the lock's cost negligible.
+const BATCH_NANOS: u64 = 50_000;
+const MAX_BATCH: u64 = 64;
+
+/// Ticks per claim: about [`BATCH_NANOS`] of work, one until the cost is known (a first frame
+/// could take milliseconds), and at most a share of the window so every worker gets some.
+fn batch_size(cost_ns: u64, window: u64, workers: usize) -> usize {
+    if cost_ns == 0 {
+        return 1;
+    }
+    let share = (window / (2 * workers.max(1) as u64)).max(1);
+    (BATCH_NANOS / cost_ns).clamp(1, MAX_BATCH).min(share) as usize
 }
 
 struct Shared {
     state: Mutex<State>,
     idle: Condvar,
+    /// A lock-free copy of `State::generation`, so a worker can abandon a stale batch early.
+    generation: AtomicU64,
     clock: Arc<dyn Clock>,
     render: RenderFn,
     workers: usize,
@@ -340,22 +360,27 @@ impl Shared {
         if st.shutdown {
             return None;
         }
-        let end = st.cursor.saturating_add(self.window(st));
+        let window = self.window(st);
+        let end = st.cursor.saturating_add(window);
+        let batch = batch_size(st.cost_ewma_ns, window, self.workers);
+        let mut ticks = Vec::new();
         let mut t = st.next_free.max(st.cursor);
-        while t < end {
+        while t < end && ticks.len() < batch {
             if !st.cache.contains(t) && !st.in_flight.contains_key(&t) && !st.failed.contains(&t) {
                 st.in_flight.insert(t, st.generation);
-                st.next_free = t + 1;
-                return Some(Job {
-                    tick: t,
-                    generation: st.generation,
-                    engine: st.engine.clone(),
-                });
+                ticks.push(t);
             }
             t += 1;
         }
         st.next_free = t;
-        None
+        if ticks.is_empty() {
+            return None;
+        }
+        Some(Job {
+            ticks,
+            generation: st.generation,
+            engine: st.engine.clone(),
+        })
     }
 
     /// How many ticks of the window wait for a worker, counting no further than `limit`.
@@ -372,10 +397,17 @@ impl Shared {
             .count()
     }
 
-    fn finish(&self, st: &mut State, job: Job, result: std::thread::Result<Frame>, busy: Duration) {
-        let current = job.generation == st.generation;
+    fn finish(
+        &self,
+        st: &mut State,
+        tick: Tick,
+        generation: u64,
+        result: std::thread::Result<Frame>,
+        busy: Duration,
+    ) {
+        let current = generation == st.generation;
         if current {
-            st.in_flight.remove(&job.tick);
+            st.in_flight.remove(&tick);
         }
         let busy_ns = duration_nanos(busy);
         st.stats.busy_ns += busy_ns;
@@ -391,11 +423,11 @@ impl Shared {
                     st.stats.stale += 1;
                     return;
                 }
-                if job.tick < st.cursor {
+                if tick < st.cursor {
                     // The player passed this tick while it was computed (and rendered it inline).
                     return;
                 }
-                let ins = st.cache.insert(job.tick, Arc::new(frame));
+                let ins = st.cache.insert(tick, Arc::new(frame));
                 if let Some(t) = ins.lowest_future_evicted {
                     st.next_free = st.next_free.min(t);
                 }
@@ -403,27 +435,33 @@ impl Shared {
             Err(_) => {
                 st.stats.panics += 1;
                 if current {
-                    st.failed.insert(job.tick);
+                    st.failed.insert(tick);
                 }
             }
         }
     }
 
-    fn kick(self: &Arc<Self>, pool: &Pool, st: &mut State) {
+    /// Starts worker loops for the free ticks of the window, up to the idle workers. The guard
+    /// is released first: waking a thread can cost a context switch, and the player must not
+    /// hold the lock through it.
+    fn kick(self: &Arc<Self>, pool: &Pool, mut st: MutexGuard<'_, State>) {
         if matches!(pool, Pool::None) {
             return;
         }
         let idle = self.workers.saturating_sub(st.active);
-        if idle == 0 {
-            return;
-        }
-        for _ in 0..self.free_ticks(st, idle) {
-            st.active += 1;
+        let n = if idle == 0 {
+            0
+        } else {
+            self.free_ticks(&st, idle)
+        };
+        st.active += n;
+        drop(st);
+        for _ in 0..n {
             let shared = Arc::clone(self);
             match pool {
                 Pool::Rayon(p) => p.spawn(move || shared.worker_loop()),
                 Pool::Global => rayon::spawn(move || shared.worker_loop()),
-                Pool::None => unreachable!(),
+                Pool::None => {}
             }
         }
     }
@@ -443,13 +481,22 @@ impl Shared {
                     }
                 }
             };
-            let t0 = self.clock.now();
-            // The frame is a pure function of (engine, tick): nothing is left half-updated if the
-            // render unwinds, so asserting unwind safety is sound.
-            let result = catch_unwind(AssertUnwindSafe(|| (self.render)(&job.engine, job.tick)));
-            let busy = self.clock.now().saturating_sub(t0);
+            let mut done = Vec::with_capacity(job.ticks.len());
+            for &tick in &job.ticks {
+                if self.generation.load(Ordering::Relaxed) != job.generation {
+                    // An event made the rest of the batch stale; its ticks were already released.
+                    break;
+                }
+                let t0 = self.clock.now();
+                // The frame is a pure function of (engine, tick): nothing is left half-updated if
+                // the render unwinds, so asserting unwind safety is sound.
+                let result = catch_unwind(AssertUnwindSafe(|| (self.render)(&job.engine, tick)));
+                done.push((tick, result, self.clock.now().saturating_sub(t0)));
+            }
             let mut st = self.lock();
-            self.finish(&mut st, job, result, busy);
+            for (tick, result, busy) in done {
+                self.finish(&mut st, tick, job.generation, result, busy);
+            }
         }
     }
 }
@@ -546,7 +593,7 @@ impl Precomputer {
         &self.inner.shared
     }
 
-    fn kick(&self, st: &mut State) {
+    fn kick(&self, st: MutexGuard<'_, State>) {
         self.shared().kick(&self.inner.pool, st);
     }
 
@@ -568,7 +615,7 @@ impl Precomputer {
     pub fn set_cursor(&self, tick: Tick) {
         let mut st = self.shared().lock_player();
         self.move_cursor(&mut st, tick);
-        self.kick(&mut st);
+        self.kick(st);
     }
 
     fn move_cursor(&self, st: &mut State, tick: Tick) {
@@ -584,11 +631,24 @@ impl Precomputer {
     /// The player's lookup for the tick it is about to show: counts a hit or miss, moves the
     /// window past `tick` and tops the workers up. Never waits for a worker.
     pub fn take(&self, tick: Tick) -> Option<Arc<Frame>> {
+        let frame = self.take_without_refill(tick);
+        self.refill();
+        frame
+    }
+
+    /// [`Precomputer::take`] without starting workers: a player that wants its frame out before
+    /// paying for a thread wake-up calls [`Precomputer::refill`] afterwards.
+    pub fn take_without_refill(&self, tick: Tick) -> Option<Arc<Frame>> {
         let mut st = self.shared().lock_player();
         let frame = st.cache.get(tick);
         self.move_cursor(&mut st, tick.saturating_add(1));
-        self.kick(&mut st);
         frame
+    }
+
+    /// Starts workers for whatever the window lacks.
+    pub fn refill(&self) {
+        let st = self.shared().lock_player();
+        self.kick(st);
     }
 
     /// A cached frame, without counting or moving anything.
@@ -622,7 +682,7 @@ impl Precomputer {
         let tick = engine.push_event(event)?;
         st.engine = engine;
         self.invalidate_locked(&mut st, tick);
-        self.kick(&mut st);
+        self.kick(st);
         Ok(tick)
     }
 
@@ -631,18 +691,21 @@ impl Precomputer {
         let mut st = self.shared().lock_player();
         st.engine = engine;
         self.invalidate_locked(&mut st, 0);
-        self.kick(&mut st);
+        self.kick(st);
     }
 
     /// Drops cached frames at `tick` and later and schedules them again.
     pub fn invalidate_from(&self, tick: Tick) {
         let mut st = self.shared().lock_player();
         self.invalidate_locked(&mut st, tick);
-        self.kick(&mut st);
+        self.kick(st);
     }
 
     fn invalidate_locked(&self, st: &mut State, tick: Tick) {
         st.generation += 1;
+        self.shared()
+            .generation
+            .store(st.generation, Ordering::Relaxed);
         st.cache.invalidate_from(tick);
         // Jobs of the old generation will be discarded, so every tick they held is free again
         // (including ticks below `tick`, whose frames would have been right but are simpler
@@ -656,7 +719,7 @@ impl Precomputer {
     pub fn set_lookahead(&self, lookahead: Lookahead) {
         let mut st = self.shared().lock_player();
         st.lookahead = lookahead;
-        self.kick(&mut st);
+        self.kick(st);
     }
 
     /// Blocks until no worker is running (the window is full or everything left failed).
