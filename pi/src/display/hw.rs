@@ -60,18 +60,28 @@ impl Transport for RppalI2c {
 
 impl PanelBus for RppalI2c {
     fn describe(&self, e: &rppal::i2c::Error) -> SinkError {
-        let (bus, addr) = (self.bus, self.inner.address());
-        match e {
-            rppal::i2c::Error::Io(io) if matches!(io.raw_os_error(), Some(ENXIO | EREMOTEIO)) => SinkError::transient(format!(
-                "no device acknowledged address {addr:#04x} on /dev/i2c-{bus} ({io}): check the wiring (SDA pin 3, SCL pin 5, \
-                 3.3V, GND), that `i2cdetect -y {bus}` shows the panel, and --address (0x3c or 0x3d)"
-            )),
-            rppal::i2c::Error::Io(io) if io.kind() == io::ErrorKind::PermissionDenied => SinkError::fatal(format!(
-                "no permission for /dev/i2c-{bus}: add the user to the i2c group"
-            )),
-            rppal::i2c::Error::Io(io) => SinkError::transient(format!("I2C write to {addr:#04x} on /dev/i2c-{bus} failed: {io}")),
-            other => SinkError::fatal(format!("I2C: {other}")),
+        describe_i2c(self.bus, self.inner.address(), e)
+    }
+}
+
+/// A failed I2C write, in words, with what to check. Missing acknowledges and bus errors are
+/// transient during play (retried); permission problems are not.
+fn describe_i2c(bus: u8, addr: u8, e: &rppal::i2c::Error) -> SinkError {
+    match e {
+        rppal::i2c::Error::Io(io) if matches!(io.raw_os_error(), Some(ENXIO | EREMOTEIO)) => {
+            SinkError::transient(format!(
+                "no device acknowledged address {addr:#04x} on /dev/i2c-{bus} ({io}): check the wiring \
+                 (SDA pin 3, SCL pin 5, 3.3V, GND), that `i2cdetect -y {bus}` shows the panel, and --address \
+                 (0x3c or 0x3d)"
+            ))
         }
+        rppal::i2c::Error::Io(io) if io.kind() == io::ErrorKind::PermissionDenied => SinkError::fatal(format!(
+            "no permission for /dev/i2c-{bus}: add the user to the i2c group"
+        )),
+        rppal::i2c::Error::Io(io) => {
+            SinkError::transient(format!("I2C write to {addr:#04x} on /dev/i2c-{bus} failed: {io}"))
+        }
+        other => SinkError::fatal(format!("I2C: {other}")),
     }
 }
 
@@ -137,5 +147,51 @@ impl Transport for RppalSpi {
 impl PanelBus for RppalSpi {
     fn describe(&self, e: &Self::Error) -> SinkError {
         SinkError::transient(format!("SPI: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_bus_device_says_how_to_enable_it() {
+        let e = RppalI2c::open(250, 0x3c)
+            .err()
+            .expect("no /dev/i2c-250 here");
+        assert!(e.message.contains("/dev/i2c-250 does not exist"), "{e}");
+        assert!(e.message.contains("raspi-config nonint do_i2c 0"), "{e}");
+        assert!(!e.transient);
+    }
+
+    #[test]
+    fn permission_and_nack_hints() {
+        let denied = io::Error::from(io::ErrorKind::PermissionDenied);
+        let hint = open_hint("I2C", "/dev/i2c-1", &denied);
+        assert!(hint.contains("usermod -aG i2c"), "{hint}");
+        assert!(open_hint("SPI", "/dev/spidev0.0", &denied).contains("spi,gpio"));
+        let nack = describe_i2c(
+            1,
+            0x3c,
+            &rppal::i2c::Error::Io(io::Error::from_raw_os_error(ENXIO)),
+        );
+        assert!(nack.transient);
+        assert!(
+            nack.message.contains("i2cdetect -y 1") && nack.message.contains("0x3c"),
+            "{nack}"
+        );
+        let remote = describe_i2c(
+            1,
+            0x3d,
+            &rppal::i2c::Error::Io(io::Error::from_raw_os_error(EREMOTEIO)),
+        );
+        assert!(
+            remote
+                .message
+                .contains("no device acknowledged address 0x3d"),
+            "{remote}"
+        );
+        let perm = describe_i2c(1, 0x3c, &rppal::i2c::Error::Io(denied));
+        assert!(!perm.transient && perm.message.contains("i2c group"));
     }
 }
