@@ -153,6 +153,13 @@ async function loadScene(file, text, { fromEditor = false, events = null } = {})
     $('error').hidden = false;
     errorLine = e.line || 0;
     updateGutter();
+    // Bring the error line into view (without moving the caret).
+    const ed = $('editor');
+    const lh = parseFloat(getComputedStyle(ed).lineHeight) || 18;
+    const top = (errorLine - 1) * lh;
+    if (errorLine && (top < ed.scrollTop || top > ed.scrollTop + ed.clientHeight - 2 * lh)) {
+      ed.scrollTop = Math.max(0, top - ed.clientHeight / 3);
+    }
     $('editor-status').textContent = 'error: showing the last good frame';
     $('editor-status').className = 'bad';
     return { ok: false, error: e };
