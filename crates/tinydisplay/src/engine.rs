@@ -36,6 +36,13 @@ impl core::fmt::Debug for Engine {
 
 impl Engine {
     /// Validates and compiles a scene.
+    ///
+    /// ```
+    /// use tinydisplay::{Engine, Scene};
+    /// let scene: Scene = tinydisplay::parse_scene("s.toml", b"display = { width = 96, height = 16 }").unwrap();
+    /// let engine = Engine::new(scene).unwrap();
+    /// assert_eq!((engine.width(), engine.height(), engine.tick_rate()), (96, 16, 60));
+    /// ```
     pub fn new(scene: Scene) -> Result<Engine, SceneError> {
         let compiled = compile(&scene)?;
         let events = EventLog::new(compiled.inputs.len());
@@ -46,6 +53,20 @@ impl Engine {
     }
 
     /// Parses TOML or JSON (see [`crate::Format::detect`]) and compiles it.
+    ///
+    /// Errors name the file and the place: `file:line:col: message` for syntax and type errors,
+    /// `file: field.path: message` for invalid values.
+    ///
+    /// ```
+    /// use tinydisplay::Engine;
+    /// let json = br#"{"display": {"width": 128, "height": 32}, "widgets": [{"kind": "rect", "w": 4, "h": 4, "fill": true}]}"#;
+    /// let engine = Engine::from_source("scene.json", json).unwrap();
+    /// assert_eq!(engine.render(0).lit(), 16);
+    ///
+    /// let src = b"display = { width = 128, height = 64 }\n[[widgets]]\nkind = \"rect\"\nw = -3\n";
+    /// let err = Engine::from_source("bad.toml", src).unwrap_err();
+    /// assert_eq!(err.to_string(), "bad.toml: widgets[0].w: -3 is out of range: expected 0..=32767");
+    /// ```
     pub fn from_source(file: &str, bytes: &[u8]) -> Result<Engine, SceneError> {
         let scene = crate::load::parse_unvalidated(file, bytes)?;
         Engine::new(scene).map_err(|e| e.with_file(file))
@@ -74,6 +95,16 @@ impl Engine {
     }
 
     /// Adds an input event. Returns the first tick whose frame may change (the event's tick).
+    ///
+    /// ```
+    /// use tinydisplay::{Engine, Event, Value};
+    /// let src = "display = { width = 128, height = 16 }\n[inputs]\ncpu = { default = 0 }\n[[widgets]]\nkind = \"text\"\ntext = \"cpu {cpu}%\"\n";
+    /// let mut engine = Engine::from_source("s.toml", src.as_bytes()).unwrap();
+    /// assert_eq!(engine.push_event(Event::new(30, "cpu", Value::Int(42))), Ok(30));
+    /// assert_eq!(engine.frame_state(29).widgets[0].text.as_deref(), Some("cpu 0%"));
+    /// assert_eq!(engine.frame_state(30).widgets[0].text.as_deref(), Some("cpu 42%"));
+    /// assert!(engine.push_event(Event::new(1, "gpu", Value::Int(1))).is_err());
+    /// ```
     ///
     /// Events may arrive out of order; the log stays sorted by tick, and events with equal ticks
     /// keep their arrival order (the later one wins).
@@ -108,19 +139,45 @@ impl Engine {
         }
     }
 
-    /// Every widget's resolved properties at `tick`. Pure; cost does not depend on `tick`.
+    /// Every widget's resolved properties at `tick`, in drawing order. Pure; the cost does not
+    /// depend on `tick` (tracks and waves are evaluated in closed form, inputs by binary search).
+    ///
+    /// ```
+    /// let src = "display = { width = 128, height = 64 }\n[[widgets]]\nkind = \"rect\"\nanimate = [{ prop = \"x\", keys = [{ t = 0, v = 0 }, { t = 10, v = 100 }] }]\n";
+    /// let engine = tinydisplay::Engine::from_source("s.toml", src.as_bytes()).unwrap();
+    /// assert_eq!(engine.frame_state(5).widgets[0].x, 50);
+    /// assert_eq!(engine.frame_state(1_000_000_000).widgets[0].x, 100);
+    /// ```
     pub fn frame_state(&self, tick: Tick) -> FrameState {
         crate::state::resolve(&self.compiled, &self.events, tick)
     }
 
-    /// The frame at `tick`.
+    /// The frame at `tick`: the same bytes on every target, in any order, on any thread.
+    ///
+    /// ```
+    /// let src = "display = { width = 16, height = 8 }\n[[widgets]]\nkind = \"line\"\nw = 15\n";
+    /// let engine = tinydisplay::Engine::from_source("s.toml", src.as_bytes()).unwrap();
+    /// let frame = engine.render(0);
+    /// assert_eq!(frame.as_bytes()[..16], [1u8; 16]);
+    /// assert_eq!(frame.hash().to_string().len(), 16);
+    /// ```
     pub fn render(&self, tick: Tick) -> Frame {
         let mut frame = Frame::new(self.width(), self.height());
         self.render_into(tick, &mut frame);
         frame
     }
 
-    /// Renders into an existing frame of the right size (no allocation for the frame itself).
+    /// Renders into an existing frame (replaced if its size differs), so a loop reuses one
+    /// buffer.
+    ///
+    /// ```
+    /// # let engine = tinydisplay::Engine::from_source("s.toml", b"display = { width = 128, height = 64 }").unwrap();
+    /// let mut frame = tinydisplay::Frame::new(128, 64);
+    /// for tick in 0..3 {
+    ///     engine.render_into(tick, &mut frame);
+    ///     assert_eq!(frame, engine.render(tick));
+    /// }
+    /// ```
     pub fn render_into(&self, tick: Tick, frame: &mut Frame) {
         if frame.width() != self.width() || frame.height() != self.height() {
             *frame = Frame::new(self.width(), self.height());
@@ -130,16 +187,35 @@ impl Engine {
     }
 
     /// Frames for every tick in `range`, in order.
+    ///
+    /// ```
+    /// # let engine = tinydisplay::Engine::from_source("s.toml", b"display = { width = 128, height = 64 }").unwrap();
+    /// let frames = engine.render_range(10..13);
+    /// assert_eq!(frames.len(), 3);
+    /// assert_eq!(frames[2], engine.render(12));
+    /// ```
     pub fn render_range(&self, range: Range<Tick>) -> Vec<Frame> {
         range.map(|t| self.render(t)).collect()
     }
 
-    /// Serializes scene, event log and `tick` (see [`crate::snapshot`] for the format).
+    /// Serializes scene, event log and `tick`: `b"TDSNAP"`, a u16 format version, the raw and
+    /// packed payload lengths, a 16-byte BLAKE3 checksum of the packed bytes, then the
+    /// lz4-compressed postcard payload. Equal engines give equal bytes.
     pub fn snapshot(&self, tick: Tick) -> Vec<u8> {
         crate::snapshot::encode(&self.compiled.scene, &self.events.all, tick)
     }
 
-    /// Restores an engine and its tick from [`Engine::snapshot`] bytes.
+    /// Restores an engine and its tick from [`Engine::snapshot`] bytes. Damaged bytes give a
+    /// typed [`SnapshotError`], never a panic.
+    ///
+    /// ```
+    /// use tinydisplay::{Engine, SnapshotError};
+    /// let engine = Engine::from_source("s.toml", b"display = { width = 128, height = 64 }").unwrap();
+    /// let bytes = engine.snapshot(99);
+    /// let (restored, tick) = Engine::restore(&bytes).unwrap();
+    /// assert_eq!((tick, restored.render(tick)), (99, engine.render(99)));
+    /// assert_eq!(Engine::restore(b"not a snapshot").unwrap_err(), SnapshotError::BadMagic);
+    /// ```
     pub fn restore(bytes: &[u8]) -> Result<(Engine, Tick), SnapshotError> {
         let (scene, events, tick) = crate::snapshot::decode(bytes)?;
         let mut engine = Engine::new(scene).map_err(SnapshotError::Scene)?;

@@ -26,6 +26,15 @@ impl Event {
     }
 
     /// Parses `name=value` (an integer, or any other text) for an event at `tick`.
+    ///
+    /// ```
+    /// use tinydisplay::{Event, Value};
+    /// let e = Event::parse_assignment(7, "cpu=42").unwrap();
+    /// assert_eq!(e, Event::new(7, "cpu", Value::Int(42)));
+    /// assert_eq!(e.to_line(), "7 cpu=42");
+    /// assert_eq!(Event::parse_assignment(0, "song=Blue Monday").unwrap().value, Value::Text("Blue Monday".into()));
+    /// assert!(Event::parse_assignment(0, "no equals sign").is_err());
+    /// ```
     pub fn parse_assignment(tick: Tick, s: &str) -> Result<Event, EventError> {
         let (name, value) = s.split_once('=').ok_or_else(|| EventError {
             line: 0,

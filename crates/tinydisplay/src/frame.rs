@@ -36,6 +36,13 @@ impl Frame {
     }
 
     /// Wraps raw page-layout bytes; `None` if the length does not fit the size.
+    ///
+    /// ```
+    /// use tinydisplay::Frame;
+    /// let f = Frame::from_bytes(8, 8, vec![0xFF, 0, 0, 0, 0, 0, 0, 0]).unwrap();
+    /// assert_eq!(f.to_ascii().lines().next(), Some("#......."));
+    /// assert!(Frame::from_bytes(8, 8, vec![0; 3]).is_none());
+    /// ```
     pub fn from_bytes(width: u16, height: u16, data: Vec<u8>) -> Option<Self> {
         (data.len() == usize::from(width) * usize::from(height).div_ceil(8)).then_some(Frame {
             width,
@@ -139,6 +146,13 @@ impl FrameHash {
     }
 
     /// Parses 16 hex digits.
+    ///
+    /// ```
+    /// use tinydisplay::{Frame, FrameHash};
+    /// let h = Frame::new(128, 64).hash();
+    /// assert_eq!(FrameHash::parse(&h.to_string()), Some(h));
+    /// assert_eq!(FrameHash::parse("xyz"), None);
+    /// ```
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.as_bytes();
         if s.len() != 16 {

@@ -326,6 +326,16 @@ fn draw_node(
     let size_lo = if n.kind == Kind::Line { -LIMIT } else { 0 };
     let w = s.w.clamp(size_lo, LIMIT);
     let h = s.h.clamp(size_lo, LIMIT);
+    // Shapes inside their box: skip those entirely outside the clip before embedded-graphics
+    // walks their rows (a 32767-pixel circle far off-panel took half a second).
+    let boxed = match n.kind {
+        Kind::Rect | Kind::Ellipse | Kind::Progress => Some(Clip::new(x, y, w, h)),
+        Kind::Circle => Some(Clip::new(x, y, w, w)),
+        _ => None,
+    };
+    if boxed.is_some_and(|b| b.intersect(clip).is_empty()) {
+        return;
+    }
     let fill = PrimitiveStyle::with_fill(BinaryColor::On);
     let shape_style = if n.fill { fill } else { outline(s.stroke) };
     match n.kind {
@@ -347,11 +357,8 @@ fn draw_node(
         Kind::Line => {
             if s.stroke == 1 {
                 cv.line1(x, y, x + w, y + h);
-            } else {
-                let style = PrimitiveStyle::with_stroke(BinaryColor::On, s.stroke as u32);
-                let _ = Line::new(Point::new(x, y), Point::new(x + w, y + h))
-                    .into_styled(style)
-                    .draw(cv);
+            } else if s.stroke > 1 {
+                thick_line(cv, s.stroke, Point::new(x, y), Point::new(x + w, y + h));
             }
         }
         Kind::Circle => {
@@ -362,7 +369,14 @@ fn draw_node(
         Kind::Ellipse => {
             // embedded-graphics tests points against w^2 * h^2 in u32; beyond that it would
             // overflow. The validator rejects such static sizes; animated ones are skipped.
-            if w == h || i64::from(w) * i64::from(h) <= MAX_ELLIPSE_AREA {
+            // An ellipse with w = h is the circle (embedded-graphics special-cases it the same
+            // way; a unit test checks), drawn by scanlines instead of testing every point of
+            // the bounding box, which took seconds for a 32767-pixel one.
+            if w == h {
+                let _ = Circle::new(Point::new(x, y), w as u32)
+                    .into_styled(shape_style)
+                    .draw(cv);
+            } else if i64::from(w) * i64::from(h) <= MAX_ELLIPSE_AREA {
                 let _ = Ellipse::new(Point::new(x, y), size(w, h))
                     .into_styled(shape_style)
                     .draw(cv);
@@ -439,7 +453,6 @@ fn draw_node(
             };
             let samples = rs.samples(n, w);
             let stroke = s.stroke.max(1);
-            let style = PrimitiveStyle::with_stroke(BinaryColor::On, stroke as u32);
             // The newest sample is at the right edge (input history grows from the right).
             let start = x + w - samples.len() as i32;
             let mut prev: Option<Point> = None;
@@ -449,7 +462,7 @@ fn draw_node(
                 if stroke == 1 {
                     cv.line1(q.x, q.y, p.x, p.y);
                 } else {
-                    let _ = Line::new(q, p).into_styled(style).draw(cv);
+                    thick_line(cv, stroke, q, p);
                 }
                 prev = Some(p);
             }
@@ -474,6 +487,98 @@ fn draw_node(
             }
         }
     }
+}
+
+/// Whether embedded-graphics can draw a line of this width and length: its thick-line
+/// iterator computes `(2 * width)^2 * length^2` in i32.
+fn thick_fits(a: Point, b: Point, width: i32) -> bool {
+    let (dx, dy) = (i64::from(b.x - a.x), i64::from(b.y - a.y));
+    let w2 = i64::from(2 * width).pow(2);
+    w2 * (dx * dx + dy * dy) < i64::from(i32::MAX) / 2
+}
+
+/// A line of `width` > 1 pixels through embedded-graphics. A line too long for its arithmetic is
+/// first cut to the clip box (grown by the width, so the ends stay off-panel), and if even that
+/// is too long for the width, the width is reduced until it fits: no panic, no overflow.
+fn thick_line(cv: &mut Canvas<'_>, width: i32, a: Point, b: Point) {
+    let (mut a, mut b) = (a, b);
+    if !thick_fits(a, b, width) {
+        let m = width + 2;
+        let c = cv.clip;
+        match clip_segment(a, b, (c.x0 - m, c.y0 - m, c.x1 + m, c.y1 + m)) {
+            Some((ca, cb)) => (a, b) = (ca, cb),
+            None => return,
+        }
+    }
+    let mut w = width;
+    while w > 1 && !thick_fits(a, b, w) {
+        w -= 1;
+    }
+    if w <= 1 {
+        cv.line1(a.x, a.y, b.x, b.y);
+    } else {
+        let style = PrimitiveStyle::with_stroke(BinaryColor::On, w as u32);
+        let _ = Line::new(a, b).into_styled(style).draw(cv);
+    }
+}
+
+/// Cohen-Sutherland clipping of segment a-b to the box (x0, y0)..(x1, y1) (exclusive ends), in
+/// integers (intersection points round toward zero).
+fn clip_segment(a: Point, b: Point, bx: (i32, i32, i32, i32)) -> Option<(Point, Point)> {
+    let (x0, y0, x1, y1) = (
+        i64::from(bx.0),
+        i64::from(bx.1),
+        i64::from(bx.2) - 1,
+        i64::from(bx.3) - 1,
+    );
+    let code = |p: (i64, i64)| -> u8 {
+        let mut c = 0;
+        if p.0 < x0 {
+            c |= 1;
+        } else if p.0 > x1 {
+            c |= 2;
+        }
+        if p.1 < y0 {
+            c |= 4;
+        } else if p.1 > y1 {
+            c |= 8;
+        }
+        c
+    };
+    let (mut p, mut q) = (
+        (i64::from(a.x), i64::from(a.y)),
+        (i64::from(b.x), i64::from(b.y)),
+    );
+    for _ in 0..8 {
+        let (cp, cq) = (code(p), code(q));
+        if cp | cq == 0 {
+            return Some((
+                Point::new(p.0 as i32, p.1 as i32),
+                Point::new(q.0 as i32, q.1 as i32),
+            ));
+        }
+        if cp & cq != 0 {
+            return None;
+        }
+        let out = if cp != 0 { cp } else { cq };
+        let (dx, dy) = (q.0 - p.0, q.1 - p.1);
+        // The outcode guarantees a non-zero delta along the axis being cut.
+        let np = if out & 4 != 0 {
+            (p.0 + dx * (y0 - p.1) / dy, y0)
+        } else if out & 8 != 0 {
+            (p.0 + dx * (y1 - p.1) / dy, y1)
+        } else if out & 1 != 0 {
+            (x0, p.1 + dy * (x0 - p.0) / dx)
+        } else {
+            (x1, p.1 + dy * (x1 - p.0) / dx)
+        };
+        if out == cp {
+            p = np;
+        } else {
+            q = np;
+        }
+    }
+    None
 }
 
 /// Largest `w * h` of an ellipse that is not a circle (see the `Kind::Ellipse` arm).
@@ -523,6 +628,46 @@ mod tests {
         let mut f = Frame::new(40, 40);
         Canvas::new(&mut f).line1(x0, y0, x1, y1);
         f
+    }
+
+    #[test]
+    fn round_ellipse_is_the_circle() {
+        for d in 0..40u32 {
+            for style in [
+                PrimitiveStyle::with_fill(BinaryColor::On),
+                outline(1),
+                outline(3),
+            ] {
+                let (mut a, mut b) = (Frame::new(48, 48), Frame::new(48, 48));
+                let _ = Ellipse::new(Point::new(2, 3), Size::new(d, d))
+                    .into_styled(style)
+                    .draw(&mut Canvas::new(&mut a));
+                let _ = Circle::new(Point::new(2, 3), d)
+                    .into_styled(style)
+                    .draw(&mut Canvas::new(&mut b));
+                assert_eq!(a, b, "diameter {d}");
+            }
+        }
+    }
+
+    #[test]
+    fn clip_segment_keeps_inside_points_and_cuts_outside() {
+        let p = |x, y| Point::new(x, y);
+        assert_eq!(
+            clip_segment(p(1, 1), p(5, 5), (0, 0, 10, 10)),
+            Some((p(1, 1), p(5, 5)))
+        );
+        assert_eq!(
+            clip_segment(p(-10, 5), p(20, 5), (0, 0, 10, 10)),
+            Some((p(0, 5), p(9, 5)))
+        );
+        assert_eq!(clip_segment(p(-10, -10), p(-1, 20), (0, 0, 10, 10)), None);
+        let (a, b) =
+            clip_segment(p(-100_000, -50_000), p(100_000, 50_000), (0, 0, 10, 10)).unwrap();
+        assert!(
+            (0..10).contains(&a.x) && (0..10).contains(&b.y),
+            "{a:?} {b:?}"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The scene file model: one serde schema, read from TOML or JSON.
 //!
-//! Parsing and validation live in [`crate::load`]; this module is only the data.
+//! Parsing lives in [`crate::parse_scene`] and [`crate::Engine::from_source`], which also
+//! validate; this module is only the data.
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
@@ -122,18 +123,22 @@ pub struct Widget {
     pub h: i32,
     /// Drawing order: higher is on top. Ties keep file order.
     pub z: i32,
+    /// Animatable (0/1); like `invert` and `text`, it switches at keyframes, not halfway.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
-    /// Shorthand for `mode = "xor"`; animatable (0/1).
+    /// Shorthand for `mode = "xor"`; animatable (0/1, switching at keyframes). On a group it
+    /// inverts the group's whole box after the children are drawn.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invert: Option<bool>,
     pub mode: DrawMode,
-    /// 0 (invisible) ..= 16 (solid): a fade by 4x4 ordered (Bayer) dithering.
+    /// 0 (invisible) ..= 16 (solid): a fade by 4x4 ordered (Bayer) dithering. A group's
+    /// opacity caps its children's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opacity: Option<i32>,
     /// Filled shape rather than outline.
     pub fill: bool,
-    /// Outline width in pixels (default 1).
+    /// Outline width in pixels (default 1), drawn inside the widget's box (a rectangle with
+    /// `x = 0, w = 10` covers columns 0..=9 whatever the stroke).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stroke: Option<i32>,
     /// Corner radius of rectangles and progress bars.
@@ -174,7 +179,8 @@ pub struct Widget {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frame_ticks: Option<i32>,
     pub frame: i32,
-    /// Group children, drawn clipped to the group's box when `clip` (default true).
+    /// Group children, positioned relative to the group and drawn clipped to the group's box
+    /// when `clip` (default true) and the box is not empty (`w`, `h` > 0).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Widget>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -113,6 +113,13 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(Scene, Vec<Event>, Tick), Snapshot
     }
     let raw = lz4_flex::block::decompress(packed, raw_len as usize)
         .map_err(|e| SnapshotError::Decode(e.to_string()))?;
+    // The header's length is outside the checksum: check it against what lz4 produced.
+    if raw.len() != raw_len as usize {
+        return Err(SnapshotError::Decode(format!(
+            "payload is {} bytes, the header says {raw_len}",
+            raw.len()
+        )));
+    }
     let p: Payload =
         postcard::from_bytes(&raw).map_err(|e| SnapshotError::Decode(e.to_string()))?;
     let scene: Scene = serde_json::from_str(&p.scene_json)

@@ -7,7 +7,8 @@ use tinydisplay::{Engine, Frame};
 /// An engine for a `width` x `height` panel with `body` (TOML, e.g. `[[widgets]]` tables) appended.
 pub fn engine(width: u32, height: u32, body: &str) -> Engine {
     let src = format!("display = {{ width = {width}, height = {height} }}\n{body}");
-    Engine::from_source("test.toml", src.as_bytes()).unwrap_or_else(|e| panic!("scene does not load: {e}\n{src}"))
+    Engine::from_source("test.toml", src.as_bytes())
+        .unwrap_or_else(|e| panic!("scene does not load: {e}\n{src}"))
 }
 
 /// Renders `body` on a `width` x `height` panel at `tick`.
@@ -35,7 +36,13 @@ pub fn parse_picture(picture: &str) -> Vec<Vec<bool>> {
     assert!(!rows.is_empty(), "empty picture");
     let w = rows[0].len();
     for (i, r) in rows.iter().enumerate() {
-        assert_eq!(r.len(), w, "picture row {} has {} columns, row 1 has {w}", i + 1, r.len());
+        assert_eq!(
+            r.len(),
+            w,
+            "picture row {} has {} columns, row 1 has {w}",
+            i + 1,
+            r.len()
+        );
     }
     rows
 }
@@ -43,7 +50,17 @@ pub fn parse_picture(picture: &str) -> Vec<Vec<bool>> {
 /// The `w` x `h` window of `frame` at (`x0`, `y0`) as ASCII rows (off-panel reads as dark).
 pub fn window(frame: &Frame, x0: i32, y0: i32, w: usize, h: usize) -> Vec<String> {
     (0..h as i32)
-        .map(|dy| (0..w as i32).map(|dx| if frame.pixel(x0 + dx, y0 + dy) { '#' } else { '.' }).collect())
+        .map(|dy| {
+            (0..w as i32)
+                .map(|dx| {
+                    if frame.pixel(x0 + dx, y0 + dy) {
+                        '#'
+                    } else {
+                        '.'
+                    }
+                })
+                .collect()
+        })
         .collect()
 }
 
@@ -55,8 +72,10 @@ pub fn assert_window(frame: &Frame, x0: i32, y0: i32, picture: &str) {
     let expected = parse_picture(picture);
     let (w, h) = (expected[0].len(), expected.len());
     let actual = window(frame, x0, y0, w, h);
-    let expected: Vec<String> =
-        expected.iter().map(|r| r.iter().map(|&b| if b { '#' } else { '.' }).collect()).collect();
+    let expected: Vec<String> = expected
+        .iter()
+        .map(|r| r.iter().map(|&b| if b { '#' } else { '.' }).collect())
+        .collect();
     if expected == actual {
         return;
     }

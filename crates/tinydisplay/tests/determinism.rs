@@ -1,0 +1,295 @@
+//! A frame is a pure function of (scene, tick, events up to the tick): order, threads and
+//! snapshots must not matter, and render(t) must not replay from tick 0.
+use proptest::prelude::*;
+use rayon::prelude::*;
+use std::path::PathBuf;
+use tinydisplay::{Engine, Event, Frame, SnapshotError, Value};
+
+fn scene_files() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenes");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.retain(|p| p.extension().is_some_and(|e| e == "toml" || e == "json"));
+    v.sort();
+    assert!(!v.is_empty());
+    v
+}
+
+fn load(p: &PathBuf) -> Engine {
+    Engine::from_source(&p.to_string_lossy(), &std::fs::read(p).unwrap()).unwrap()
+}
+
+const LIVE: &str = r#"
+display = { width = 128, height = 64 }
+[inputs]
+cpu = { default = 10, min = 0, max = 100 }
+msg = { default = "hi" }
+[[widgets]]
+kind = "text"
+text = "{cpu:3}% {msg}"
+[[widgets]]
+kind = "progress"
+y = 12
+w = 100
+h = 6
+bind = { value = "cpu" }
+[[widgets]]
+kind = "sparkline"
+y = 20
+w = 64
+h = 20
+series = { input = "cpu" }
+[[widgets]]
+kind = "circle"
+y = 44
+w = 9
+fill = true
+animate = [{ prop = "x", keys = [{ t = 0, v = 0 }, { t = 50, v = 110, ease = "bounce_out" }], repeat = "forever", yoyo = true }]
+"#;
+
+fn live() -> Engine {
+    Engine::from_source("live.toml", LIVE.as_bytes()).unwrap()
+}
+
+/// xorshift64*: deterministic "random" orders without a dependency.
+fn shuffle<T>(v: &mut [T], mut seed: u64) {
+    for i in (1..v.len()).rev() {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        v.swap(i, (seed % (i as u64 + 1)) as usize);
+    }
+}
+
+#[test]
+fn random_order_and_threads_match_in_order_frames() {
+    for path in scene_files().into_iter().map(|p| load(&p)).chain([live()]) {
+        let ticks: Vec<u64> = (0..240)
+            .chain([999_999, 1_000_000_000, u64::MAX / 2])
+            .collect();
+        let in_order: Vec<Frame> = ticks.iter().map(|&t| path.render(t)).collect();
+        let mut order: Vec<usize> = (0..ticks.len()).collect();
+        shuffle(&mut order, 0x9E37_79B9_7F4A_7C15);
+        for &i in &order {
+            assert_eq!(
+                path.render(ticks[i]),
+                in_order[i],
+                "tick {} out of order",
+                ticks[i]
+            );
+        }
+        let parallel: Vec<Frame> = ticks.par_iter().map(|&t| path.clone().render(t)).collect();
+        assert_eq!(parallel, in_order);
+        assert_eq!(path.render_range(0..240), in_order[..240].to_vec());
+        let mut reused = Frame::new(1, 8);
+        for (i, &t) in ticks.iter().enumerate().rev() {
+            path.render_into(t, &mut reused);
+            assert_eq!(reused, in_order[i]);
+        }
+    }
+}
+
+#[test]
+fn far_ticks_equal_their_periodic_equivalent() {
+    // Everything here repeats every 120 ticks (forever-yoyo over 60, waves of period 40 and 120,
+    // sprite of 4 frames, marquee of period 60), so t and t mod 120 show the same frame; a
+    // renderer that replayed from tick 0 would take hours for these ticks.
+    let src = r##"
+display = { width = 128, height = 64 }
+[[widgets]]
+kind = "rect"
+w = 8
+h = 8
+fill = true
+animate = [
+  { prop = "x", keys = [{ t = 0, v = 0 }, { t = 60, v = 120, ease = "elastic_out" }], repeat = "forever", yoyo = true },
+  { prop = "y", wave = { period = 40, min = 0, max = 50 } },
+]
+[[widgets]]
+kind = "sparkline"
+x = 10
+y = 10
+w = 100
+h = 30
+series = { wave = { period = 120, min = -5, max = 5, step = 2 } }
+[[widgets]]
+kind = "sprite"
+y = 50
+frames = ["#", ".", "#", "."]
+[[widgets]]
+kind = "marquee"
+y = 54
+w = 128
+h = 10
+font = "6x10"
+text = "0123456789"
+gap = 0
+"##;
+    let e = Engine::from_source("p.toml", src.as_bytes()).unwrap();
+    let period = 120u64;
+    for far in [
+        1_000_000_000u64,
+        1_000_000_007,
+        u64::MAX / 2,
+        u64::MAX / 2 - 33,
+        (u64::MAX / period) * period - 1,
+    ] {
+        assert_eq!(e.render(far), e.render(far % period), "tick {far}");
+    }
+}
+
+#[test]
+fn events_after_a_tick_do_not_change_it() {
+    let mut e = live();
+    let before: Vec<Frame> = (0..100).map(|t| e.render(t)).collect();
+    e.push_event(Event::new(100, "cpu", Value::Int(90)))
+        .unwrap();
+    e.push_event(Event::new(150, "msg", Value::Text("later".into())))
+        .unwrap();
+    for t in 0..100 {
+        assert_eq!(e.render(t), before[t as usize]);
+    }
+    assert_ne!(e.render(100), before[99].clone());
+    // Arrival order of events with different ticks does not matter.
+    let mut a = live();
+    let mut b = live();
+    let evs = [(5, 20), (3, 70), (9, 1), (5, 33)];
+    for (t, v) in evs {
+        a.push_event(Event::new(t, "cpu", Value::Int(v))).unwrap();
+    }
+    for (t, v) in [(3, 70), (9, 1), (5, 20), (5, 33)] {
+        b.push_event(Event::new(t, "cpu", Value::Int(v))).unwrap();
+    }
+    for t in 0..12 {
+        assert_eq!(a.render(t), b.render(t), "tick {t}");
+    }
+    assert_eq!(
+        a.frame_state(5).widgets[1].value,
+        33,
+        "the later event at the same tick wins"
+    );
+}
+
+#[test]
+fn unknown_inputs_are_refused() {
+    let mut e = live();
+    let err = e
+        .push_event(Event::new(1, "gpu", Value::Int(1)))
+        .unwrap_err();
+    assert!(err.to_string().contains("cpu"), "{err}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn snapshot_round_trip_renders_identical_frames(
+        events in proptest::collection::vec((0u64..500, 0i64..120, any::<bool>()), 0..30),
+        ticks in proptest::collection::vec(0u64..2000, 1..12),
+        at in any::<u64>(),
+    ) {
+        let mut e = live();
+        for (t, v, text) in events {
+            let ev = if text { Event::new(t, "msg", Value::Text(format!("m{v}"))) } else { Event::new(t, "cpu", Value::Int(v)) };
+            e.push_event(ev).unwrap();
+        }
+        let bytes = e.snapshot(at);
+        let (r, tick) = Engine::restore(&bytes).unwrap();
+        prop_assert_eq!(tick, at);
+        prop_assert_eq!(r.events(), e.events());
+        for t in ticks.into_iter().chain([at]) {
+            prop_assert_eq!(r.render(t), e.render(t));
+            prop_assert_eq!(r.frame_state(t), e.frame_state(t));
+        }
+        // Snapshots are deterministic bytes too.
+        prop_assert_eq!(r.snapshot(at), bytes);
+    }
+
+    #[test]
+    fn mutated_snapshots_give_typed_errors(flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..6), cut in any::<usize>()) {
+        let mut e = live();
+        e.push_event(Event::new(4, "cpu", Value::Int(50))).unwrap();
+        let good = e.snapshot(7);
+        let mut bad = good.clone();
+        for (i, x) in flips {
+            let i = i % bad.len();
+            bad[i] ^= x | 1;
+        }
+        // Every byte is header or covered by the checksum, so no change goes unnoticed.
+        prop_assert!(Engine::restore(&bad).is_err(), "corruption not detected");
+        let cut = cut % good.len();
+        let truncated = Engine::restore(&good[..cut]).unwrap_err();
+        let is_typed = matches!(truncated, SnapshotError::Truncated { .. } | SnapshotError::BadMagic);
+        prop_assert!(is_typed, "{:?}", truncated);
+    }
+
+    #[test]
+    fn random_bytes_never_restore(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        prop_assert!(Engine::restore(&bytes).is_err());
+        let mut with_magic = b"TDSNAP\x01\x00".to_vec();
+        with_magic.extend_from_slice(&bytes);
+        prop_assert!(Engine::restore(&with_magic).is_err());
+    }
+}
+
+#[test]
+fn snapshot_header_errors() {
+    let good = live().snapshot(3);
+    assert_eq!(
+        Engine::restore(b"").unwrap_err(),
+        SnapshotError::Truncated {
+            expected: 32,
+            got: 0
+        }
+    );
+    assert_eq!(
+        Engine::restore(b"TDS").unwrap_err(),
+        SnapshotError::Truncated {
+            expected: 32,
+            got: 3
+        }
+    );
+    assert_eq!(
+        Engine::restore(b"PNG\x89 not a snapshot at all").unwrap_err(),
+        SnapshotError::BadMagic
+    );
+    let mut v2 = good.clone();
+    v2[6] = 2;
+    assert_eq!(
+        Engine::restore(&v2).unwrap_err(),
+        SnapshotError::Version {
+            found: 2,
+            supported: 1
+        }
+    );
+    let mut flipped = good.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 0x40;
+    assert_eq!(
+        Engine::restore(&flipped).unwrap_err(),
+        SnapshotError::Checksum
+    );
+    let mut longer = good.clone();
+    longer.push(0);
+    assert!(matches!(
+        Engine::restore(&longer).unwrap_err(),
+        SnapshotError::Decode(_)
+    ));
+    assert!(matches!(
+        Engine::restore(&good[..good.len() - 1]).unwrap_err(),
+        SnapshotError::Truncated { .. }
+    ));
+    for i in 8..12 {
+        let mut len = good.clone();
+        len[i] ^= 0x10;
+        assert!(
+            Engine::restore(&len).is_err(),
+            "raw length byte {i} changed"
+        );
+    }
+    for e in [SnapshotError::BadMagic, SnapshotError::Checksum] {
+        assert!(!e.to_string().is_empty());
+    }
+}
