@@ -54,11 +54,7 @@ pub fn cost(bus: Bus, prev: Option<&Frame>, cur: &Frame) -> BusCost {
         transactions: s.transactions as u32,
         rects: s.rects as u32,
         micros: micros as u32,
-        max_fps_x100: if s.bus_ns == 0 {
-            0
-        } else {
-            (100_000_000_000 / s.bus_ns) as u32
-        },
+        max_fps_x100: 100_000_000_000u64.checked_div(s.bus_ns).unwrap_or(0) as u32,
     }
 }
 

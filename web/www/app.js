@@ -135,6 +135,8 @@ async function loadScene(file, text, { fromEditor = false, events = null } = {})
     const sizeChanged = !state.info || state.info.width !== info.width || state.info.height !== info.height;
     state.info = info;
     $('error').hidden = true;
+    errorLine = 0;
+    updateGutter();
     $('editor-status').textContent = 'ok';
     $('editor-status').className = 'ok';
     $('scene-title').textContent = `${info.name || file} · ${info.width}×${info.height} · ${info.tickRate} ticks/s`;
@@ -149,6 +151,15 @@ async function loadScene(file, text, { fromEditor = false, events = null } = {})
     $('error').dataset.line = String(e.line || 0);
     $('error').dataset.col = String(e.col || 0);
     $('error').hidden = false;
+    errorLine = e.line || 0;
+    updateGutter();
+    // Bring the error line into view (without moving the caret).
+    const ed = $('editor');
+    const lh = parseFloat(getComputedStyle(ed).lineHeight) || 18;
+    const top = (errorLine - 1) * lh;
+    if (errorLine && (top < ed.scrollTop || top > ed.scrollTop + ed.clientHeight - 2 * lh)) {
+      ed.scrollTop = Math.max(0, top - ed.clientHeight / 3);
+    }
     $('editor-status').textContent = 'error: showing the last good frame';
     $('editor-status').className = 'bad';
     return { ok: false, error: e };
@@ -210,7 +221,25 @@ async function openExample(file) {
   return loadScene(file, text, { events: log });
 }
 
-// ---- editor: live reload ---------------------------------------------------------------------
+// ---- editor: live reload, line numbers, the error line marked ------------------------------------
+let errorLine = 0;
+function updateGutter() {
+  const n = $('editor').value.split('\n').length;
+  const g = $('gutter');
+  if (g.childElementCount !== n || g.dataset.bad !== String(errorLine)) {
+    g.textContent = '';
+    for (let i = 1; i <= n; i++) {
+      const d = document.createElement('div');
+      d.textContent = String(i);
+      if (i === errorLine) d.className = 'bad';
+      g.append(d);
+    }
+    g.dataset.bad = String(errorLine);
+  }
+  g.scrollTop = $('editor').scrollTop;
+}
+$('editor').addEventListener('scroll', () => ($('gutter').scrollTop = $('editor').scrollTop));
+$('editor').addEventListener('input', updateGutter);
 let editTimer = 0;
 $('editor').addEventListener('input', () => {
   clearTimeout(editTimer);

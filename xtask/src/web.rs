@@ -165,7 +165,14 @@ pub fn build(which: Build) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&out);
     run(Command::new(bindgen.join("wasm-bindgen"))
         .arg(&wasm)
-        .args(["--target", "web", "--out-dir"])
+        // The name section is a quarter of the file and only serves debuggers and profilers.
+        .args([
+            "--target",
+            "web",
+            "--remove-name-section",
+            "--remove-producers-section",
+            "--out-dir",
+        ])
         .arg(&out))
 }
 
@@ -283,7 +290,7 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
         let (src, dst) = (entry.path(), to.join(entry.file_name()));
         if src.is_dir() {
             copy_dir(&src, &dst)?;
-        } else if !src.extension().is_some_and(|e| e == "gitignore") {
+        } else {
             std::fs::copy(&src, &dst).map_err(|e| format!("{}: {e}", src.display()))?;
         }
     }
@@ -342,6 +349,14 @@ fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
     let path = target.split(['?', '#']).next().unwrap_or("/");
     let path = percent_decode(path);
+    // `/plain/...` serves the same files without the isolation headers, like a plain static
+    // host: the browser tests check the single-thread fallback there.
+    let (path, isolate) = match path.strip_prefix("/plain") {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+            (format!("/{}", rest.trim_start_matches('/')), false)
+        }
+        _ => (path, true),
+    };
     let (status, body, ctype) = if method != "GET" && method != "HEAD" {
         (
             "405 Method Not Allowed",
@@ -364,10 +379,15 @@ fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
             ),
         }
     };
+    let isolation = if isolate {
+        "Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n\
+         Cross-Origin-Resource-Policy: same-origin\r\n"
+    } else {
+        ""
+    };
     let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\
-         Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n\
-         Cross-Origin-Resource-Policy: same-origin\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n{isolation}\
+         Cache-Control: no-cache\r\nConnection: close\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes())?;
@@ -720,6 +740,12 @@ mod tests {
         assert!(ok.ends_with("hi"));
         assert!(get("/../etc/passwd").starts_with("HTTP/1.1 400"));
         assert!(get("/nope.js").starts_with("HTTP/1.1 404"));
+        let plain = get("/plain/");
+        assert!(
+            plain.starts_with("HTTP/1.1 200") && plain.ends_with("hi"),
+            "{plain}"
+        );
+        assert!(!plain.contains("Cross-Origin-Embedder-Policy"));
     }
 
     #[test]
