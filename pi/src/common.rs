@@ -18,10 +18,206 @@ pub fn load_engine(path: &Path) -> Result<Engine, ExitCode> {
             return Err(ExitCode::from(EXIT_BAD_INPUT));
         }
     };
-    Engine::from_source(&name, &bytes).map_err(|e| {
+    Engine::from_source(&name, &bytes).map_err(|mut e| {
+        if e.line == 0 && !e.path.is_empty() {
+            if let Some((line, col)) = locate(&name, &bytes, &e.path) {
+                (e.line, e.col) = (line, col);
+            }
+        }
         eprintln!("{e}");
         ExitCode::from(EXIT_BAD_INPUT)
     })
+}
+
+/// Line and column of a validation error's field path (`widgets[3].animate[0].keys`) in the
+/// scene text, so that editors can jump to it. The engine reports validation errors by path
+/// only (its scene model keeps no spans); for TOML the parser's spanned tree gives them back,
+/// for JSON a small scanner over the (already parsed, so valid) text does. When the field itself
+/// is absent, the position of the deepest enclosing value is given.
+fn locate(file: &str, bytes: &[u8], path: &str) -> Option<(u32, u32)> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let offset = match tinydisplay::Format::detect(file, text) {
+        tinydisplay::Format::Toml => toml_offset(text, path)?,
+        tinydisplay::Format::Json => {
+            let mut j = JsonScan {
+                b: text.as_bytes(),
+                i: 0,
+            };
+            j.ws();
+            j.find(&path_steps(path))?
+        }
+    };
+    Some(line_col(text, offset))
+}
+
+/// `a.b[2][0].c` as steps.
+#[derive(Debug, PartialEq)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn path_steps(path: &str) -> Vec<Step<'_>> {
+    let mut steps = Vec::new();
+    for seg in path.split('.') {
+        let (key, indices) = seg.split_at(seg.find('[').unwrap_or(seg.len()));
+        if !key.is_empty() {
+            steps.push(Step::Key(key));
+        }
+        for idx in indices.split(['[', ']']).filter(|s| !s.is_empty()) {
+            match idx.parse() {
+                Ok(i) => steps.push(Step::Index(i)),
+                Err(_) => return steps,
+            }
+        }
+    }
+    steps
+}
+
+/// A forward scanner over valid JSON that finds the byte offset of a value by path.
+struct JsonScan<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl JsonScan<'_> {
+    fn ws(&mut self) {
+        while self.b.get(self.i).is_some_and(|c| c.is_ascii_whitespace()) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        self.ws();
+        (self.b.get(self.i) == Some(&c)).then(|| self.i += 1)
+    }
+
+    /// A string's raw contents (escapes left as they are: field names have none).
+    fn string(&mut self) -> Option<&str> {
+        self.eat(b'"')?;
+        let start = self.i;
+        while *self.b.get(self.i)? != b'"' {
+            self.i += if self.b[self.i] == b'\\' { 2 } else { 1 };
+        }
+        self.i += 1;
+        std::str::from_utf8(&self.b[start..self.i - 1]).ok()
+    }
+
+    fn skip(&mut self) -> Option<()> {
+        self.ws();
+        match *self.b.get(self.i)? {
+            b'"' => self.string().map(|_| ()),
+            open @ (b'{' | b'[') => {
+                let close = if open == b'{' { b'}' } else { b']' };
+                self.i += 1;
+                if self.eat(close).is_some() {
+                    return Some(());
+                }
+                loop {
+                    if open == b'{' {
+                        self.string()?;
+                        self.eat(b':')?;
+                    }
+                    self.skip()?;
+                    if self.eat(b',').is_none() {
+                        return self.eat(close);
+                    }
+                }
+            }
+            _ => {
+                while !matches!(self.b.get(self.i), None | Some(b',' | b'}' | b']'))
+                    && !self.b[self.i].is_ascii_whitespace()
+                {
+                    self.i += 1;
+                }
+                Some(())
+            }
+        }
+    }
+
+    /// Offset of the value at `steps` below the value starting here (or of the deepest found).
+    fn find(&mut self, steps: &[Step<'_>]) -> Option<usize> {
+        self.ws();
+        let here = self.i;
+        let Some((step, rest)) = steps.split_first() else {
+            return Some(here);
+        };
+        match step {
+            Step::Key(k) => {
+                self.eat(b'{')?;
+                if self.eat(b'}').is_some() {
+                    return Some(here);
+                }
+                loop {
+                    let found = self.string()? == *k;
+                    self.eat(b':')?;
+                    if found {
+                        return self.find(rest);
+                    }
+                    self.skip()?;
+                    if self.eat(b',').is_none() {
+                        return Some(here);
+                    }
+                }
+            }
+            Step::Index(n) => {
+                self.eat(b'[')?;
+                if self.eat(b']').is_some() {
+                    return Some(here);
+                }
+                for i in 0.. {
+                    if i == *n {
+                        return self.find(rest);
+                    }
+                    self.skip()?;
+                    if self.eat(b',').is_none() {
+                        break;
+                    }
+                }
+                Some(here)
+            }
+        }
+    }
+}
+
+fn toml_offset(text: &str, path: &str) -> Option<usize> {
+    use toml::de::{DeTable, DeValue};
+    let doc = DeTable::parse(text).ok()?;
+    let mut span = doc.span();
+    let mut table = Some(doc.get_ref());
+    let mut value: Option<&DeValue<'_>> = None;
+    for seg in path.split('.') {
+        let (key, indices) = match seg.find('[') {
+            Some(i) => (&seg[..i], &seg[i..]),
+            None => (seg, ""),
+        };
+        let t = table.take().or(match value {
+            Some(DeValue::Table(t)) => Some(t),
+            _ => None,
+        });
+        let Some(t) = t else { break };
+        let Some((_, v)) = t.iter().find(|(k, _)| k.get_ref().as_ref() == key) else {
+            break;
+        };
+        span = v.span();
+        value = Some(v.get_ref());
+        for idx in indices.split(['[', ']']).filter(|s| !s.is_empty()) {
+            let (Ok(i), Some(DeValue::Array(a))) = (idx.parse::<usize>(), value) else {
+                break;
+            };
+            let Some(item) = a.get(i) else { break };
+            span = item.span();
+            value = Some(item.get_ref());
+        }
+    }
+    Some(span.start)
+}
+
+fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line as u32, col as u32)
 }
 
 /// Reads at most one byte past the scene size limit, so a huge file is refused without
@@ -53,16 +249,19 @@ pub fn load_events(engine: &mut Engine, path: &Path) -> Result<(), ExitCode> {
         eprintln!("{name}: cannot read event log: {e}");
         ExitCode::from(EXIT_BAD_INPUT)
     })?;
-    let events = tinydisplay::parse_event_log(&text).map_err(|e| {
-        eprintln!("{name}:{}: {}", e.line, e.message);
-        ExitCode::from(EXIT_BAD_INPUT)
-    })?;
-    for ev in events {
-        let tick = ev.tick;
-        engine.push_event(ev).map_err(|e| {
-            eprintln!("{name}: event at tick {tick}: {e}");
+    // Line by line, so that an event the scene rejects is reported with its line too.
+    for (i, line) in text.lines().enumerate() {
+        let lineno = i + 1;
+        let events = tinydisplay::parse_event_log(line).map_err(|e| {
+            eprintln!("{name}:{lineno}: {}", e.message);
             ExitCode::from(EXIT_BAD_INPUT)
         })?;
+        for ev in events {
+            engine.push_event(ev).map_err(|e| {
+                eprintln!("{name}:{lineno}: {e}");
+                ExitCode::from(EXIT_BAD_INPUT)
+            })?;
+        }
     }
     Ok(())
 }
@@ -128,6 +327,47 @@ mod tests {
         assert!(parse_ticks("9..3").is_err());
         assert!(parse_ticks("x..3").is_err());
         assert!(parse_ticks("3..3").is_err());
+    }
+
+    #[test]
+    fn validation_paths_get_toml_positions() {
+        let src = "display = { width = 128, height = 64 }\n\n[[widgets]]\nkind = \"rect\"\n\n[[widgets]]\nkind = \"text\"\ntext = \"{x}\"\nanimate = [{ prop = \"y\", keys = [{ t = 0, v = 1 }, { t = 9, v = 2 }] }]\n";
+        assert_eq!(
+            locate("s.toml", src.as_bytes(), "widgets[1].text"),
+            Some((8, 8))
+        );
+        assert_eq!(
+            locate("s.toml", src.as_bytes(), "widgets[1].animate[0].keys[1].t"),
+            Some((9, 58))
+        );
+        assert_eq!(
+            locate("s.toml", src.as_bytes(), "display.width"),
+            Some((1, 21))
+        );
+        // A missing field points at the deepest thing that exists.
+        let line = locate("s.toml", src.as_bytes(), "widgets[0].bitmap").map(|p| p.0);
+        assert!(matches!(line, Some(3 | 4)), "{line:?}");
+    }
+
+    #[test]
+    fn validation_paths_get_json_positions() {
+        let src = "{\"display\": {\"width\": 128, \"height\": 64},\n \"widgets\": [\n  {\"kind\": \"rect\", \"fill\": true, \"text\": \"a\\\"b\"},\n  {\"kind\": \"text\",\n   \"animate\": [{\"prop\": \"x\", \"keys\": [{\"t\": 0, \"v\": 1}, {\"t\": 9, \"v\": 2}]}]}]}";
+        let at = |p: &str| locate("s.json", src.as_bytes(), p);
+        assert_eq!(at("display.width"), Some((1, 23)));
+        assert_eq!(at("widgets[1].animate[0].keys[1].t"), Some((5, 63)));
+        // Absent: the enclosing value.
+        assert_eq!(at("widgets[0].bitmap"), Some((3, 3)));
+        assert_eq!(at("widgets[7]"), Some((2, 13)));
+        assert_eq!(
+            path_steps("a.b[2][0].c"),
+            [
+                Step::Key("a"),
+                Step::Key("b"),
+                Step::Index(2),
+                Step::Index(0),
+                Step::Key("c")
+            ]
+        );
     }
 
     #[test]

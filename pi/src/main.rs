@@ -6,6 +6,7 @@ use std::process::ExitCode;
 mod bench;
 mod check;
 mod common;
+mod display;
 mod export;
 mod hash;
 mod play;

@@ -1,15 +1,468 @@
-//! `tinydisplay play` (not yet implemented).
+//! `tinydisplay play SCENE --display KIND`: show a scene live on an SSD1306 (I2C or SPI through
+//! rppal), the virtual SSD1306, a wire file or the terminal.
+//!
+//! Frames are a pure function of the tick, so the loop shows the frame of the tick that is due
+//! now; when it falls behind it skips ticks rather than drifting. Transient bus errors are retried
+//! with backoff (the flush after an error resends the whole frame); SIGINT/SIGTERM stop the loop
+//! and `--on-exit` decides what the panel keeps showing.
 
+use crate::common::{load_engine, load_events, parse_ticks, EXIT_BAD_INPUT};
+use crate::display::terminal::{Style, Terminal};
+use crate::display::{
+    self, emulator::Emulator, hw, wire::WireFile, OnExit, PanelSink, Retry, Sink, SinkError,
+};
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tinydisplay::{Engine, Event, Frame, FrameHash, Tick};
+use tinydisplay_ssd1306::wire::WireBus;
+use tinydisplay_ssd1306::{Bus, FlushStats, PanelConfig};
 
-#[derive(clap::Args)]
+/// Exit code for a device that cannot be used, or a `--verify` mismatch.
+const EXIT_FAILURE: u8 = 1;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DisplayKind {
+    I2c,
+    Spi,
+    Emulator,
+    Wire(PathBuf),
+    Terminal,
+}
+
+fn parse_display(s: &str) -> Result<DisplayKind, String> {
+    Ok(match s {
+        "ssd1306-i2c" => DisplayKind::I2c,
+        "ssd1306-spi" => DisplayKind::Spi,
+        "emulator" => DisplayKind::Emulator,
+        "terminal" => DisplayKind::Terminal,
+        _ => match s.strip_prefix("wire:") {
+            Some(f) if !f.is_empty() => DisplayKind::Wire(f.into()),
+            _ => {
+                return Err(format!(
+                    "unknown display {s:?}: use ssd1306-i2c, ssd1306-spi, emulator, wire:FILE or terminal"
+                ))
+            }
+        },
+    })
+}
+
+fn parse_u8_hex(s: &str) -> Result<u8, String> {
+    let r = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        Some(h) => u8::from_str_radix(h, 16),
+        None => s.parse(),
+    };
+    r.map_err(|_| format!("{s:?} is not a byte (e.g. 0x3c or 60)"))
+}
+
+fn parse_rotate(s: &str) -> Result<u16, String> {
+    match s {
+        "0" => Ok(0),
+        "180" => Ok(180),
+        _ => Err(format!(
+            "--rotate {s}: the SSD1306 can rotate by 0 or 180 degrees"
+        )),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum WireKind {
+    I2c,
+    Spi,
+}
+
+#[derive(clap::Args, Debug)]
 pub struct Args {
     /// The scene file (TOML or JSON).
-    pub scene: std::path::PathBuf,
+    pub scene: PathBuf,
+    /// ssd1306-i2c | ssd1306-spi | emulator | wire:FILE | terminal
+    #[arg(long, value_parser = parse_display)]
+    pub display: DisplayKind,
+    /// Ticks to play, `A..B` (B exclusive) or `A..=B`; default: from 0 until stopped.
+    #[arg(long)]
+    pub ticks: Option<String>,
+    /// Frames per second (default: the scene's tick rate).
+    #[arg(long)]
+    pub fps: Option<u32>,
+    /// Do not wait for the clock: show every tick as fast as possible (emulator, wire, tests).
+    #[arg(long)]
+    pub fast: bool,
+    /// Replay a recorded input log (`TICK NAME=VALUE` lines).
+    #[arg(long)]
+    pub events: Option<PathBuf>,
+    /// Read `NAME=VALUE` lines from stdin as live inputs, stamped with the current tick.
+    #[arg(long)]
+    pub stdin_events: bool,
+    /// What the panel shows after play stops (also on SIGINT/SIGTERM).
+    #[arg(long, value_enum, default_value = "clear")]
+    pub on_exit: OnExit,
+    /// Compare each frame's hash with a golden file (`TICK HASH` lines, as `tinydisplay hash`
+    /// prints); report the first mismatch and exit 1.
+    #[arg(long)]
+    pub verify: Option<PathBuf>,
+    /// Print bytes on the wire per frame, the floor, transactions and modelled bus time at the end.
+    #[arg(long)]
+    pub stats: bool,
+    /// I2C bus number (/dev/i2c-N).
+    #[arg(long, default_value_t = 1)]
+    pub bus: u8,
+    /// I2C address of the panel.
+    #[arg(long, default_value = "0x3c", value_parser = parse_u8_hex)]
+    pub address: u8,
+    /// Panel width (default: the scene's).
+    #[arg(long)]
+    pub width: Option<u16>,
+    /// Panel height (default: the scene's).
+    #[arg(long)]
+    pub height: Option<u16>,
+    /// Rotate the picture: 0 or 180 degrees (panel mounted upside down).
+    #[arg(long, default_value = "0", value_parser = parse_rotate)]
+    pub rotate: u16,
+    /// Mirror the picture left-right.
+    #[arg(long)]
+    pub flip: bool,
+    /// I2C clock for the cost model (set the real one with dtparam=i2c_arm_baudrate).
+    #[arg(long, default_value_t = 400_000)]
+    pub i2c_hz: u32,
+    /// SPI clock.
+    #[arg(long, default_value_t = 8_000_000)]
+    pub spi_hz: u32,
+    /// SPI0 chip select (0 = CE0, GPIO8; 1 = CE1, GPIO7).
+    #[arg(long, default_value_t = 0)]
+    pub spi_cs: u8,
+    /// D/C GPIO pin (BCM numbering) for SPI.
+    #[arg(long, default_value_t = 25)]
+    pub dc: u8,
+    /// RST GPIO pin (BCM numbering) for SPI; pulsed low at start.
+    #[arg(long, default_value_t = 24)]
+    pub rst: u8,
+    /// Bus framing written to a wire file.
+    #[arg(long, value_enum, default_value = "i2c")]
+    pub wire_bus: WireKind,
+    /// Emulator: write a PNG of the panel after every frame into this directory.
+    #[arg(long)]
+    pub snapshot_dir: Option<PathBuf>,
+    /// Emulator: write a PNG of the panel when play ends.
+    #[arg(long)]
+    pub png: Option<PathBuf>,
+    /// Terminal: half blocks or braille.
+    #[arg(long, value_enum, default_value = "half")]
+    pub terminal_style: Style,
+    /// Attempts per frame before a bus error is fatal.
+    #[arg(long, default_value_t = 8)]
+    pub retries: u32,
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let _ = args;
-    eprintln!("tinydisplay play: not implemented yet");
-    ExitCode::FAILURE
+    match play(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
+
+fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("tinydisplay play: {msg}");
+    ExitCode::from(code)
+}
+
+fn open_sink(args: &Args, w: u16, h: u16) -> Result<Box<dyn Sink>, SinkError> {
+    let config = PanelConfig {
+        width: w,
+        height: h,
+        rotate180: args.rotate == 180,
+        flip: args.flip,
+    };
+    let i2c = Bus::i2c(args.i2c_hz);
+    let spi = Bus::spi(args.spi_hz);
+    Ok(match &args.display {
+        DisplayKind::I2c => Box::new(PanelSink::new(
+            hw::RppalI2c::open(args.bus, args.address)?,
+            config,
+            i2c,
+        )?),
+        DisplayKind::Spi => {
+            let bus = hw::RppalSpi::open(args.spi_cs, args.spi_hz, args.dc, Some(args.rst))?;
+            Box::new(PanelSink::new(bus, config, spi)?)
+        }
+        DisplayKind::Emulator => {
+            let emu = Emulator::new(args.address, w, args.snapshot_dir.clone(), args.png.clone())?;
+            Box::new(PanelSink::new(emu, config, i2c)?)
+        }
+        DisplayKind::Wire(path) => {
+            let (bus, model) = match args.wire_bus {
+                WireKind::I2c => (
+                    WireBus::I2c {
+                        address: args.address,
+                    },
+                    i2c,
+                ),
+                WireKind::Spi => (WireBus::Spi, spi),
+            };
+            Box::new(PanelSink::new(
+                WireFile::create(path, bus, w, h)?,
+                config,
+                model,
+            )?)
+        }
+        DisplayKind::Terminal => Box::new(Terminal::new(std::io::stdout(), args.terminal_style)),
+    })
+}
+
+/// `TICK HASH` lines; `#` comments and blank lines are skipped.
+fn load_golden(path: &Path) -> Result<BTreeMap<Tick, (FrameHash, usize)>, ExitCode> {
+    let name = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        fail(
+            EXIT_BAD_INPUT,
+            format!("{name}: cannot read golden file: {e}"),
+        )
+    })?;
+    let mut out = BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        let parsed = line
+            .split_once(char::is_whitespace)
+            .and_then(|(t, h)| Some((t.parse::<Tick>().ok()?, FrameHash::parse(h.trim())?)));
+        let Some((tick, hash)) = parsed else {
+            return Err(fail(
+                EXIT_BAD_INPUT,
+                format!(
+                    "{name}:{}: expected `TICK HASH` (16 hex digits), got {line:?}",
+                    i + 1
+                ),
+            ));
+        };
+        out.insert(tick, (hash, i + 1));
+    }
+    Ok(out)
+}
+
+/// Per-run numbers for `--stats`.
+#[derive(Default)]
+struct Totals {
+    frames: u64,
+    first: Option<FlushStats>,
+    rest: FlushStats,
+    rest_frames: u64,
+    retries: u64,
+    dropped: u64,
+}
+
+fn play(args: Args) -> Result<(), ExitCode> {
+    let mut engine = load_engine(&args.scene)?;
+    if let Some(ev) = &args.events {
+        load_events(&mut engine, ev)?;
+    }
+    let golden = match &args.verify {
+        Some(p) => Some(load_golden(p)?),
+        None => None,
+    };
+    let range: Range<Tick> = match &args.ticks {
+        Some(t) => parse_ticks(t).map_err(|e| fail(EXIT_BAD_INPUT, format!("--ticks: {e}")))?,
+        None => 0..Tick::MAX,
+    };
+    let (w, h) = (
+        args.width.unwrap_or(engine.width()),
+        args.height.unwrap_or(engine.height()),
+    );
+    if (w, h) != (engine.width(), engine.height()) {
+        return Err(fail(
+            EXIT_BAD_INPUT,
+            format!("the scene is {}x{} but the panel is {w}x{h}: set display.width/height in the scene", engine.width(), engine.height()),
+        ));
+    }
+    let fps = args.fps.unwrap_or(engine.tick_rate()).max(1);
+    let period = Duration::from_nanos(1_000_000_000 / u64::from(fps));
+
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(sig, stop.clone())
+            .map_err(|e| fail(EXIT_FAILURE, format!("cannot install signal handler: {e}")))?;
+    }
+
+    let mut sink = open_sink(&args, w, h).map_err(|e| fail(EXIT_FAILURE, e))?;
+
+    let stdin_lines = args.stdin_events.then(|| {
+        let (tx, rx) = mpsc::channel::<String>();
+        std::thread::spawn(move || {
+            for line in std::io::stdin().lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        rx
+    });
+
+    let retry = Retry {
+        attempts: args.retries.max(1),
+        ..Retry::default()
+    };
+    let mut totals = Totals::default();
+    let mut frame = Frame::new(w, h);
+    let mut outcome: Result<(), ExitCode> = Ok(());
+    let mut verified = 0u64;
+    let start = Instant::now();
+    let mut tick = range.start;
+    let mut sleeper = |d: Duration| sleep_unless(d, &stop);
+
+    while tick < range.end && !stop.load(Ordering::Relaxed) {
+        if let Some(rx) = &stdin_lines {
+            while let Ok(line) = rx.try_recv() {
+                push_live_event(&mut engine, tick, &line);
+            }
+        }
+        engine.render_into(tick, &mut frame);
+        match display::show_with_retry(sink.as_mut(), tick, &frame, retry, &mut sleeper) {
+            Ok((stats, failed)) => {
+                totals.retries += u64::from(failed);
+                totals.frames += 1;
+                if let Some(s) = stats {
+                    if totals.first.is_none() {
+                        totals.first = Some(s);
+                    } else {
+                        totals.rest.add(&s);
+                        totals.rest_frames += 1;
+                    }
+                }
+            }
+            Err(e) => {
+                outcome = Err(fail(EXIT_FAILURE, format!("tick {tick}: {e}")));
+                break;
+            }
+        }
+        if let Some((want, line)) = golden.as_ref().and_then(|g| g.get(&tick)) {
+            let got = frame.hash();
+            if got != *want {
+                let file = args
+                    .verify
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                outcome = Err(fail(
+                    EXIT_FAILURE,
+                    format!("verify: tick {tick}: frame hash {got} but {file}:{line} says {want} (first mismatch)"),
+                ));
+                break;
+            }
+            verified += 1;
+        }
+        if args.fast {
+            tick += 1;
+            continue;
+        }
+        // Sleep until the next tick is due; if we are late, skip to the tick that is due now.
+        let next = tick + 1;
+        let due_at =
+            start + period.saturating_mul((next - range.start).min(u64::from(u32::MAX)) as u32);
+        let now = Instant::now();
+        if due_at > now {
+            sleep_unless(due_at - now, &stop);
+            tick = next;
+        } else {
+            let elapsed = now.duration_since(start).as_nanos() / period.as_nanos().max(1);
+            let due = range.start.saturating_add(elapsed as u64).max(next);
+            totals.dropped += due - next;
+            tick = due;
+        }
+    }
+
+    let finished = sink.finish(args.on_exit);
+    if let Err(e) = &finished {
+        eprintln!("tinydisplay play: on exit: {e}");
+    }
+    if stop.load(Ordering::Relaxed) {
+        eprintln!(
+            "tinydisplay play: stopped by signal at tick {tick}; on exit: {:?}",
+            args.on_exit
+        );
+    }
+    if let (Some(g), Ok(())) = (&golden, &outcome) {
+        let in_range = g.range(range.start..tick).count() as u64;
+        eprintln!(
+            "verify: {verified} frames matched {} ({} golden ticks in the played range)",
+            args.verify
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            in_range
+        );
+    }
+    if args.stats {
+        print_stats(&totals, &args);
+    }
+    outcome?;
+    finished.map_err(|_| ExitCode::from(EXIT_FAILURE))
+}
+
+fn push_live_event(engine: &mut Engine, tick: Tick, line: &str) {
+    let line = line.trim();
+    if line.is_empty() || line.starts_with('#') {
+        return;
+    }
+    match Event::parse_assignment(tick, line).and_then(|ev| engine.push_event(ev)) {
+        Ok(_) => {}
+        Err(e) => eprintln!("stdin: {line:?}: {}", e.message),
+    }
+}
+
+/// Sleeps in short steps so that a signal stops play promptly.
+fn sleep_unless(d: Duration, stop: &AtomicBool) {
+    let end = Instant::now() + d;
+    loop {
+        let now = Instant::now();
+        if now >= end || stop.load(Ordering::Relaxed) {
+            return;
+        }
+        std::thread::sleep((end - now).min(Duration::from_millis(20)));
+    }
+}
+
+fn print_stats(t: &Totals, args: &Args) {
+    eprintln!(
+        "frames shown: {} (dropped {}, retried {})",
+        t.frames, t.dropped, t.retries
+    );
+    if let Some(f) = &t.first {
+        eprintln!(
+            "first frame (full): {} wire bytes, {} transactions ({} data), {} us modelled",
+            f.wire_bytes,
+            f.transactions,
+            f.data_transactions,
+            f.bus_ns / 1000
+        );
+    }
+    if t.rest_frames == 0 {
+        return;
+    }
+    let n = t.rest_frames;
+    let r = &t.rest;
+    let per = |x: usize| x as f64 / n as f64;
+    let bus_us = r.bus_ns as f64 / n as f64 / 1000.0;
+    let bus = match &args.display {
+        DisplayKind::Spi => format!("SPI {} Hz", args.spi_hz),
+        DisplayKind::Wire(_) if args.wire_bus == WireKind::Spi => format!("SPI {} Hz", args.spi_hz),
+        _ => format!("I2C {} Hz", args.i2c_hz),
+    };
+    eprintln!(
+        "per frame over {n} frames after the first: {:.1} wire bytes, floor {:.1} changed bytes ({:.2}x), \
+         {:.1} data bytes, {:.2} transactions ({:.2} data), modelled {bus}: {:.0} us/frame (bus allows {:.0} fps)",
+        per(r.wire_bytes),
+        per(r.floor),
+        if r.floor > 0 { r.wire_bytes as f64 / r.floor as f64 } else { 0.0 },
+        per(r.data_bytes),
+        per(r.transactions),
+        per(r.data_transactions),
+        bus_us,
+        if bus_us > 0.0 { 1e6 / bus_us } else { f64::INFINITY },
+    );
 }

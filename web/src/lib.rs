@@ -501,7 +501,7 @@ impl Simulator {
     /// (`i2c-100k`, `i2c-400k`, `i2c-1m`, `spi-8m`).
     pub fn bus(&self, tick: f64, bus: &str) -> Result<JsValue, JsValue> {
         let t = tick_of(tick)?;
-        let b = bus::Bus::parse(bus).ok_or_else(|| err(format!("unknown bus {bus:?}")))?;
+        let b = bus::parse(bus).ok_or_else(|| err(format!("unknown bus {bus:?}")))?;
         let cur = self.core.engine.render(t);
         let prev = t.checked_sub(1).map(|p| self.core.engine.render(p));
         to_js(&bus::cost(b, prev.as_ref(), &cur))

@@ -234,6 +234,22 @@ try {
     return `${link.length} characters`;
   });
 
+  await check('without COOP/COEP the page falls back to the single-thread build and says so', async () => {
+    const plain = await openSimulator(context, URL_ + 'plain/?scene=dashboard.toml');
+    const iso = await plain.page.evaluate(() => self.crossOriginIsolated);
+    const build = await plain.page.evaluate(() => window.tinydisplay.build);
+    const badge = await plain.page.textContent('#build-badge');
+    const { hash } = await showTick(plain.page, 600);
+    await plain.page.screenshot({ path: join(out, '06-single-thread.png'), fullPage: true });
+    await plain.page.close();
+    assert(iso === false, 'page is isolated');
+    assert(build.build === 'single-thread', `build ${build.build}`);
+    assert(/not cross-origin isolated/.test(badge), `badge "${badge}"`);
+    assert(hash === expected['dashboard.toml']['600'], `tick 600: ${hash}`);
+    assert(plain.errors.length === 0, plain.errors.join(' | '));
+    return badge;
+  });
+
   await check('no console errors', async () => {
     assert(errors.length === 0, errors.join(' | '));
   });

@@ -1,7 +1,6 @@
 // The simulator page. All engine work runs in engine-worker.js; this module is UI only.
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
-const T0 = performance.now();
 
 // ---- the engine worker: request/response by id ------------------------------------------------
 const worker = new Worker(new URL('./engine-worker.js', import.meta.url), { type: 'module' });
@@ -98,7 +97,8 @@ function showFrame(f) {
   $('scrub').value = String(f.tick);
   if (document.activeElement !== $('tick-input')) $('tick-input').value = String(f.tick);
   if (state.firstFrameMs === null) {
-    state.firstFrameMs = performance.now() - T0;
+    // Since navigation start (the page's time origin), so it includes loading the wasm.
+    state.firstFrameMs = performance.now();
     $('st-first').textContent = state.firstFrameMs.toFixed(0) + ' ms';
   }
   updateBus(f.tick);
@@ -135,6 +135,8 @@ async function loadScene(file, text, { fromEditor = false, events = null } = {})
     const sizeChanged = !state.info || state.info.width !== info.width || state.info.height !== info.height;
     state.info = info;
     $('error').hidden = true;
+    errorLine = 0;
+    updateGutter();
     $('editor-status').textContent = 'ok';
     $('editor-status').className = 'ok';
     $('scene-title').textContent = `${info.name || file} · ${info.width}×${info.height} · ${info.tickRate} ticks/s`;
@@ -149,6 +151,15 @@ async function loadScene(file, text, { fromEditor = false, events = null } = {})
     $('error').dataset.line = String(e.line || 0);
     $('error').dataset.col = String(e.col || 0);
     $('error').hidden = false;
+    errorLine = e.line || 0;
+    updateGutter();
+    // Bring the error line into view (without moving the caret).
+    const ed = $('editor');
+    const lh = parseFloat(getComputedStyle(ed).lineHeight) || 18;
+    const top = (errorLine - 1) * lh;
+    if (errorLine && (top < ed.scrollTop || top > ed.scrollTop + ed.clientHeight - 2 * lh)) {
+      ed.scrollTop = Math.max(0, top - ed.clientHeight / 3);
+    }
     $('editor-status').textContent = 'error: showing the last good frame';
     $('editor-status').className = 'bad';
     return { ok: false, error: e };
@@ -164,7 +175,6 @@ function renderInputs(inputs) {
     row.className = 'row';
     const label = document.createElement('span');
     label.textContent = inp.name;
-    label.style.minWidth = '60px';
     const field = document.createElement('input');
     field.type = 'text';
     field.value = String(inp.default ?? '');
@@ -211,7 +221,25 @@ async function openExample(file) {
   return loadScene(file, text, { events: log });
 }
 
-// ---- editor: live reload ---------------------------------------------------------------------
+// ---- editor: live reload, line numbers, the error line marked ------------------------------------
+let errorLine = 0;
+function updateGutter() {
+  const n = $('editor').value.split('\n').length;
+  const g = $('gutter');
+  if (g.childElementCount !== n || g.dataset.bad !== String(errorLine)) {
+    g.textContent = '';
+    for (let i = 1; i <= n; i++) {
+      const d = document.createElement('div');
+      d.textContent = String(i);
+      if (i === errorLine) d.className = 'bad';
+      g.append(d);
+    }
+    g.dataset.bad = String(errorLine);
+  }
+  g.scrollTop = $('editor').scrollTop;
+}
+$('editor').addEventListener('scroll', () => ($('gutter').scrollTop = $('editor').scrollTop));
+$('editor').addEventListener('input', updateGutter);
 let editTimer = 0;
 $('editor').addEventListener('input', () => {
   clearTimeout(editTimer);
@@ -342,15 +370,15 @@ async function updateBus(tick) {
     state.busWindow.push([now, c.micros]);
     while (state.busWindow.length && now - state.busWindow[0][0] > 1000) state.busWindow.shift();
     const worst = Math.max(...state.busWindow.map((w) => w[1]));
-    $('bus-bytes').textContent = `${c.wire_bytes} B (${c.data_bytes} data)`;
+    $('bus-bytes').textContent = `${c.wire_bytes} B on the wire`;
     $('bus-time').textContent = c.micros >= 1000 ? `${(c.micros / 1000).toFixed(2)} ms` : `${c.micros} µs`;
     $('bus-fps').textContent = c.micros ? `${(c.max_fps_x100 / 100).toFixed(1)} fps` : 'no change: 0 B';
     $('bus-worst').textContent = worst ? `${(1e6 / worst).toFixed(1)} fps` : '—';
     const rate = state.info.tickRate;
     $('bus-fps').style.color = c.micros && c.max_fps_x100 / 100 < rate ? 'var(--warn)' : 'var(--good)';
     const what = tick === 0 ? 'a full frame at tick 0' : `the change from tick ${tick - 1} to ${tick}`;
-    $('bus-note').textContent = `${c.planner === 'estimate' ? 'Estimate' : 'Flush planner'}: ${what}` +
-      ` (${c.transactions} transactions). The scene runs at ${rate} ticks/s.`;
+    $('bus-note').textContent = `The Pi's flush planner: ${what} sends ${c.rects} rectangle(s) in ${c.transactions} transactions` +
+      ` (${c.floor} bytes changed). The scene runs at ${rate} ticks/s.`;
   } catch (e) {
     console.warn('bus', e.message);
   } finally {
@@ -403,6 +431,7 @@ const unb64url = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, 
 api.permalink = async () => {
   const z = await deflate($('editor').value);
   const frag = new URLSearchParams({ f: state.file, t: String(state.tick), z: b64url(z) });
+  if (state.events) frag.set('e', b64url(await deflate(state.events)));
   return `${location.origin}${location.pathname}${location.search}#${frag}`;
 };
 $('permalink').onclick = async () => {
@@ -414,8 +443,9 @@ async function fromPermalink() {
   if (!location.hash.includes('z=')) return false;
   const frag = new URLSearchParams(location.hash.slice(1));
   const text = await inflate(unb64url(frag.get('z')));
+  const events = frag.get('e') ? await inflate(unb64url(frag.get('e'))) : null;
   state.tick = Number(frag.get('t')) || 0;
-  await loadScene(frag.get('f') || 'scene.toml', text);
+  await loadScene(frag.get('f') || 'scene.toml', text, { events });
   return true;
 }
 

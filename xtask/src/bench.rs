@@ -41,20 +41,31 @@ pub fn main(args: &[String]) -> Result<(), String> {
         cores()
     );
 
+    let mut failures = Vec::new();
     let criterion = if quick {
         Vec::new()
     } else {
-        crate::util::stage("criterion", || criterion(&root))?
+        crate::util::stage("criterion", || criterion(&root)).unwrap_or_else(|e| {
+            failures.push(format!("criterion: {e}"));
+            Vec::new()
+        })
     };
     if !criterion.is_empty() {
-        report.push_str("## Criterion (time per iteration, median estimate)\n\n| benchmark | time |\n|---|---|\n");
+        report.push_str(
+            "## Criterion (time per iteration, median estimate)\n\n| benchmark | time |\n|---|---|\n",
+        );
         for (name, t) in &criterion {
             let _ = writeln!(report, "| {name} | {t} |");
         }
         report.push('\n');
     }
 
-    let scene_rows = crate::util::stage("tinydisplay bench", || scene_benches(&root))?;
+    let scene_rows =
+        crate::util::stage("tinydisplay bench", || scene_benches(&root, &mut failures))
+            .unwrap_or_else(|e| {
+                failures.push(format!("tinydisplay bench: {e}"));
+                Vec::new()
+            });
     report.push_str("## `tinydisplay bench SCENE --json`\n\n| scene |");
     for k in KEYS {
         let _ = write!(report, " {k} |");
@@ -99,6 +110,13 @@ pub fn main(args: &[String]) -> Result<(), String> {
         Ok(None) => report.push_str("luma reference: skipped (no python3 or no luma_dash.py)\n"),
         Err(e) => {
             let _ = writeln!(report, "luma reference: failed: {e}");
+            failures.push(format!("luma: {e}"));
+        }
+    }
+    if !failures.is_empty() {
+        report.push_str("\n## Failures\n\n");
+        for f in &failures {
+            let _ = writeln!(report, "- {}", f.lines().next().unwrap_or(""));
         }
     }
 
@@ -108,7 +126,15 @@ pub fn main(args: &[String]) -> Result<(), String> {
     std::fs::write(&path, &report).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("{report}");
     println!("report: {}", path.display());
-    Ok(())
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} part(s) failed: {}",
+            failures.len(),
+            failures.join("; ")
+        ))
+    }
 }
 
 fn cores() -> usize {
@@ -172,8 +198,9 @@ fn parse_criterion_line(line: &str, last_name: &str) -> Option<(String, String)>
     Some((name, format!("{} {}", parts[2], parts[3])))
 }
 
-/// `tinydisplay bench SCENE --json` for every scene, with the release binary.
-fn scene_benches(root: &Path) -> Result<Vec<(String, String)>, String> {
+/// `tinydisplay bench SCENE --json` for every scene, with the release binary. A scene whose
+/// bench fails is reported and skipped, so one bad scene does not hide the others' numbers.
+fn scene_benches(root: &Path, failures: &mut Vec<String>) -> Result<Vec<(String, String)>, String> {
     run(Command::new("cargo").current_dir(root).args([
         "build",
         "--release",
@@ -183,26 +210,28 @@ fn scene_benches(root: &Path) -> Result<Vec<(String, String)>, String> {
     let bin = target_dir(root).join("release/tinydisplay");
     let mut rows = Vec::new();
     for s in scenes(root)? {
-        let json = output(
+        let r = output(
             Command::new(&bin)
                 .current_dir(root)
                 .arg("bench")
                 .arg(&s.path)
                 .arg("--json"),
-        )?;
-        let json = json
-            .lines()
-            .rev()
-            .find(|l| l.trim_start().starts_with('{'))
-            .unwrap_or("")
-            .to_string();
-        if json.is_empty() {
-            return Err(format!(
-                "tinydisplay bench {} --json printed no JSON object",
-                s.path.display()
-            ));
+        );
+        let json = r.map(|out| {
+            out.lines()
+                .rev()
+                .find(|l| l.trim_start().starts_with('{'))
+                .unwrap_or("")
+                .to_string()
+        });
+        match json {
+            Ok(j) if !j.is_empty() => rows.push((s.name, j)),
+            Ok(_) => failures.push(format!(
+                "{}: tinydisplay bench --json printed no JSON object",
+                s.name
+            )),
+            Err(e) => failures.push(format!("{}: {e}", s.name)),
         }
-        rows.push((s.name, json));
     }
     Ok(rows)
 }

@@ -488,19 +488,55 @@ pub fn targets() -> Vec<Target> {
             "seq",
         ),
     ];
-    // INTEGRATION POINT (lead, when merging the runtime/web/panel branches):
-    // - runtime: a target "x86_64 precompute" through the runtime crate's precomputer;
-    // - web: the two wasm targets, with the web helper's functions (signature
-    //   `fn(&[golden::Job]) -> Result<Vec<golden::Hashes>, String>`; adapt with `parse_hash_lines`):
-    //     t.push(Target { name: "wasm32 node", compute: Box::new(crate::web::golden_node), frame: None });
-    //     t.push(Target { name: "wasm32 chromium workers", compute: Box::new(crate::web::golden_browser), frame: None });
     t.extend(extra_targets());
     t
 }
 
-/// INTEGRATION POINT: targets from other modules (wasm in node, wasm threads in Chromium).
+/// INTEGRATION POINT (lead, when merging the web branch): the two wasm targets. Replace the body
+/// with the block below (`crate::web::HashJob { scene, events, ticks: Vec<u64> }` and
+/// `golden_node`/`golden_browser(&[HashJob]) -> Result<Vec<Vec<(u64, String)>>, String>` are the
+/// web helper's interface):
+///
+/// ```ignore
+/// fn web_jobs(jobs: &[Job]) -> Vec<crate::web::HashJob> {
+///     jobs.iter()
+///         .map(|j| crate::web::HashJob {
+///             scene: root().join(&j.scene),
+///             events: j.events.as_ref().map(|e| root().join(e)),
+///             ticks: j.all_ticks(),
+///         })
+///         .collect()
+/// }
+/// vec![
+///     Target { name: "wasm32 node", compute: Box::new(|jobs| crate::web::golden_node(&web_jobs(jobs))), frame: None },
+///     Target { name: "wasm32 chromium workers", compute: Box::new(|jobs| crate::web::golden_browser(&web_jobs(jobs))), frame: None },
+/// ]
+/// ```
+///
+/// A precompute target through the runtime crate's pool can be added the same way once the
+/// hasher can use it (`--mode precompute:N` in `examples/golden_hasher.rs`).
 fn extra_targets() -> Vec<Target> {
-    Vec::new()
+    fn web_jobs(jobs: &[Job]) -> Vec<crate::web::HashJob> {
+        jobs.iter()
+            .map(|j| crate::web::HashJob {
+                scene: root().join(&j.scene),
+                events: j.events.as_ref().map(|e| root().join(e)),
+                ticks: j.all_ticks(),
+            })
+            .collect()
+    }
+    vec![
+        Target {
+            name: "wasm32 node",
+            compute: Box::new(|jobs| crate::web::golden_node(&web_jobs(jobs))),
+            frame: None,
+        },
+        Target {
+            name: "wasm32 chromium workers",
+            compute: Box::new(|jobs| crate::web::golden_browser(&web_jobs(jobs))),
+            frame: None,
+        },
+    ]
 }
 
 /// The wire-stream hash of ticks 0..=last, from the native `tinydisplay play --display wire:FILE`.
@@ -518,7 +554,7 @@ fn wire_hash(scene: &SceneFiles, last: u64) -> Result<Option<String>, String> {
         .arg(&scene.path)
         .arg("--display")
         .arg(format!("wire:{}", file.display()))
-        .args(["--ticks", &format!("0..{}", last + 1)])
+        .args(["--ticks", &format!("0..{}", last + 1), "--fast"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()
@@ -986,15 +1022,16 @@ fn bless_all(root: &Path) -> Result<(), String> {
 fn changed_lines(old: &str, new: &str) -> Vec<String> {
     let o: BTreeMap<&str, &str> = old.lines().filter_map(key_of).collect();
     let n: BTreeMap<&str, &str> = new.lines().filter_map(key_of).collect();
+    // In file order (tick order), not key order.
     let mut out = Vec::new();
-    for (k, v) in &n {
+    for (k, v) in new.lines().filter_map(key_of) {
         match o.get(k) {
-            Some(ov) if ov == v => {}
+            Some(ov) if *ov == v => {}
             Some(ov) => out.push(format!("{k}: {ov} -> {v}")),
             None => out.push(format!("{k}: new {v}")),
         }
     }
-    for k in o.keys() {
+    for (k, _) in old.lines().filter_map(key_of) {
         if !n.contains_key(k) {
             out.push(format!("{k}: removed"));
         }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 mod bench;
 mod golden;
+mod pi;
 mod setup;
 mod test;
 mod util;
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
         "test" => test::main(rest),
         "golden" => golden::main(rest),
         "bench" => bench::main(rest),
+        "pi" => pi::main(rest),
         "help" | "--help" | "-h" => {
             println!("{}", usage());
             Ok(())

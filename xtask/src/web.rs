@@ -22,11 +22,9 @@
 //!   - [`golden_browser`]: the threads build in headless Chromium, hashed on the Web Worker pool
 //!     (`web/tests/golden-browser.mjs`); it fails if the pool has fewer than 2 workers.
 //!
-//!   Adapter for `golden::Target` (`Fn(&[golden::Job]) -> Result<Vec<golden::Hashes>, String>`):
-//!   ```text
-//!   compute: Box::new(|jobs: &[Job]| crate::web::golden_node(&jobs.iter().map(|j| crate::web::HashJob {
-//!       scene: j.scene.clone(), events: j.events.clone(), ticks: j.all_ticks() }).collect::<Vec<_>>()))
-//!   ```
+//!   [`golden_target_node`] and [`golden_target_browser`] wrap them with the signature of a
+//!   `golden::Target`'s `compute` (`Fn(&[golden::Job]) -> Result<Vec<golden::Hashes>, String>`).
+//!   `cargo xtask web --golden` runs both on every example scene against the native CLI.
 //!   Both scripts can also be run by hand:
 //!   `node web/tests/golden-node.mjs SCENE [--events LOG] TICK...` prints `TICK HASH` lines.
 
@@ -167,7 +165,14 @@ pub fn build(which: Build) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&out);
     run(Command::new(bindgen.join("wasm-bindgen"))
         .arg(&wasm)
-        .args(["--target", "web", "--out-dir"])
+        // The name section is a quarter of the file and only serves debuggers and profilers.
+        .args([
+            "--target",
+            "web",
+            "--remove-name-section",
+            "--remove-producers-section",
+            "--out-dir",
+        ])
         .arg(&out))
 }
 
@@ -285,7 +290,7 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
         let (src, dst) = (entry.path(), to.join(entry.file_name()));
         if src.is_dir() {
             copy_dir(&src, &dst)?;
-        } else if !src.extension().is_some_and(|e| e == "gitignore") {
+        } else {
             std::fs::copy(&src, &dst).map_err(|e| format!("{}: {e}", src.display()))?;
         }
     }
@@ -344,6 +349,14 @@ fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
     let path = target.split(['?', '#']).next().unwrap_or("/");
     let path = percent_decode(path);
+    // `/plain/...` serves the same files without the isolation headers, like a plain static
+    // host: the browser tests check the single-thread fallback there.
+    let (path, isolate) = match path.strip_prefix("/plain") {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+            (format!("/{}", rest.trim_start_matches('/')), false)
+        }
+        _ => (path, true),
+    };
     let (status, body, ctype) = if method != "GET" && method != "HEAD" {
         (
             "405 Method Not Allowed",
@@ -366,10 +379,15 @@ fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
             ),
         }
     };
+    let isolation = if isolate {
+        "Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n\
+         Cross-Origin-Resource-Policy: same-origin\r\n"
+    } else {
+        ""
+    };
     let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\
-         Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n\
-         Cross-Origin-Resource-Policy: same-origin\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n{isolation}\
+         Cache-Control: no-cache\r\nConnection: close\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes())?;
@@ -592,25 +610,50 @@ pub fn browser_tests() -> Result<(), String> {
     })
 }
 
-/// Both wasm targets against the native CLI on every example scene (ticks 0, 1, 59, 600, 10^6).
+/// `golden::Target` compute function: the single-thread wasm build in node.
+pub fn golden_target_node(
+    jobs: &[crate::golden::Job],
+) -> Result<Vec<crate::golden::Hashes>, String> {
+    golden_node(&hash_jobs(jobs))
+}
+
+/// `golden::Target` compute function: the threads build on the Web Worker pool in Chromium.
+pub fn golden_target_browser(
+    jobs: &[crate::golden::Job],
+) -> Result<Vec<crate::golden::Hashes>, String> {
+    golden_browser(&hash_jobs(jobs))
+}
+
+fn hash_jobs(jobs: &[crate::golden::Job]) -> Vec<HashJob> {
+    jobs.iter()
+        .map(|j| HashJob {
+            scene: j.scene.clone(),
+            events: j.events.clone(),
+            ticks: j.all_ticks(),
+        })
+        .collect()
+}
+
+/// Both wasm targets against the native CLI on every example scene (ticks 0, 1, 59, 600, 10^6,
+/// with the scene's event log when it has one).
 fn golden_check() -> Result<(), String> {
     native_cli()?;
-    let ticks = vec![0u64, 1, 59, 600, 1_000_000];
-    let jobs: Vec<HashJob> = example_scenes()?
+    let jobs: Vec<crate::golden::Job> = example_scenes()?
         .into_iter()
-        .map(|scene| HashJob {
+        .map(|scene| crate::golden::Job {
             events: events_of(&scene),
             scene,
-            ticks: ticks.clone(),
+            ticks: 0..2,
+            at: vec![59, 600, 1_000_000],
         })
         .collect();
-    let node = stage("golden: wasm32 in node", || golden_node(&jobs))?;
+    let node = stage("golden: wasm32 in node", || golden_target_node(&jobs))?;
     let browser = stage("golden: wasm32 threads in chromium", || {
-        golden_browser(&jobs)
+        golden_target_browser(&jobs)
     })?;
     let mut bad = Vec::new();
     for ((job, n), b) in jobs.iter().zip(&node).zip(&browser) {
-        let native = native_hashes(&job.scene, job.events.as_deref(), &job.ticks)?;
+        let native = native_hashes(&job.scene, job.events.as_deref(), &job.all_ticks())?;
         for (target, got) in [("node", n), ("chromium", b)] {
             if got != &native {
                 bad.push(format!(
@@ -622,7 +665,7 @@ fn golden_check() -> Result<(), String> {
         println!(
             "{}: node and chromium equal native at {:?}",
             job.scene.display(),
-            job.ticks
+            job.all_ticks()
         );
     }
     if bad.is_empty() {
@@ -697,6 +740,12 @@ mod tests {
         assert!(ok.ends_with("hi"));
         assert!(get("/../etc/passwd").starts_with("HTTP/1.1 400"));
         assert!(get("/nope.js").starts_with("HTTP/1.1 404"));
+        let plain = get("/plain/");
+        assert!(
+            plain.starts_with("HTTP/1.1 200") && plain.ends_with("hi"),
+            "{plain}"
+        );
+        assert!(!plain.contains("Cross-Origin-Embedder-Policy"));
     }
 
     #[test]

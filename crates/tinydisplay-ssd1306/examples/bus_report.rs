@@ -15,28 +15,48 @@ fn main() {
     while let Some(a) = args.next() {
         match a.as_str() {
             "--ticks" => ticks = args.next().and_then(|v| v.parse().ok()).expect("--ticks N"),
-            "--i2c-hz" => i2c_hz = args.next().and_then(|v| v.parse().ok()).expect("--i2c-hz HZ"),
+            "--i2c-hz" => {
+                i2c_hz = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--i2c-hz HZ")
+            }
             _ => scenes.push(a.into()),
         }
     }
     if scenes.is_empty() {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenes");
-        scenes = std::fs::read_dir(&dir).expect("tests/scenes").map(|e| e.unwrap().path()).collect();
-        scenes.retain(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "json")));
+        scenes = std::fs::read_dir(&dir)
+            .expect("tests/scenes")
+            .map(|e| e.unwrap().path())
+            .collect();
+        scenes.retain(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("toml" | "json")
+            )
+        });
         scenes.sort();
     }
     println!("| scene | bus | wire B/frame | floor B/frame | wire/floor | data B/frame | txns/frame | bus time/frame | max fps (bus) |");
     println!("|---|---|---|---|---|---|---|---|---|");
-    if let Ok(t) = std::env::var("DEBUG_TICK") { let e = Engine::from_source("d.toml", &std::fs::read(&scenes[0]).unwrap()).unwrap(); debug_tick(&e, t.parse().unwrap()); }
     for path in scenes {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let engine = match Engine::from_source(&path.display().to_string(), &std::fs::read(&path).unwrap()) {
+        let mut engine = match Engine::from_source(
+            &path.display().to_string(),
+            &std::fs::read(&path).unwrap(),
+        ) {
             Ok(e) => e,
             Err(e) => {
                 eprintln!("{e}");
                 continue;
             }
         };
+        if let Ok(log) = std::fs::read_to_string(path.with_extension("events")) {
+            for ev in tinydisplay::parse_event_log(&log).expect("event log") {
+                engine.push_event(ev).expect("event");
+            }
+        }
         for bus in [Bus::i2c(i2c_hz), Bus::spi(8_000_000)] {
             let (w, h) = (engine.width(), engine.height());
             let mut flusher = Flusher::new(w, h, bus);
@@ -66,21 +86,5 @@ fn main() {
                 if us > 0.0 { 1e6 / us } else { f64::INFINITY },
             );
         }
-    }
-}
-
-#[allow(dead_code)]
-fn debug_tick(engine: &Engine, t: u64) {
-    let a = engine.render(t - 1);
-    let b = engine.render(t);
-    let mut rects = Vec::new();
-    let floor = tinydisplay_ssd1306::plan(Some(a.as_bytes()), b.as_bytes(), 128, &Bus::i2c(400_000), &mut rects);
-    eprintln!("tick {t}: floor {floor}");
-    for r in &rects {
-        let changed = (r.page0..=r.page1).flat_map(|p| (r.col0..=r.col1).map(move |c| (p, c))).filter(|&(p, c)| {
-            let i = p as usize * 128 + c as usize;
-            a.as_bytes()[i] != b.as_bytes()[i]
-        }).count();
-        eprintln!("  {r:?} area {} changed {changed}", r.area());
     }
 }

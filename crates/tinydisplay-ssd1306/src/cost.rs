@@ -10,7 +10,11 @@ pub enum Bus {
     I2c { hz: u32 },
     /// 4-wire SPI at `hz`: 8 bit-times per byte, plus per transfer the driver's fixed cost
     /// (`transfer_ns`, a spidev ioctl on Linux) and a D/C pin toggle (`dc_toggle_ns`).
-    Spi { hz: u32, transfer_ns: u32, dc_toggle_ns: u32 },
+    Spi {
+        hz: u32,
+        transfer_ns: u32,
+        dc_toggle_ns: u32,
+    },
 }
 
 /// START + STOP (with the bus-free time after it) in bit-times: about one bit-time each.
@@ -25,7 +29,11 @@ impl Bus {
     /// SPI at `hz` with the default per-transfer costs measured as typical for spidev on a Pi
     /// (about 10 us per transfer, 1 us per D/C toggle); they only steer how eagerly ranges merge.
     pub const fn spi(hz: u32) -> Bus {
-        Bus::Spi { hz, transfer_ns: 10_000, dc_toggle_ns: 1_000 }
+        Bus::Spi {
+            hz,
+            transfer_ns: 10_000,
+            dc_toggle_ns: 1_000,
+        }
     }
 
     pub fn is_i2c(&self) -> bool {
@@ -48,9 +56,11 @@ impl Bus {
                 let bits = I2C_START_STOP_BITS + 9 * (payload as u64 + 2);
                 ns(bits, hz)
             }
-            Bus::Spi { hz, transfer_ns, dc_toggle_ns } => {
-                ns(8 * payload as u64, hz) + u64::from(transfer_ns) + u64::from(dc_toggle_ns)
-            }
+            Bus::Spi {
+                hz,
+                transfer_ns,
+                dc_toggle_ns,
+            } => ns(8 * payload as u64, hz) + u64::from(transfer_ns) + u64::from(dc_toggle_ns),
         }
     }
 }

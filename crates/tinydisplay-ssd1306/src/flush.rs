@@ -56,7 +56,12 @@ impl FlushStats {
 pub enum FlushError<E> {
     Bus(E),
     /// The frame does not have the panel's size.
-    Geometry { panel: (u16, u16), frame: (u16, u16) },
+    Geometry {
+        panel: (u16, u16),
+        frame: (u16, u16),
+    },
+    /// A panel configuration the init sequence does not know.
+    Unsupported(String),
 }
 
 impl<E: core::fmt::Debug> core::fmt::Display for FlushError<E> {
@@ -68,6 +73,7 @@ impl<E: core::fmt::Debug> core::fmt::Display for FlushError<E> {
                 "frame is {}x{} but the panel is {}x{}",
                 frame.0, frame.1, panel.0, panel.1
             ),
+            FlushError::Unsupported(m) => f.write_str(m),
         }
     }
 }
@@ -123,8 +129,12 @@ impl Flusher {
 
     /// Sends the power-on sequence for `config` as one command transaction. The panel's RAM is
     /// unknown afterwards (it survives a re-init), so the next flush is a full frame.
-    pub fn init<T: Transport>(&mut self, config: &PanelConfig, t: &mut T) -> Result<FlushStats, FlushError<T::Error>> {
-        let cmds = config.init_commands().unwrap_or_default();
+    pub fn init<T: Transport>(
+        &mut self,
+        config: &PanelConfig,
+        t: &mut T,
+    ) -> Result<FlushStats, FlushError<T::Error>> {
+        let cmds = config.init_commands().map_err(FlushError::Unsupported)?;
         self.invalidate();
         let stats = self.commands(&cmds, t)?;
         self.horizontal = true;
@@ -133,7 +143,11 @@ impl Flusher {
 
     /// Sends raw command bytes as one transaction (display off, contrast...). The window state
     /// is kept: none of those commands moves the RAM pointer.
-    pub fn commands<T: Transport>(&mut self, cmds: &[u8], t: &mut T) -> Result<FlushStats, FlushError<T::Error>> {
+    pub fn commands<T: Transport>(
+        &mut self,
+        cmds: &[u8],
+        t: &mut T,
+    ) -> Result<FlushStats, FlushError<T::Error>> {
         let mut stats = FlushStats::default();
         if cmds.is_empty() {
             return Ok(stats);
@@ -152,11 +166,21 @@ impl Flusher {
     /// Plans what `frame` needs without sending it (the browser's bus preview): the rectangles
     /// and the floor. Does not change the flusher's state.
     pub fn preview(&self, frame: &Frame, out: &mut Vec<Rect>) -> usize {
-        plan(self.last.as_deref(), frame.as_bytes(), usize::from(self.width), &self.bus, out)
+        plan(
+            self.last.as_deref(),
+            frame.as_bytes(),
+            usize::from(self.width),
+            &self.bus,
+            out,
+        )
     }
 
     /// Sends what changed since the last flush.
-    pub fn flush<T: Transport>(&mut self, frame: &Frame, t: &mut T) -> Result<FlushStats, FlushError<T::Error>> {
+    pub fn flush<T: Transport>(
+        &mut self,
+        frame: &Frame,
+        t: &mut T,
+    ) -> Result<FlushStats, FlushError<T::Error>> {
         if frame.width() != self.width || frame.height() != self.height {
             return Err(FlushError::Geometry {
                 panel: (self.width, self.height),
@@ -167,7 +191,12 @@ impl Flusher {
         let width = usize::from(self.width);
         let mut rects = core::mem::take(&mut self.rects);
         let floor = plan(self.last.as_deref(), next, width, &self.bus, &mut rects);
-        let mut stats = FlushStats { floor, rects: rects.len(), full: self.last.is_none(), ..FlushStats::default() };
+        let mut stats = FlushStats {
+            floor,
+            rects: rects.len(),
+            full: self.last.is_none(),
+            ..FlushStats::default()
+        };
         let result = self.send_rects(&rects, next, width, t, &mut stats);
         self.rects = rects;
         match result {
@@ -207,7 +236,8 @@ impl Flusher {
             }
             if known.is_none_or(|w| (w.page0, w.page1) != (r.page0, r.page1)) {
                 // ssd1306's Page::from takes a pixel row.
-                let _ = Command::PageAddress(Page::from(r.page0 * 8), Page::from(r.page1 * 8)).send(&mut cmd);
+                let _ = Command::PageAddress(Page::from(r.page0 * 8), Page::from(r.page1 * 8))
+                    .send(&mut cmd);
             }
             self.cmd = cmd.0;
             if !self.cmd.is_empty() {
@@ -219,7 +249,9 @@ impl Flusher {
             self.data.clear();
             for p in usize::from(r.page0)..=usize::from(r.page1) {
                 let row = p * width;
-                self.data.extend_from_slice(&next[row + usize::from(r.col0)..=row + usize::from(r.col1)]);
+                self.data.extend_from_slice(
+                    &next[row + usize::from(r.col0)..=row + usize::from(r.col1)],
+                );
             }
             self.window = None;
             t.write(Write::Data(&self.data))?;

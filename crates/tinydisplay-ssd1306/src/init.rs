@@ -24,7 +24,12 @@ pub struct PanelConfig {
 
 impl PanelConfig {
     pub fn new(width: u16, height: u16) -> Self {
-        PanelConfig { width, height, rotate180: false, flip: false }
+        PanelConfig {
+            width,
+            height,
+            rotate180: false,
+            flip: false,
+        }
     }
 
     /// The power-on sequence: display off, clocks, multiplex, charge pump, horizontal addressing,
@@ -36,17 +41,27 @@ impl PanelConfig {
     /// assert_eq!(cmds.last(), Some(&0xAF)); // display on last
     /// ```
     pub fn init_commands(&self) -> Result<Vec<u8>, String> {
-        let rotation = if self.rotate180 { DisplayRotation::Rotate180 } else { DisplayRotation::Rotate0 };
+        let rotation = if self.rotate180 {
+            DisplayRotation::Rotate180
+        } else {
+            DisplayRotation::Rotate0
+        };
         match (self.width, self.height) {
             (128, 64) => init_for(DisplaySize128x64, rotation, self.flip),
             (128, 32) => init_for(DisplaySize128x32, rotation, self.flip),
             (96, 16) => init_for(DisplaySize96x16, rotation, self.flip),
-            (w, h) => Err(format!("unsupported SSD1306 geometry {w}x{h}: use 128x64, 128x32 or 96x16")),
+            (w, h) => Err(format!(
+                "unsupported SSD1306 geometry {w}x{h}: use 128x64, 128x32 or 96x16"
+            )),
         }
     }
 }
 
-fn init_for<S: DisplaySize>(size: S, rotation: DisplayRotation, flip: bool) -> Result<Vec<u8>, String> {
+fn init_for<S: DisplaySize>(
+    size: S,
+    rotation: DisplayRotation,
+    flip: bool,
+) -> Result<Vec<u8>, String> {
     let mut d = Ssd1306::new(CommandBytes::default(), size, rotation);
     let err = |e: DisplayError| format!("ssd1306 init: {e:?}");
     d.init_with_addr_mode(AddrMode::Horizontal).map_err(err)?;
@@ -106,11 +121,19 @@ mod tests {
     fn rotation_and_flip_change_segment_remap_and_com_scan() {
         let base = PanelConfig::new(128, 64);
         let normal = base.init_commands().unwrap();
-        let rotated = PanelConfig { rotate180: true, ..base }.init_commands().unwrap();
+        let rotated = PanelConfig {
+            rotate180: true,
+            ..base
+        }
+        .init_commands()
+        .unwrap();
         let flipped = PanelConfig { flip: true, ..base }.init_commands().unwrap();
         assert!(normal.contains(&0xA1) && normal.contains(&0xC8));
         assert!(rotated.contains(&0xA0) && rotated.contains(&0xC0));
-        assert_eq!(flipped.iter().rev().find(|&&b| b == 0xA0 || b == 0xA1), Some(&0xA0));
+        assert_eq!(
+            flipped.iter().rev().find(|&&b| b == 0xA0 || b == 0xA1),
+            Some(&0xA0)
+        );
         assert!(PanelConfig::new(100, 10).init_commands().is_err());
     }
 

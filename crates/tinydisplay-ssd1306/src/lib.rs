@@ -41,4 +41,4 @@ pub use flush::{FlushError, FlushStats, Flusher};
 pub use init::PanelConfig;
 pub use plan::{plan, Rect};
 pub use transport::{I2cTransport, Recorder, SpiError, SpiTransport, Transport, Write};
-pub use virt::{AddrMode, VirtualSsd1306};
+pub use virt::{AddrMode, Nack, VirtualSsd1306};

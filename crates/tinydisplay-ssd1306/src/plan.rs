@@ -76,13 +76,24 @@ const CONTAINED_SCAN_LIMIT: usize = 32;
 /// assert_eq!(floor, 2);
 /// assert_eq!(rects, vec![Rect { page0: 3, page1: 3, col0: 10, col1: 12 }]);
 /// ```
-pub fn plan(prev: Option<&[u8]>, next: &[u8], width: usize, bus: &Bus, out: &mut Vec<Rect>) -> usize {
+pub fn plan(
+    prev: Option<&[u8]>,
+    next: &[u8],
+    width: usize,
+    bus: &Bus,
+    out: &mut Vec<Rect>,
+) -> usize {
     out.clear();
     if width == 0 || next.is_empty() {
         return 0;
     }
     let pages = next.len() / width;
-    let full = Rect { page0: 0, page1: (pages - 1) as u8, col0: 0, col1: (width - 1) as u8 };
+    let full = Rect {
+        page0: 0,
+        page1: (pages - 1) as u8,
+        col0: 0,
+        col1: (width - 1) as u8,
+    };
     let Some(prev) = prev.filter(|p| p.len() == next.len()) else {
         out.push(full);
         return next.len();
@@ -97,7 +108,12 @@ pub fn plan(prev: Option<&[u8]>, next: &[u8], width: usize, bus: &Bus, out: &mut
                 continue;
             }
             changed += 1;
-            let alone = Rect { page0: page as u8, page1: page as u8, col0: x as u8, col1: x as u8 };
+            let alone = Rect {
+                page0: page as u8,
+                page1: page as u8,
+                col0: x as u8,
+                col1: x as u8,
+            };
             cur = Some(match cur {
                 None => alone,
                 Some(r) => {
@@ -181,7 +197,15 @@ mod tests {
         let next = vec![1u8; 128 * 8];
         let mut out = Vec::new();
         assert_eq!(plan(None, &next, 128, &Bus::i2c(400_000), &mut out), 1024);
-        assert_eq!(out, vec![Rect { page0: 0, page1: 7, col0: 0, col1: 127 }]);
+        assert_eq!(
+            out,
+            vec![Rect {
+                page0: 0,
+                page1: 7,
+                col0: 0,
+                col1: 127
+            }]
+        );
     }
 
     #[test]
@@ -214,9 +238,24 @@ mod tests {
         assert_eq!(
             out,
             vec![
-                Rect { page0: 0, page1: 0, col0: 0, col1: 7 },
-                Rect { page0: 0, page1: 0, col0: 100, col1: 107 },
-                Rect { page0: 4, page1: 6, col0: 50, col1: 59 },
+                Rect {
+                    page0: 0,
+                    page1: 0,
+                    col0: 0,
+                    col1: 7
+                },
+                Rect {
+                    page0: 0,
+                    page1: 0,
+                    col0: 100,
+                    col1: 107
+                },
+                Rect {
+                    page0: 4,
+                    page1: 6,
+                    col0: 50,
+                    col1: 59
+                },
             ]
         );
     }
@@ -232,7 +271,15 @@ mod tests {
         plan(Some(&prev), &next, 128, &Bus::i2c(400_000), &mut i2c);
         plan(Some(&prev), &next, 128, &Bus::spi(8_000_000), &mut spi);
         assert_eq!(i2c.len(), 2);
-        assert_eq!(spi, vec![Rect { page0: 0, page1: 0, col0: 0, col1: 20 }]);
+        assert_eq!(
+            spi,
+            vec![Rect {
+                page0: 0,
+                page1: 0,
+                col0: 0,
+                col1: 20
+            }]
+        );
     }
 
     proptest::proptest! {

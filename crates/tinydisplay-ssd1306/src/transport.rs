@@ -39,7 +39,11 @@ pub struct I2cTransport<I> {
 
 impl<I> I2cTransport<I> {
     pub fn new(i2c: I, address: u8) -> Self {
-        I2cTransport { i2c, address, buf: Vec::with_capacity(1025) }
+        I2cTransport {
+            i2c,
+            address,
+            buf: Vec::with_capacity(1025),
+        }
     }
 
     pub fn address(&self) -> u8 {
@@ -104,7 +108,11 @@ impl<S: fmt::Debug, P: fmt::Debug> fmt::Display for SpiError<S, P> {
 
 impl<S, DC> SpiTransport<S, DC> {
     pub fn new(spi: S, dc: DC) -> Self {
-        SpiTransport { spi, dc, dc_high: None }
+        SpiTransport {
+            spi,
+            dc,
+            dc_high: None,
+        }
     }
 
     pub fn into_inner(self) -> (S, DC) {
@@ -122,7 +130,12 @@ impl<S: SpiDevice, DC: OutputPin> Transport for SpiTransport<S, DC> {
         if self.dc_high != Some(high) {
             // Unknown after a failure: the next write sets the pin again.
             self.dc_high = None;
-            if high { self.dc.set_high() } else { self.dc.set_low() }.map_err(SpiError::Dc)?;
+            if high {
+                self.dc.set_high()
+            } else {
+                self.dc.set_low()
+            }
+            .map_err(SpiError::Dc)?;
             self.dc_high = Some(high);
         }
         self.spi.write(payload).map_err(SpiError::Spi)

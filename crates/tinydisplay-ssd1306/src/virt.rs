@@ -11,7 +11,9 @@
 //! modules, on which segment remap + reversed COM scan (0xA1, 0xC8, what every driver's init sends)
 //! gives an upright picture.
 
-use embedded_hal::i2c::{ErrorKind, ErrorType, I2c, NoAcknowledgeSource, Operation, SevenBitAddress};
+use embedded_hal::i2c::{
+    ErrorKind, ErrorType, I2c, NoAcknowledgeSource, Operation, SevenBitAddress,
+};
 use tinydisplay::Frame;
 
 /// GDDRAM columns.
@@ -129,7 +131,11 @@ impl VirtualSsd1306 {
     pub fn reset(&mut self) {
         let ram = core::mem::take(&mut self.ram);
         let address = self.address;
-        *self = VirtualSsd1306 { ram, address, ..VirtualSsd1306::new() };
+        *self = VirtualSsd1306 {
+            ram,
+            address,
+            ..VirtualSsd1306::new()
+        };
     }
 
     /// One I2C write transaction as the panel sees it after its address byte: control bytes
@@ -184,7 +190,11 @@ impl VirtualSsd1306 {
             AddrMode::Horizontal => {
                 if self.col >= self.col_end {
                     self.col = self.col_start;
-                    self.page = if self.page >= self.page_end { self.page_start } else { self.page + 1 };
+                    self.page = if self.page >= self.page_end {
+                        self.page_start
+                    } else {
+                        self.page + 1
+                    };
                 } else {
                     self.col += 1;
                 }
@@ -192,7 +202,11 @@ impl VirtualSsd1306 {
             AddrMode::Vertical => {
                 if self.page >= self.page_end {
                     self.page = self.page_start;
-                    self.col = if self.col >= self.col_end { self.col_start } else { self.col + 1 };
+                    self.col = if self.col >= self.col_end {
+                        self.col_start
+                    } else {
+                        self.col + 1
+                    };
                 } else {
                     self.page += 1;
                 }
@@ -294,7 +308,10 @@ impl VirtualSsd1306 {
     /// The first `height / 8` pages and `width` columns of RAM, as a frame (compare it with the
     /// frame that was flushed).
     pub fn ram_frame(&self, width: u16, height: u16) -> Frame {
-        let (w, pages) = (usize::from(width).min(COLS), usize::from(height.div_ceil(8)).min(PAGES));
+        let (w, pages) = (
+            usize::from(width).min(COLS),
+            usize::from(height.div_ceil(8)).min(PAGES),
+        );
         let mut bytes = Vec::with_capacity(w * pages);
         for p in 0..pages {
             bytes.extend_from_slice(&self.ram[p * COLS..p * COLS + w]);
@@ -314,10 +331,14 @@ impl VirtualSsd1306 {
         for y in 0..n {
             // The modules wire COM lines bottom-up, so a reversed scan is upright.
             let logical = if self.com_reversed { y } else { n - 1 - y };
-            let ram_row = (logical + i32::from(self.start_line) + i32::from(self.offset)).rem_euclid(64);
+            let ram_row =
+                (logical + i32::from(self.start_line) + i32::from(self.offset)).rem_euclid(64);
             for x in 0..i32::from(width) {
                 let col = if self.seg_remap { x } else { 127 - x };
-                let lit = self.entire_on || self.ram[(ram_row as usize / 8) * COLS + col as usize] & (1 << (ram_row % 8)) != 0;
+                let lit = self.entire_on
+                    || self.ram[(ram_row as usize / 8) * COLS + col as usize]
+                        & (1 << (ram_row % 8))
+                        != 0;
                 f.set_pixel(x, y, lit != self.inverted);
             }
         }
@@ -356,7 +377,10 @@ impl VirtualSsd1306 {
     }
     /// Column and page window `((c0, c1), (p0, p1))`.
     pub fn window(&self) -> ((u8, u8), (u8, u8)) {
-        ((self.col_start, self.col_end), (self.page_start, self.page_end))
+        (
+            (self.col_start, self.col_end),
+            (self.page_start, self.page_end),
+        )
     }
     /// The RAM pointer `(column, page)`.
     pub fn pointer(&self) -> (u8, u8) {
@@ -449,7 +473,10 @@ mod tests {
     #[test]
     fn state_commands_are_tracked_and_unknown_ones_counted() {
         let mut v = VirtualSsd1306::new();
-        v.i2c_write(&[0x00, 0x81, 0x30, 0xA7, 0xA1, 0xC8, 0x8D, 0x14, 0xAF, 0xA5, 0x26, 0, 0, 0, 7, 0, 0xFF, 0x2F, 0xFF]);
+        v.i2c_write(&[
+            0x00, 0x81, 0x30, 0xA7, 0xA1, 0xC8, 0x8D, 0x14, 0xAF, 0xA5, 0x26, 0, 0, 0, 7, 0, 0xFF,
+            0x2F, 0xFF,
+        ]);
         assert_eq!(v.contrast(), 0x30);
         assert!(v.inverted() && v.seg_remap() && v.com_reversed() && v.charge_pump());
         assert!(v.display_on() && v.entire_on() && v.scrolling());

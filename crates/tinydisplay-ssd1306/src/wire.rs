@@ -124,7 +124,8 @@ impl WireWriter {
 
     /// Marks the start of the flush for `tick`.
     pub fn frame(&mut self, tick: Tick) {
-        self.record(b'F', &[&tick.to_le_bytes()]).expect("8 bytes fit");
+        self.record(b'F', &[&tick.to_le_bytes()])
+            .expect("8 bytes fit");
     }
 
     pub fn reset_pulse(&mut self) {
@@ -170,23 +171,41 @@ impl Transport for WireWriter {
 
 /// Decodes a whole wire file.
 pub fn decode(bytes: &[u8]) -> Result<WireLog, WireError> {
-    let err = |offset, message: &str| WireError { offset, message: message.to_string() };
+    let err = |offset, message: &str| WireError {
+        offset,
+        message: message.to_string(),
+    };
     if bytes.len() < HEADER_LEN {
         return Err(err(bytes.len(), "file ends inside the 16-byte header"));
     }
     if &bytes[..6] != b"TDWIRE" {
-        return Err(err(0, "not a tinydisplay wire file (magic \"TDWIRE\" missing)"));
+        return Err(err(
+            0,
+            "not a tinydisplay wire file (magic \"TDWIRE\" missing)",
+        ));
     }
     if bytes[6..8] != MAGIC[6..8] {
-        return Err(err(7, &format!("unsupported wire format version {}", bytes[7])));
+        return Err(err(
+            7,
+            &format!("unsupported wire format version {}", bytes[7]),
+        ));
     }
     let bus = match bytes[8] {
         b'I' => WireBus::I2c { address: bytes[9] },
         b'S' => WireBus::Spi,
-        b => return Err(err(8, &format!("unknown bus kind {b:#04x} (expected 'I' or 'S')"))),
+        b => {
+            return Err(err(
+                8,
+                &format!("unknown bus kind {b:#04x} (expected 'I' or 'S')"),
+            ))
+        }
     };
     let u16_at = |i: usize| u16::from_le_bytes([bytes[i], bytes[i + 1]]);
-    let header = Header { bus, width: u16_at(10), height: u16_at(12) };
+    let header = Header {
+        bus,
+        width: u16_at(10),
+        height: u16_at(12),
+    };
     let mut records = Vec::new();
     let mut i = HEADER_LEN;
     while i < bytes.len() {
@@ -197,17 +216,27 @@ pub fn decode(bytes: &[u8]) -> Result<WireLog, WireError> {
         let len = usize::from(u16_at(i + 1));
         let start = i + 3;
         let Some(payload) = bytes.get(start..start + len) else {
-            return Err(err(i, &format!("record of {len} bytes runs past the end of the file")));
+            return Err(err(
+                i,
+                &format!("record of {len} bytes runs past the end of the file"),
+            ));
         };
         let rec = match kind {
             b'F' => {
-                let tick: [u8; 8] = payload.try_into().map_err(|_| err(i, "frame marker must carry 8 bytes"))?;
+                let tick: [u8; 8] = payload
+                    .try_into()
+                    .map_err(|_| err(i, "frame marker must carry 8 bytes"))?;
                 Record::Frame(u64::from_le_bytes(tick))
             }
             b'I' if matches!(bus, WireBus::I2c { .. }) => Record::I2c(payload.to_vec()),
             b'C' if bus == WireBus::Spi => Record::Command(payload.to_vec()),
             b'D' if bus == WireBus::Spi => Record::Data(payload.to_vec()),
-            b'I' | b'C' | b'D' => return Err(err(i, &format!("record '{}' does not fit the file's bus", kind as char))),
+            b'I' | b'C' | b'D' => {
+                return Err(err(
+                    i,
+                    &format!("record '{}' does not fit the file's bus", kind as char),
+                ))
+            }
             b'R' => Record::Reset,
             b'E' => Record::End,
             k => return Err(err(i, &format!("unknown record kind {k:#04x}"))),
@@ -258,10 +287,23 @@ mod tests {
         w.write(Write::Data(&[1, 2])).unwrap();
         w.end();
         let log = decode(&w.take_bytes()).unwrap();
-        assert_eq!(log.header, Header { bus: WireBus::Spi, width: 128, height: 32 });
+        assert_eq!(
+            log.header,
+            Header {
+                bus: WireBus::Spi,
+                width: 128,
+                height: 32
+            }
+        );
         assert_eq!(
             log.records,
-            vec![Record::Reset, Record::Frame(3), Record::Command(vec![0xAF]), Record::Data(vec![1, 2]), Record::End]
+            vec![
+                Record::Reset,
+                Record::Frame(3),
+                Record::Command(vec![0xAF]),
+                Record::Data(vec![1, 2]),
+                Record::End
+            ]
         );
     }
 
@@ -276,7 +318,10 @@ mod tests {
         assert!(e.message.contains("past the end"), "{e}");
         let mut bad = bytes.clone();
         bad[16] = b'Q';
-        assert!(decode(&bad).unwrap_err().message.contains("unknown record kind"));
+        assert!(decode(&bad)
+            .unwrap_err()
+            .message
+            .contains("unknown record kind"));
         let mut bad = bytes;
         bad[0] = b'X';
         assert_eq!(decode(&bad).unwrap_err().offset, 0);

@@ -13,21 +13,35 @@ use embedded_hal::i2c::{ErrorKind, ErrorType, I2c, Operation};
 use embedded_hal::spi::{ErrorType as SpiErrorType, Operation as SpiOp, SpiDevice};
 use tinydisplay::{Engine, Frame};
 use tinydisplay_ssd1306::wire::{self, WireWriter};
-use tinydisplay_ssd1306::{Bus, FlushError, Flusher, I2cTransport, PanelConfig, SpiTransport, VirtualSsd1306};
+use tinydisplay_ssd1306::{
+    Bus, FlushError, Flusher, I2cTransport, PanelConfig, SpiTransport, VirtualSsd1306,
+};
 
 const TICKS: u64 = 600;
 
 fn scenes() -> Vec<(String, Engine)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenes");
     let mut out = Vec::new();
-    let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     paths.sort();
     for p in paths {
-        if !matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "json")) {
+        if !matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("toml" | "json")
+        ) {
             continue;
         }
         let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        let engine = Engine::from_source(&name, &std::fs::read(&p).unwrap()).unwrap();
+        let mut engine = Engine::from_source(&name, &std::fs::read(&p).unwrap()).unwrap();
+        // A recorded input log next to the scene (`music.events` for `music.toml`) plays along.
+        if let Ok(log) = std::fs::read_to_string(p.with_extension("events")) {
+            for ev in tinydisplay::parse_event_log(&log).unwrap() {
+                engine.push_event(ev).unwrap();
+            }
+        }
         out.push((name, engine));
     }
     assert!(!out.is_empty(), "no scenes in {}", dir.display());
@@ -48,7 +62,11 @@ fn side_by_side(expected: &Frame, actual: &Frame) -> String {
 }
 
 fn assert_ram(name: &str, label: &str, tick: u64, frame: &Frame, ram: Frame) {
-    assert!(ram == *frame, "{name} {label} tick {tick}: panel RAM differs\n{}", side_by_side(frame, &ram));
+    assert!(
+        ram == *frame,
+        "{name} {label} tick {tick}: panel RAM differs\n{}",
+        side_by_side(frame, &ram)
+    );
 }
 
 /// An SPI panel: a virtual SSD1306 behind an embedded-hal SpiDevice and a D/C pin.
@@ -98,12 +116,23 @@ fn panel_ram_equals_every_frame_of_every_scene() {
 
         let spi_ram = Rc::new(RefCell::new(VirtualSsd1306::with_noise(3)));
         let dc = Rc::new(Cell::new(false));
-        let mut spi = SpiTransport::new(SpiPanel { panel: spi_ram.clone(), dc: dc.clone() }, DcPin(dc.clone()));
+        let mut spi = SpiTransport::new(
+            SpiPanel {
+                panel: spi_ram.clone(),
+                dc: dc.clone(),
+            },
+            DcPin(dc.clone()),
+        );
         let mut spi_diff = Flusher::new(w, h, Bus::spi(8_000_000));
         let spi_full_ram = Rc::new(RefCell::new(VirtualSsd1306::with_noise(4)));
         let dc2 = Rc::new(Cell::new(true));
-        let mut spi_full_t =
-            SpiTransport::new(SpiPanel { panel: spi_full_ram.clone(), dc: dc2.clone() }, DcPin(dc2.clone()));
+        let mut spi_full_t = SpiTransport::new(
+            SpiPanel {
+                panel: spi_full_ram.clone(),
+                dc: dc2.clone(),
+            },
+            DcPin(dc2.clone()),
+        );
         let mut spi_full = Flusher::new(w, h, Bus::spi(8_000_000));
 
         // The wire file of the I2C diff run must replay to the same frames.
@@ -124,19 +153,44 @@ fn panel_ram_equals_every_frame_of_every_scene() {
             assert_ram(&name, "i2c diff", t, &frame, i2c.bus().ram_frame(w, h));
             i2c_full.invalidate();
             let s = i2c_full.flush(&frame, &mut i2c_full_t).unwrap();
-            assert_eq!(s.data_transactions, 1, "a full frame is one data transaction");
-            assert_ram(&name, "i2c full", t, &frame, i2c_full_t.bus().ram_frame(w, h));
+            assert_eq!(
+                s.data_transactions, 1,
+                "a full frame is one data transaction"
+            );
+            assert_ram(
+                &name,
+                "i2c full",
+                t,
+                &frame,
+                i2c_full_t.bus().ram_frame(w, h),
+            );
             spi_diff.flush(&frame, &mut spi).unwrap();
-            assert_ram(&name, "spi diff", t, &frame, spi_ram.borrow().ram_frame(w, h));
+            assert_ram(
+                &name,
+                "spi diff",
+                t,
+                &frame,
+                spi_ram.borrow().ram_frame(w, h),
+            );
             spi_full.invalidate();
             spi_full.flush(&frame, &mut spi_full_t).unwrap();
-            assert_ram(&name, "spi full", t, &frame, spi_full_ram.borrow().ram_frame(w, h));
+            assert_ram(
+                &name,
+                "spi full",
+                t,
+                &frame,
+                spi_full_ram.borrow().ram_frame(w, h),
+            );
 
             wire_out.frame(t);
             wire_flusher.flush(&frame, &mut wire_out).unwrap();
             expected.push((t, frame.clone()));
         }
-        assert_eq!(i2c.bus().unknown(), 0, "{name}: the panel saw bytes it could not decode");
+        assert_eq!(
+            i2c.bus().unknown(),
+            0,
+            "{name}: the panel saw bytes it could not decode"
+        );
         assert!(i2c.bus().display_on() && i2c.bus().charge_pump());
         let log = wire::decode(&wire_out.take_bytes()).unwrap();
         let replayed = wire::replay(&log);
@@ -171,7 +225,9 @@ impl I2c for FaultyI2c {
     fn transaction(&mut self, address: u8, ops: &mut [Operation<'_>]) -> Result<(), BusFault> {
         use embedded_hal::i2c::NoAcknowledgeSource;
         if self.absent || address != 0x3c {
-            return Err(BusFault(ErrorKind::NoAcknowledge(NoAcknowledgeSource::Address)));
+            return Err(BusFault(ErrorKind::NoAcknowledge(
+                NoAcknowledgeSource::Address,
+            )));
         }
         let n = self.n;
         self.n += 1;
@@ -196,7 +252,15 @@ fn bus_errors_mid_transaction_never_leave_a_corrupt_frame() {
     let (w, h) = (engine.width(), engine.height());
     // Fail every 7th transaction: command and data transactions both get hit.
     let fail = (3..4000).step_by(7).collect();
-    let mut t = I2cTransport::new(FaultyI2c { panel: VirtualSsd1306::with_noise(9), n: 0, fail, absent: false }, 0x3c);
+    let mut t = I2cTransport::new(
+        FaultyI2c {
+            panel: VirtualSsd1306::with_noise(9),
+            n: 0,
+            fail,
+            absent: false,
+        },
+        0x3c,
+    );
     let mut flusher = Flusher::new(w, h, Bus::i2c(400_000));
     let mut errors = 0;
     while flusher.init(&PanelConfig::new(w, h), &mut t).is_err() {}
@@ -208,7 +272,10 @@ fn bus_errors_mid_transaction_never_leave_a_corrupt_frame() {
             match flusher.flush(&frame, &mut t) {
                 Ok(stats) => {
                     if attempts > 0 {
-                        assert!(stats.full, "the flush after an error must send the full frame");
+                        assert!(
+                            stats.full,
+                            "the flush after an error must send the full frame"
+                        );
                     }
                     break;
                 }
@@ -222,15 +289,29 @@ fn bus_errors_mid_transaction_never_leave_a_corrupt_frame() {
                 Err(e) => panic!("{e}"),
             }
         }
-        assert_ram(&name, "faulty i2c", tick, &frame, t.bus().panel.ram_frame(w, h));
+        assert_ram(
+            &name,
+            "faulty i2c",
+            tick,
+            &frame,
+            t.bus().panel.ram_frame(w, h),
+        );
     }
-    assert!(errors > 20, "the fault injector should have hit many flushes, hit {errors}");
+    assert!(
+        errors > 20,
+        "the fault injector should have hit many flushes, hit {errors}"
+    );
 }
 
 #[test]
 fn absent_panel_is_a_nack_not_a_panic() {
     let mut t = I2cTransport::new(
-        FaultyI2c { panel: VirtualSsd1306::new(), n: 0, fail: BTreeSet::new(), absent: true },
+        FaultyI2c {
+            panel: VirtualSsd1306::new(),
+            n: 0,
+            fail: BTreeSet::new(),
+            absent: true,
+        },
         0x3c,
     );
     let mut flusher = Flusher::new(128, 64, Bus::i2c(400_000));
@@ -249,7 +330,10 @@ fn unchanged_frames_cost_nothing_and_small_changes_little() {
     let mut flusher = Flusher::new(128, 64, Bus::i2c(400_000));
     let mut frame = Frame::new(128, 64);
     let first = flusher.flush(&frame, &mut t).unwrap();
-    assert_eq!((first.data_bytes, first.data_transactions, first.full), (1024, 1, true));
+    assert_eq!(
+        (first.data_bytes, first.data_transactions, first.full),
+        (1024, 1, true)
+    );
     let again = flusher.flush(&frame, &mut t).unwrap();
     assert_eq!(again.transactions, 0);
     frame.set_pixel(0, 0, true);

@@ -1,0 +1,351 @@
+//! The player: a fixed-timestep tick clock that shows each tick's frame on a [`Sink`].
+
+use crate::clock::{duration_nanos, Clock};
+use crate::histogram::Histogram;
+use crate::precompute::Precomputer;
+use crate::Tick;
+use core::time::Duration;
+use std::sync::Arc;
+use tinydisplay::{Event, EventError, Frame};
+
+/// Where frames go: an SSD1306 over I2C or SPI, an emulator, a terminal, a canvas.
+///
+/// `show` may take longer than a tick (a 400 kHz I2C bus needs ~23 ms per full frame); the player
+/// then skips the ticks that passed meanwhile instead of falling behind. Object safe, so hosts can
+/// pick a sink at run time (`Box<dyn Sink>`).
+///
+/// ```
+/// use tinydisplay::Frame;
+/// use tinydisplay_runtime::{Sink, SinkError, Tick};
+/// struct Count(u64);
+/// impl Sink for Count {
+///     fn show(&mut self, _tick: Tick, frame: &Frame) -> Result<(), SinkError> {
+///         if frame.width() != 128 {
+///             return Err(SinkError::new("this panel is 128 pixels wide"));
+///         }
+///         self.0 += 1;
+///         Ok(())
+///     }
+/// }
+/// let mut sink: Box<dyn Sink> = Box::new(Count(0));
+/// sink.show(0, &Frame::new(128, 64)).unwrap();
+/// assert!(sink.show(1, &Frame::new(64, 32)).is_err());
+/// ```
+pub trait Sink {
+    /// Shows `frame`, the frame of `tick` (ticks only increase, with gaps where frames were
+    /// dropped). An error stops [`Player::run`] and is handed back to its caller.
+    fn show(&mut self, tick: Tick, frame: &Frame) -> Result<(), SinkError>;
+}
+
+impl<S: Sink + ?Sized> Sink for &mut S {
+    fn show(&mut self, tick: Tick, frame: &Frame) -> Result<(), SinkError> {
+        (**self).show(tick, frame)
+    }
+}
+
+impl<S: Sink + ?Sized> Sink for Box<S> {
+    fn show(&mut self, tick: Tick, frame: &Frame) -> Result<(), SinkError> {
+        (**self).show(tick, frame)
+    }
+}
+
+/// A sink that discards frames (benchmarks, soak tests).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn show(&mut self, _tick: Tick, _frame: &Frame) -> Result<(), SinkError> {
+        Ok(())
+    }
+}
+
+/// A sink failure: what went wrong, in words for the user (e.g. "I2C write to 0x3c failed:
+/// no acknowledge"), the underlying error when there is one, and whether it is worth going on.
+///
+/// A transient error (a bus glitch) costs that one frame: [`Player::run`] counts it in
+/// [`PlayerStats::sink_errors`] and plays on. Any other error stops `run` and is returned.
+#[derive(Debug)]
+pub struct SinkError {
+    message: String,
+    transient: bool,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl SinkError {
+    /// An error that stops playback.
+    pub fn new(message: impl Into<String>) -> Self {
+        SinkError {
+            message: message.into(),
+            transient: false,
+            source: None,
+        }
+    }
+
+    /// Same as [`SinkError::new`].
+    pub fn fatal(message: impl Into<String>) -> Self {
+        SinkError::new(message)
+    }
+
+    /// An error that loses only this frame.
+    pub fn transient(message: impl Into<String>) -> Self {
+        SinkError {
+            message: message.into(),
+            transient: true,
+            source: None,
+        }
+    }
+
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    pub fn is_transient(&self) -> bool {
+        self.transient
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl core::fmt::Display for SinkError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match &self.source {
+            Some(s) => write!(f, "{}: {s}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for SinkError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// What one [`Player::step`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Showed `tick`, skipping `dropped` ticks that passed since the previous one.
+    Shown {
+        tick: Tick,
+        dropped: u64,
+        precomputed: bool,
+    },
+    /// The current tick was already shown; the next one starts at `next_deadline` (clock time).
+    Waiting { next_deadline: Duration },
+    /// The frame of `tick` could not be rendered (its render panicked, on a worker and inline);
+    /// nothing was shown for it.
+    Failed { tick: Tick },
+    /// The end tick set with [`Player::set_end`] was reached.
+    Finished,
+}
+
+/// Counters and latency distributions of a player since it started.
+#[derive(Clone, Debug, Default)]
+pub struct PlayerStats {
+    pub shown: u64,
+    /// Ticks that passed without being shown (the sink or the player was too slow).
+    pub dropped: u64,
+    /// Frames taken from the cache.
+    pub precomputed: u64,
+    /// Frames rendered by the player after a cache miss.
+    pub inline: u64,
+    /// Ticks whose frame could not be rendered at all.
+    pub failed: u64,
+    /// Tick deadline to frame ready, for frames from the cache.
+    pub latency_precomputed: Histogram,
+    /// The same for frames rendered inline.
+    pub latency_inline: Histogram,
+    /// Both together.
+    pub latency: Histogram,
+    /// How late the player woke up for the ticks it showed (part of every latency above; the
+    /// OS scheduler's share rather than the frame's).
+    pub wake_late: Histogram,
+    /// From the player waking for a tick to its frame being ready: the latency without the
+    /// wake-up delay.
+    pub service: Histogram,
+    /// Transient sink errors [`Player::run`] played through (each lost one frame).
+    pub sink_errors: u64,
+}
+
+/// Plays a scene at its tick rate: at each tick it takes the tick's frame from the precomputer's
+/// cache (rendering it inline on a miss) and hands it to a [`Sink`].
+///
+/// The tick is always `first + floor((now - origin) * rate)`, computed from the clock, never
+/// from accumulated sleeps, so the timeline cannot drift; ticks that pass while the sink is busy
+/// are dropped and counted.
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::time::Duration;
+/// use tinydisplay::Engine;
+/// use tinydisplay_runtime::{Clock, FakeClock, NullSink, Player, Precomputer, PoolChoice, Step};
+/// let engine = Engine::from_source("s.toml", b"display = { width = 128, height = 32 }").unwrap();
+/// let clock = FakeClock::new();
+/// let pre = Precomputer::builder(engine, Arc::new(clock.clone())).pool(PoolChoice::None).build().unwrap();
+/// let mut player = Player::new(pre);
+/// player.set_end(Some(120));
+/// player.run(&mut NullSink).unwrap(); // the fake clock jumps to each deadline
+/// assert_eq!(player.stats().shown, 120);
+/// assert_eq!(clock.now(), Duration::from_secs(2)); // it slept until tick 120 was due
+/// ```
+pub struct Player {
+    pre: Precomputer,
+    clock: Arc<dyn Clock>,
+    rate: u64,
+    origin: Duration,
+    first: Tick,
+    /// The lowest tick not yet shown or dropped.
+    next: Tick,
+    end: Option<Tick>,
+    stats: PlayerStats,
+}
+
+impl Player {
+    /// A player whose timeline starts now at tick 0, with the precomputer's clock.
+    pub fn new(pre: Precomputer) -> Player {
+        Player::starting_at(pre, 0)
+    }
+
+    /// A player whose timeline starts now at `tick`.
+    pub fn starting_at(pre: Precomputer, tick: Tick) -> Player {
+        let clock = Arc::clone(pre.clock());
+        let rate = u64::from(pre.engine().tick_rate().max(1));
+        let origin = clock.now();
+        pre.set_cursor(tick);
+        Player {
+            pre,
+            clock,
+            rate,
+            origin,
+            first: tick,
+            next: tick,
+            end: None,
+            stats: PlayerStats::default(),
+        }
+    }
+
+    /// Restarts the timeline: `tick` is due now (seeking, or starting after a prefill).
+    pub fn restart_at(&mut self, tick: Tick) {
+        self.origin = self.clock.now();
+        self.first = tick;
+        self.next = tick;
+        self.pre.set_cursor(tick);
+    }
+
+    /// `run` returns and `step` reports [`Step::Finished`] once the timeline reaches `end`.
+    pub fn set_end(&mut self, end: Option<Tick>) {
+        self.end = end;
+    }
+
+    pub fn precomputer(&self) -> &Precomputer {
+        &self.pre
+    }
+
+    pub fn stats(&self) -> &PlayerStats {
+        &self.stats
+    }
+
+    /// The tick due at clock time `at`.
+    pub fn tick_at(&self, at: Duration) -> Tick {
+        let elapsed = at.saturating_sub(self.origin).as_nanos();
+        let ticks = elapsed * u128::from(self.rate) / 1_000_000_000;
+        self.first
+            .saturating_add(u64::try_from(ticks).unwrap_or(u64::MAX))
+    }
+
+    /// The clock time at which `tick` becomes due (the first nanosecond that `tick_at` maps to it).
+    pub fn deadline(&self, tick: Tick) -> Duration {
+        let n = u128::from(tick.saturating_sub(self.first));
+        let nanos = (n * 1_000_000_000).div_ceil(u128::from(self.rate));
+        self.origin + Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
+    }
+
+    pub fn current_tick(&self) -> Tick {
+        self.tick_at(self.clock.now())
+    }
+
+    /// Forwards an input event to the precomputer (cached frames from its tick on are redone).
+    pub fn push_event(&self, event: Event) -> Result<Tick, EventError> {
+        self.pre.push_event(event)
+    }
+
+    /// Shows the current tick's frame unless it was already shown. Never waits for a worker:
+    /// on a cache miss the frame is rendered here.
+    pub fn step<S: Sink + ?Sized>(&mut self, sink: &mut S) -> Result<Step, SinkError> {
+        let now = self.clock.now();
+        let tick = self.tick_at(now);
+        if let Some(end) = self.end {
+            if tick >= end {
+                self.stats.dropped += end.saturating_sub(self.next);
+                self.next = self.next.max(end);
+                return Ok(Step::Finished);
+            }
+        }
+        if tick < self.next {
+            return Ok(Step::Waiting {
+                next_deadline: self.deadline(self.next),
+            });
+        }
+        let deadline = self.deadline(tick);
+        let dropped = tick - self.next;
+        self.stats.dropped += dropped;
+        self.next = tick + 1;
+        self.stats.wake_late.record(now.saturating_sub(deadline));
+
+        let (frame, precomputed) = match self.pre.take_without_refill(tick) {
+            Some(f) => (f, true),
+            None => match self.pre.render_inline(tick) {
+                Ok(f) => (Arc::new(f), false),
+                Err(_) => {
+                    self.stats.failed += 1;
+                    return Ok(Step::Failed { tick });
+                }
+            },
+        };
+        let ready = self.clock.now();
+        let latency = duration_nanos(ready.saturating_sub(deadline));
+        self.stats.latency.record_nanos(latency);
+        self.stats.service.record(ready.saturating_sub(now));
+        // Only now wake workers for the tick that entered the window: the wake-up may cost a
+        // context switch, which must not delay this tick's frame.
+        self.pre.refill();
+        if precomputed {
+            self.stats.precomputed += 1;
+            self.stats.latency_precomputed.record_nanos(latency);
+        } else {
+            self.stats.inline += 1;
+            self.stats.latency_inline.record_nanos(latency);
+        }
+        sink.show(tick, &frame)?;
+        self.stats.shown += 1;
+        Ok(Step::Shown {
+            tick,
+            dropped,
+            precomputed,
+        })
+    }
+
+    /// Steps and sleeps (with the clock's `sleep_until`) until the end tick, or forever when no
+    /// end is set. Plays through transient sink errors (counted); returns the first other one. Native hosts only: a browser calls [`Player::step`] from its frame callback.
+    pub fn run<S: Sink + ?Sized>(&mut self, sink: &mut S) -> Result<(), SinkError> {
+        loop {
+            match self.step(sink) {
+                Ok(Step::Finished) => return Ok(()),
+                Ok(Step::Waiting { next_deadline }) => self.clock.sleep_until(next_deadline),
+                Ok(Step::Shown { .. } | Step::Failed { .. }) => {}
+                Err(e) if e.is_transient() => self.stats.sink_errors += 1,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Player and precomputer numbers together.
+    pub fn metrics(&self) -> crate::Metrics {
+        crate::Metrics::collect(&self.pre.stats(), Some(&self.stats))
+    }
+}

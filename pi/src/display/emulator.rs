@@ -1,0 +1,97 @@
+//! `--display emulator`: the virtual SSD1306 on a virtual I2C bus, decoding the same bytes a real
+//! panel would get; it can write PNG snapshots of what its glass shows.
+
+use super::{PanelBus, SinkError};
+use std::path::{Path, PathBuf};
+use tinydisplay::{Frame, Tick};
+use tinydisplay_ssd1306::{I2cTransport, Nack, Transport, VirtualSsd1306, Write};
+
+pub struct Emulator {
+    pub panel: I2cTransport<VirtualSsd1306>,
+    width: u16,
+    snapshot_dir: Option<PathBuf>,
+    png: Option<PathBuf>,
+}
+
+impl Emulator {
+    pub fn new(
+        address: u8,
+        width: u16,
+        snapshot_dir: Option<PathBuf>,
+        png: Option<PathBuf>,
+    ) -> Result<Self, SinkError> {
+        if let Some(dir) = &snapshot_dir {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                SinkError::fatal(format!(
+                    "{}: cannot create snapshot directory: {e}",
+                    dir.display()
+                ))
+            })?;
+        }
+        // The emulated panel answers at the address play talks to.
+        let panel = VirtualSsd1306::new().with_address(address);
+        Ok(Emulator {
+            panel: I2cTransport::new(panel, address),
+            width,
+            snapshot_dir,
+            png,
+        })
+    }
+}
+
+impl Transport for Emulator {
+    type Error = Nack;
+    fn write(&mut self, w: Write<'_>) -> Result<(), Nack> {
+        self.panel.write(w)
+    }
+}
+
+impl PanelBus for Emulator {
+    fn end_frame(&mut self, tick: Tick) -> Result<(), SinkError> {
+        if let Some(dir) = &self.snapshot_dir {
+            write_png(
+                &dir.join(format!("{tick:06}.png")),
+                &self.panel.bus().view(self.width),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn before_exit(&mut self) -> Result<(), SinkError> {
+        if let Some(png) = &self.png {
+            write_png(png, &self.panel.bus().view(self.width))?;
+        }
+        Ok(())
+    }
+
+    fn describe(&self, _e: &Nack) -> SinkError {
+        SinkError::fatal(format!(
+            "the emulated panel did not acknowledge address {:#04x}",
+            self.panel.address()
+        ))
+    }
+}
+
+/// An 8-bit greyscale PNG: lit pixels white.
+pub fn write_png(path: &Path, frame: &Frame) -> Result<(), SinkError> {
+    let err = |e: &dyn std::fmt::Display| {
+        SinkError::fatal(format!("{}: cannot write PNG: {e}", path.display()))
+    };
+    let file = std::fs::File::create(path).map_err(|e| err(&e))?;
+    let mut enc = png::Encoder::new(
+        std::io::BufWriter::new(file),
+        u32::from(frame.width()),
+        u32::from(frame.height()),
+    );
+    enc.set_color(png::ColorType::Grayscale);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut pixels = Vec::with_capacity(usize::from(frame.width()) * usize::from(frame.height()));
+    for y in 0..i32::from(frame.height()) {
+        for x in 0..i32::from(frame.width()) {
+            pixels.push(if frame.pixel(x, y) { 255 } else { 0 });
+        }
+    }
+    let mut w = enc.write_header().map_err(|e| err(&e))?;
+    w.write_image_data(&pixels).map_err(|e| err(&e))?;
+    w.finish().map_err(|e| err(&e))
+}
