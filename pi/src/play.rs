@@ -566,3 +566,37 @@ fn print_stats(t: &Totals, args: &Args) {
         if bus_us > 0.0 { 1e6 / bus_us } else { f64::INFINITY },
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scaled_clock_runs_scene_time_at_fps_over_tick_rate() {
+        let fake = FakeClock::new();
+        // 30 fps for a 60 Hz scene: scene time runs at half speed.
+        let c = ScaledClock {
+            inner: Arc::new(fake.clone()),
+            num: 30,
+            den: 60,
+        };
+        fake.sleep_until(Duration::from_secs(2));
+        assert_eq!(c.now(), Duration::from_secs(1));
+        c.sleep_until(Duration::from_secs(3));
+        assert_eq!(fake.now(), Duration::from_secs(6));
+    }
+
+    #[test]
+    fn display_kinds_and_addresses_parse() {
+        assert_eq!(
+            parse_display("wire:/tmp/x.wire"),
+            Ok(DisplayKind::Wire("/tmp/x.wire".into()))
+        );
+        assert!(parse_display("wire:").is_err());
+        assert_eq!(parse_display("ssd1306-spi"), Ok(DisplayKind::Spi));
+        assert_eq!(parse_u8_hex("0x3d"), Ok(0x3d));
+        assert_eq!(parse_u8_hex("60"), Ok(60));
+        assert!(parse_u8_hex("0x100").is_err());
+        assert!(parse_rotate("90").is_err());
+    }
+}
