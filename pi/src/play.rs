@@ -19,7 +19,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tinydisplay::{Engine, Event, Frame, FrameHash, Tick};
+use tinydisplay::{Event, Frame, FrameHash, Tick};
+use tinydisplay_runtime::{
+    Clock, FakeClock, Player, Precomputer, Sink as RtSink, SinkError as RtSinkError, Step,
+    SystemClock,
+};
 use tinydisplay_ssd1306::wire::WireBus;
 use tinydisplay_ssd1306::{Bus, FlushStats, PanelConfig};
 
@@ -279,8 +283,8 @@ fn play(args: Args) -> Result<(), ExitCode> {
             format!("the scene is {}x{} but the panel is {w}x{h}: set display.width/height in the scene", engine.width(), engine.height()),
         ));
     }
-    let fps = args.fps.unwrap_or(engine.tick_rate()).max(1);
-    let period = Duration::from_nanos(1_000_000_000 / u64::from(fps));
+    let rate = u64::from(engine.tick_rate().max(1));
+    let fps = args.fps.map_or(rate, |f| u64::from(f.max(1)));
 
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
@@ -288,7 +292,7 @@ fn play(args: Args) -> Result<(), ExitCode> {
             .map_err(|e| fail(EXIT_FAILURE, format!("cannot install signal handler: {e}")))?;
     }
 
-    let mut sink = open_sink(&args, w, h).map_err(|e| fail(EXIT_FAILURE, e))?;
+    let sink = open_sink(&args, w, h).map_err(|e| fail(EXIT_FAILURE, e))?;
 
     let stdin_lines = args.stdin_events.then(|| {
         let (tx, rx) = mpsc::channel::<String>();
@@ -303,80 +307,85 @@ fn play(args: Args) -> Result<(), ExitCode> {
         rx
     });
 
-    let retry = Retry {
-        attempts: args.retries.max(1),
-        ..Retry::default()
+    // --fast: a fake clock that jumps to each deadline, so every tick is shown at once.
+    // --fps: scene time runs at fps/tick_rate of real time.
+    let base: Arc<dyn Clock> = if args.fast {
+        Arc::new(FakeClock::new())
+    } else {
+        Arc::new(SystemClock::new())
     };
-    let mut totals = Totals::default();
-    let mut frame = Frame::new(w, h);
-    let mut outcome: Result<(), ExitCode> = Ok(());
-    let mut verified = 0u64;
-    let start = Instant::now();
-    let mut tick = range.start;
-    let mut sleeper = |d: Duration| sleep_unless(d, &stop);
-
-    while tick < range.end && !stop.load(Ordering::Relaxed) {
-        if let Some(rx) = &stdin_lines {
-            while let Ok(line) = rx.try_recv() {
-                push_live_event(&mut engine, tick, &line);
-            }
-        }
-        engine.render_into(tick, &mut frame);
-        match display::show_with_retry(sink.as_mut(), tick, &frame, retry, &mut sleeper) {
-            Ok((stats, failed)) => {
-                totals.retries += u64::from(failed);
-                totals.frames += 1;
-                if let Some(s) = stats {
-                    if totals.first.is_none() {
-                        totals.first = Some(s);
-                    } else {
-                        totals.rest.add(&s);
-                        totals.rest_frames += 1;
-                    }
-                }
-            }
-            Err(e) => {
-                outcome = Err(fail(EXIT_FAILURE, format!("tick {tick}: {e}")));
-                break;
-            }
-        }
-        if let Some((want, line)) = golden.as_ref().and_then(|g| g.get(&tick)) {
-            let got = frame.hash();
-            if got != *want {
-                let file = args
-                    .verify
-                    .as_ref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default();
-                outcome = Err(fail(
-                    EXIT_FAILURE,
-                    format!("verify: tick {tick}: frame hash {got} but {file}:{line} says {want} (first mismatch)"),
-                ));
-                break;
-            }
-            verified += 1;
-        }
-        if args.fast {
-            tick += 1;
-            continue;
-        }
-        // Sleep until the next tick is due; if we are late, skip to the tick that is due now.
-        let next = tick + 1;
-        let due_at =
-            start + period.saturating_mul((next - range.start).min(u64::from(u32::MAX)) as u32);
-        let now = Instant::now();
-        if due_at > now {
-            sleep_unless(due_at - now, &stop);
-            tick = next;
-        } else {
-            let elapsed = now.duration_since(start).as_nanos() / period.as_nanos().max(1);
-            let due = range.start.saturating_add(elapsed as u64).max(next);
-            totals.dropped += due - next;
-            tick = due;
-        }
+    let clock: Arc<dyn Clock> = if fps == rate {
+        base
+    } else {
+        Arc::new(ScaledClock {
+            inner: base,
+            num: fps,
+            den: rate,
+        })
+    };
+    let pre = Precomputer::builder(engine, clock.clone())
+        .build()
+        .map_err(|e| {
+            fail(
+                EXIT_FAILURE,
+                format!("cannot start the precompute workers: {e}"),
+            )
+        })?;
+    let mut player = Player::starting_at(pre, range.start);
+    if range.end != Tick::MAX {
+        player.set_end(Some(range.end));
     }
 
-    let finished = sink.finish(args.on_exit);
+    let mut shower = Shower {
+        sink,
+        retry: Retry {
+            attempts: args.retries.max(1),
+            ..Retry::default()
+        },
+        stop: stop.clone(),
+        golden: golden.as_ref(),
+        verify_file: args
+            .verify
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+        totals: Totals::default(),
+        verified: 0,
+        last_tick: None,
+        failure: None,
+    };
+
+    while !stop.load(Ordering::Relaxed) {
+        if let Some(rx) = &stdin_lines {
+            while let Ok(line) = rx.try_recv() {
+                push_live_event(&player, &line);
+            }
+        }
+        match player.step(&mut shower) {
+            Ok(Step::Finished) => break,
+            Ok(Step::Waiting { next_deadline }) => {
+                if args.fast {
+                    clock.sleep_until(next_deadline);
+                } else {
+                    wait_until(clock.as_ref(), next_deadline, &stop);
+                }
+            }
+            Ok(Step::Shown { .. }) => {}
+            Ok(Step::Failed { tick }) => {
+                eprintln!("tinydisplay play: tick {tick}: the frame could not be rendered")
+            }
+            Err(_) => break,
+        }
+    }
+    let mut totals = std::mem::take(&mut shower.totals);
+    totals.dropped = player.stats().dropped;
+    let outcome: Result<(), ExitCode> = match shower.failure.take() {
+        Some(msg) => Err(fail(EXIT_FAILURE, msg)),
+        None => Ok(()),
+    };
+    let tick = shower.last_tick.map_or(range.start, |t| t + 1);
+
+    let finished = shower.sink.finish(args.on_exit);
     if let Err(e) = &finished {
         eprintln!("tinydisplay play: on exit: {e}");
     }
@@ -389,12 +398,8 @@ fn play(args: Args) -> Result<(), ExitCode> {
     if let (Some(g), Ok(())) = (&golden, &outcome) {
         let in_range = g.range(range.start..tick).count() as u64;
         eprintln!(
-            "verify: {verified} frames matched {} ({} golden ticks in the played range)",
-            args.verify
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default(),
-            in_range
+            "verify: {} frames matched {} ({} golden ticks in the played range)",
+            shower.verified, shower.verify_file, in_range
         );
     }
     if args.stats {
@@ -404,12 +409,107 @@ fn play(args: Args) -> Result<(), ExitCode> {
     finished.map_err(|_| ExitCode::from(EXIT_FAILURE))
 }
 
-fn push_live_event(engine: &mut Engine, tick: Tick, line: &str) {
+/// The runtime player's sink: shows each frame on our display with retries, checks it against
+/// the golden file and keeps the bus numbers.
+struct Shower<'g> {
+    sink: Box<dyn Sink>,
+    retry: Retry,
+    stop: Arc<AtomicBool>,
+    golden: Option<&'g BTreeMap<Tick, (FrameHash, usize)>>,
+    verify_file: String,
+    totals: Totals,
+    verified: u64,
+    last_tick: Option<Tick>,
+    /// Why play stops (already worded for the user).
+    failure: Option<String>,
+}
+
+impl RtSink for Shower<'_> {
+    fn show(&mut self, tick: Tick, frame: &Frame) -> Result<(), RtSinkError> {
+        let stop = self.stop.clone();
+        let mut sleeper = |d: Duration| sleep_unless(d, &stop);
+        match display::show_with_retry(self.sink.as_mut(), tick, frame, self.retry, &mut sleeper) {
+            Ok((stats, failed)) => {
+                let t = &mut self.totals;
+                t.retries += u64::from(failed);
+                t.frames += 1;
+                if let Some(s) = stats {
+                    if t.first.is_none() {
+                        t.first = Some(s);
+                    } else {
+                        t.rest.add(&s);
+                        t.rest_frames += 1;
+                    }
+                }
+            }
+            Err(e) => {
+                let msg = format!("tick {tick}: {e}");
+                self.failure = Some(msg.clone());
+                return Err(RtSinkError::fatal(msg));
+            }
+        }
+        self.last_tick = Some(tick);
+        if let Some((want, line)) = self.golden.and_then(|g| g.get(&tick)) {
+            let got = frame.hash();
+            if got != *want {
+                let msg = format!(
+                    "verify: tick {tick}: frame hash {got} but {}:{line} says {want} (first mismatch)",
+                    self.verify_file
+                );
+                self.failure = Some(msg.clone());
+                return Err(RtSinkError::fatal(msg));
+            }
+            self.verified += 1;
+        }
+        Ok(())
+    }
+}
+
+/// Scene time at `num/den` times the speed of `inner` (`--fps` different from the tick rate).
+struct ScaledClock {
+    inner: Arc<dyn Clock>,
+    num: u64,
+    den: u64,
+}
+
+fn scale(d: Duration, num: u64, den: u64) -> Duration {
+    let n = d.as_nanos() * u128::from(num) / u128::from(den.max(1));
+    Duration::from_nanos(u64::try_from(n).unwrap_or(u64::MAX))
+}
+
+impl Clock for ScaledClock {
+    fn now(&self) -> Duration {
+        scale(self.inner.now(), self.num, self.den)
+    }
+    fn sleep_until(&self, deadline: Duration) {
+        self.inner.sleep_until(scale(deadline, self.den, self.num));
+    }
+}
+
+/// Waits for a clock deadline in short steps, so that a signal stops play promptly.
+fn wait_until(clock: &dyn Clock, deadline: Duration, stop: &AtomicBool) {
+    while !stop.load(Ordering::Relaxed) {
+        let now = clock.now();
+        if now >= deadline {
+            return;
+        }
+        if deadline - now > Duration::from_millis(25) {
+            std::thread::sleep(Duration::from_millis(20));
+        } else {
+            clock.sleep_until(deadline);
+            return;
+        }
+    }
+}
+
+fn push_live_event(player: &Player, line: &str) {
     let line = line.trim();
     if line.is_empty() || line.starts_with('#') {
         return;
     }
-    match Event::parse_assignment(tick, line).and_then(|ev| engine.push_event(ev)) {
+    // Stamped with the tick due now: that tick's frame and the ones after it are redone.
+    let tick = player.current_tick();
+    match Event::parse_assignment(tick, line).and_then(|ev| player.push_event(ev)) {
         Ok(_) => {}
         Err(e) => eprintln!("stdin: {line:?}: {}", e.message),
     }
@@ -465,4 +565,38 @@ fn print_stats(t: &Totals, args: &Args) {
         bus_us,
         if bus_us > 0.0 { 1e6 / bus_us } else { f64::INFINITY },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scaled_clock_runs_scene_time_at_fps_over_tick_rate() {
+        let fake = FakeClock::new();
+        // 30 fps for a 60 Hz scene: scene time runs at half speed.
+        let c = ScaledClock {
+            inner: Arc::new(fake.clone()),
+            num: 30,
+            den: 60,
+        };
+        fake.sleep_until(Duration::from_secs(2));
+        assert_eq!(c.now(), Duration::from_secs(1));
+        c.sleep_until(Duration::from_secs(3));
+        assert_eq!(fake.now(), Duration::from_secs(6));
+    }
+
+    #[test]
+    fn display_kinds_and_addresses_parse() {
+        assert_eq!(
+            parse_display("wire:/tmp/x.wire"),
+            Ok(DisplayKind::Wire("/tmp/x.wire".into()))
+        );
+        assert!(parse_display("wire:").is_err());
+        assert_eq!(parse_display("ssd1306-spi"), Ok(DisplayKind::Spi));
+        assert_eq!(parse_u8_hex("0x3d"), Ok(0x3d));
+        assert_eq!(parse_u8_hex("60"), Ok(60));
+        assert!(parse_u8_hex("0x100").is_err());
+        assert!(parse_rotate("90").is_err());
+    }
 }

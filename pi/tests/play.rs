@@ -145,7 +145,10 @@ fn stdin_inputs_reach_the_panel() {
         .unwrap();
     // Send the input only once the first frame is on the "wire", so that frame shows the default.
     for _ in 0..500 {
-        if std::fs::metadata(&out).map(|m| m.len() > 64).unwrap_or(false) {
+        if std::fs::metadata(&out)
+            .map(|m| m.len() > 64)
+            .unwrap_or(false)
+        {
             break;
         }
         std::thread::sleep(Duration::from_millis(10));
