@@ -229,7 +229,7 @@ impl Golden {
     }
 }
 
-fn check_hash<'a>(n: usize, h: &'a str) -> Result<&'a str, String> {
+fn check_hash(n: usize, h: &str) -> Result<&str, String> {
     if h.len() == 16
         && h.bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
