@@ -1,6 +1,10 @@
 //! tinydisplay in the browser: the engine, a parallel precompute cache and the honest bus preview,
 //! exposed to JavaScript through wasm-bindgen.
 //!
+//! Precomputed frames live in the runtime's byte-bounded [`tinydisplay_runtime::FrameCache`], the
+//! same cache the Pi player uses: frames behind the playhead are evicted first, then the farthest
+//! ahead.
+//!
 //! One source, two builds: with the `threads` feature (nightly, atomics, shared memory) rayon runs
 //! on wasm-bindgen-rayon's Web Worker pool (`initThreadPool(n)` first); without it the same rayon
 //! code runs on the calling thread. Rayon blocks its caller, which a page's main thread may not
@@ -16,8 +20,10 @@
 
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::sync::Arc;
 use tinydisplay::{Engine, Event, Frame, SceneError, Tick, Value};
+use tinydisplay_runtime::cache::entry_bytes;
+use tinydisplay_runtime::FrameCache;
 use wasm_bindgen::prelude::*;
 
 pub mod bus;
@@ -113,71 +119,6 @@ fn frame_object(tick: Tick, frame: &Frame, cached: bool) -> js_sys::Object {
     o
 }
 
-/// Frames by tick, bounded in bytes. When full it drops the frame farthest from the playhead,
-/// so the frames about to be shown stay.
-struct Cache {
-    frames: BTreeMap<Tick, Frame>,
-    bytes: usize,
-    budget: usize,
-    hits: u64,
-    misses: u64,
-}
-
-impl Cache {
-    fn new(budget: usize) -> Self {
-        Cache {
-            frames: BTreeMap::new(),
-            bytes: 0,
-            budget,
-            hits: 0,
-            misses: 0,
-        }
-    }
-
-    fn insert(&mut self, tick: Tick, frame: Frame, playhead: Tick) {
-        let len = frame.as_bytes().len();
-        if len > self.budget {
-            return;
-        }
-        if let Some(old) = self.frames.insert(tick, frame) {
-            self.bytes -= old.as_bytes().len();
-        }
-        self.bytes += len;
-        while self.bytes > self.budget {
-            let (Some((&lo, _)), Some((&hi, _))) =
-                (self.frames.first_key_value(), self.frames.last_key_value())
-            else {
-                break;
-            };
-            let victim = if playhead.abs_diff(lo) >= playhead.abs_diff(hi) {
-                lo
-            } else {
-                hi
-            };
-            if let Some(f) = self.frames.remove(&victim) {
-                self.bytes -= f.as_bytes().len();
-            }
-        }
-    }
-
-    fn invalidate_from(&mut self, tick: Tick) {
-        let dropped = self.frames.split_off(&tick);
-        self.bytes -= dropped.values().map(|f| f.as_bytes().len()).sum::<usize>();
-    }
-
-    /// Consecutive cached ticks starting at `from`.
-    fn run_from(&self, from: Tick) -> u64 {
-        let mut n = 0;
-        for (&t, _) in self.frames.range(from..) {
-            if t != from + n {
-                break;
-            }
-            n += 1;
-        }
-        n
-    }
-}
-
 /// What the stats panel shows.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Stats {
@@ -202,10 +143,15 @@ pub struct Stats {
     pub lookahead: u64,
 }
 
+/// Cache budget in bytes: a page can afford far more than the runtime's 2 s default, and the
+/// precompute button asks for up to half of it at once (~15 000 frames of 128x64).
+const CACHE_BUDGET: usize = 32 << 20;
+
 /// The binding-free core of [`Simulator`], usable (and tested) natively.
 pub struct Core {
     engine: Engine,
-    cache: Cache,
+    /// The runtime's cache: ticks behind the playhead go first, then the farthest ahead.
+    cache: FrameCache,
     playhead: Tick,
     last: Stats,
 }
@@ -221,7 +167,7 @@ impl Core {
     fn from_engine(engine: Engine) -> Core {
         Core {
             engine,
-            cache: Cache::new(32 << 20),
+            cache: FrameCache::new(CACHE_BUDGET),
             playhead: 0,
             last: Stats::default(),
         }
@@ -231,27 +177,27 @@ impl Core {
         &self.engine
     }
 
-    /// The frame at `tick`, from the cache when precomputed. Moves the playhead there.
+    /// The frame at `tick`, from the cache when precomputed. Moves the playhead there, so ticks
+    /// before it become the first to be evicted.
     pub fn frame(&mut self, tick: Tick) -> (Frame, bool) {
         self.playhead = tick;
-        if let Some(f) = self.cache.frames.get(&tick) {
-            self.cache.hits += 1;
-            return (f.clone(), true);
+        self.cache.mark_shown(tick);
+        if let Some(f) = self.cache.get(tick) {
+            return (Frame::clone(&f), true);
         }
-        self.cache.misses += 1;
         let f = self.engine.render(tick);
-        self.cache.insert(tick, f.clone(), tick);
+        self.cache.insert(tick, Arc::new(f.clone()));
         (f, false)
     }
 
     /// Renders the missing frames of `from..from + count` in parallel into the cache.
     pub fn precompute(&mut self, from: Tick, count: u32) -> Stats {
-        let budget_frames =
-            (self.cache.budget / self.engine.render(0).as_bytes().len().max(1)) as u32;
+        let per_frame = entry_bytes(self.engine.width(), self.engine.height()).max(1);
+        let budget_frames = u32::try_from(self.cache.budget() / per_frame).unwrap_or(u32::MAX);
         let count = count.min(budget_frames / 2);
         let missing: Vec<Tick> = (0..count)
             .map(|i| from.saturating_add(u64::from(i)))
-            .filter(|t| !self.cache.frames.contains_key(t))
+            .filter(|&t| !self.cache.contains(t))
             .collect();
         let engine = &self.engine;
         let start = now_ms();
@@ -275,7 +221,7 @@ impl Core {
         used.dedup();
         let frames = done.len();
         for (t, f, _, _) in done {
-            self.cache.insert(t, f, self.playhead);
+            self.cache.insert(t, Arc::new(f));
         }
         let workers = rayon::current_num_threads();
         self.last = Stats {
@@ -301,23 +247,26 @@ impl Core {
     }
 
     pub fn stats(&self) -> Stats {
-        let c = &self.cache;
-        let total = c.hits + c.misses;
+        let c = self.cache.stats();
         Stats {
             build: build_kind(),
             workers: rayon::current_num_threads(),
             cache_hits: c.hits,
             cache_misses: c.misses,
-            hit_rate: if total > 0 {
-                c.hits as f64 / total as f64
-            } else {
-                0.0
-            },
-            cached_frames: c.frames.len(),
-            cache_bytes: c.bytes,
-            lookahead: c.run_from(self.playhead.saturating_add(1)),
+            hit_rate: c.hit_rate(),
+            cached_frames: c.frames_held,
+            cache_bytes: c.bytes_held,
+            lookahead: self.lookahead(),
             ..self.last.clone()
         }
+    }
+
+    /// Consecutive cached ticks right after the playhead.
+    fn lookahead(&self) -> u64 {
+        let from = self.playhead.saturating_add(1);
+        (0..)
+            .take_while(|&i| from.checked_add(i).is_some_and(|t| self.cache.contains(t)))
+            .count() as u64
     }
 
     pub fn push_event(&mut self, event: Event) -> Result<Tick, tinydisplay::EventError> {
@@ -546,7 +495,7 @@ pub fn hash_range(scene_text: &str, a: f64, b: f64) -> Result<Vec<String>, JsVal
 mod tests {
     use super::*;
 
-    const SCENE: &str = "display = { width = 32, height = 16 }\n[[widgets]]\nkind = \"rect\"\nw = 4\nh = 4\nfill = true\nanimate = [{ prop = \"x\", keys = [{ t = 0, v = 0 }, { t = 10, v = 20 }] }]\n";
+    const SCENE: &str = "display = { width = 32, height = 16 }\ninputs = { level = { default = 0 } }\n[[widgets]]\nkind = \"rect\"\nw = 4\nh = 4\nfill = true\nanimate = [{ prop = \"x\", keys = [{ t = 0, v = 0 }, { t = 10, v = 20 }] }]\n";
 
     #[test]
     fn precompute_fills_cache_and_frames_match_render() {
@@ -565,17 +514,38 @@ mod tests {
     }
 
     #[test]
-    fn cache_stays_within_budget_and_keeps_frames_near_playhead() {
-        let mut c = Cache::new(64 * 10);
-        for t in 0..30 {
-            c.insert(t, Frame::new(32, 16), 25);
+    fn cache_stays_within_budget_and_evicts_shown_frames_first() {
+        let mut core = Core::new("s.toml", SCENE).unwrap();
+        let per = entry_bytes(32, 16);
+        core.cache = FrameCache::new(10 * per);
+        // Playing ticks 0..25 inline fills the cache; the shown ones make room for the newest.
+        for t in 0..25 {
+            assert!(!core.frame(t).1);
         }
-        assert!(c.bytes <= 640);
-        assert_eq!(c.frames.len(), 10);
-        assert!(c.frames.contains_key(&25) && c.frames.contains_key(&29));
-        c.invalidate_from(27);
-        assert_eq!(c.frames.len(), 7);
-        assert_eq!(c.bytes, 7 * 64);
+        let st = core.stats();
+        assert_eq!((st.cached_frames, st.cache_bytes), (10, 10 * per));
+        assert_eq!(
+            core.cache.ticks().collect::<Vec<_>>(),
+            (15..25).collect::<Vec<_>>()
+        );
+        assert_eq!(st.lookahead, 0);
+        // Precomputing ahead (capped at half the budget: 25..30) evicts the oldest shown ticks.
+        core.frame(24);
+        core.precompute(25, 100);
+        assert_eq!(
+            core.cache.ticks().collect::<Vec<_>>(),
+            (20..30).collect::<Vec<_>>()
+        );
+        assert_eq!(core.stats().lookahead, 5);
+        assert!(core.cache.stats().bytes_peak <= 10 * per);
+        // An event at tick 27 drops 27 and later.
+        assert_eq!(
+            core.push_event(Event::new(27, "level", Value::Int(1))),
+            Ok(27)
+        );
+        let st = core.stats();
+        assert_eq!((st.lookahead, st.cached_frames), (2, 7));
+        assert_eq!(st.cache_bytes, 7 * per);
     }
 
     #[test]
