@@ -13,7 +13,11 @@ mod play;
 mod render;
 
 #[derive(Parser)]
-#[command(name = "tinydisplay", version, about = "Deterministic animated UIs for SSD1306 OLED panels")]
+#[command(
+    name = "tinydisplay",
+    version,
+    about = "Deterministic animated UIs for SSD1306 OLED panels"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
