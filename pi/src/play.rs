@@ -218,7 +218,13 @@ fn open_sink(args: &Args, w: u16, h: u16) -> Result<Box<dyn Sink>, SinkError> {
 }
 
 /// `TICK HASH` lines; `#` comments and blank lines are skipped.
-fn load_golden(path: &Path) -> Result<BTreeMap<Tick, (FrameHash, usize)>, ExitCode> {
+/// Reads `TICK HASH` lines, as `tinydisplay hash` prints them. The golden files of
+/// `tests/golden/` also work: their `wire` lines are skipped, and their `events TICK HASH` lines
+/// are the ones checked when an event log is replayed (`with_events`), the plain lines otherwise.
+fn load_golden(
+    path: &Path,
+    with_events: bool,
+) -> Result<BTreeMap<Tick, (FrameHash, usize)>, ExitCode> {
     let name = path.display();
     let text = std::fs::read_to_string(path).map_err(|e| {
         fail(
@@ -226,12 +232,19 @@ fn load_golden(path: &Path) -> Result<BTreeMap<Tick, (FrameHash, usize)>, ExitCo
             format!("{name}: cannot read golden file: {e}"),
         )
     })?;
+    let has_event_lines = text.lines().any(|l| l.starts_with("events "));
     let mut out = BTreeMap::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.split('#').next().unwrap_or("").trim();
-        if line.is_empty() {
+        if line.is_empty() || line.starts_with("wire ") {
             continue;
         }
+        let line = match line.strip_prefix("events ") {
+            Some(rest) if with_events => rest.trim(),
+            Some(_) => continue,
+            None if with_events && has_event_lines => continue,
+            None => line,
+        };
         let parsed = line
             .split_once(char::is_whitespace)
             .and_then(|(t, h)| Some((t.parse::<Tick>().ok()?, FrameHash::parse(h.trim())?)));
@@ -266,7 +279,7 @@ fn play(args: Args) -> Result<(), ExitCode> {
         load_events(&mut engine, ev)?;
     }
     let golden = match &args.verify {
-        Some(p) => Some(load_golden(p)?),
+        Some(p) => Some(load_golden(p, args.events.is_some())?),
         None => None,
     };
     let range: Range<Tick> = match &args.ticks {

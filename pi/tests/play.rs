@@ -117,6 +117,38 @@ fn verify_passes_on_the_true_hashes_and_names_the_first_mismatch() {
     assert_eq!(run(&bad).status.code(), Some(2));
 }
 
+/// A deployment proves it shows what CI checked by verifying against `tests/golden/` itself:
+/// its `wire` lines are skipped and its `events` lines are used when the event log is replayed.
+#[test]
+fn verify_reads_the_committed_golden_files() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let play = |scene: &str, events: bool| {
+        let mut c = bin();
+        c.arg("play")
+            .arg(root.join(format!("tests/scenes/{scene}.toml")))
+            .args([
+                "--display",
+                "emulator",
+                "--ticks",
+                "0..120",
+                "--fast",
+                "--verify",
+            ])
+            .arg(root.join(format!("tests/golden/{scene}.txt")));
+        if events {
+            c.arg("--events")
+                .arg(root.join(format!("tests/scenes/{scene}.events")));
+        }
+        c.output().unwrap()
+    };
+    for (scene, events) in [("dashboard", false), ("music", true), ("music", false)] {
+        let out = play(scene, events);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{scene} events={events}: {err}");
+        assert!(err.contains("verify: 120 frames matched"), "{scene}: {err}");
+    }
+}
+
 #[test]
 fn stdin_inputs_reach_the_panel() {
     let scene = tmp("gauge.toml");

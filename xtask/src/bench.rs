@@ -143,15 +143,17 @@ fn cores() -> usize {
         .unwrap_or(1)
 }
 
-/// `cargo bench --workspace --benches` with short measurement times; returns (name, median).
+/// `cargo bench --workspace --bench '*'` with short measurement times; returns (name, median).
 fn criterion(root: &Path) -> Result<Vec<(String, String)>, String> {
     let mut cmd = Command::new("cargo");
-    // `--benches` only: libtest's bench harness (lib and bin targets) rejects criterion's flags.
+    // Bench targets only (a glob; `--benches` also selects lib targets): libtest's bench harness
+    // rejects criterion's flags.
     cmd.current_dir(root)
         .args([
             "bench",
             "--workspace",
-            "--benches",
+            "--bench",
+            "*",
             "--",
             "--warm-up-time",
             "1",
