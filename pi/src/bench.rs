@@ -31,15 +31,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let mut engine = match common::load_engine(&args.scene) {
+    let engine = match common::load_scene_with_events(&args.scene, args.events.as_deref()) {
         Ok(e) => e,
         Err(code) => return code,
     };
-    if let Some(log) = &args.events {
-        if let Err(code) = common::load_events(&mut engine, log) {
-            return code;
-        }
-    }
     let workers = args
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))

@@ -1,6 +1,6 @@
 //! `tinydisplay check`: validate scene files (and optionally an event log against them).
 
-use crate::common::{load_engine, load_events};
+use crate::common::load_scene_with_events;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tinydisplay::scene::Widget;
@@ -23,19 +23,13 @@ fn count(ws: &[Widget]) -> usize {
 pub fn run(args: Args) -> ExitCode {
     let mut status = ExitCode::SUCCESS;
     for path in &args.scenes {
-        let mut engine = match load_engine(path) {
+        let engine = match load_scene_with_events(path, args.events.as_deref()) {
             Ok(e) => e,
             Err(code) => {
                 status = code;
                 continue;
             }
         };
-        if let Some(log) = &args.events {
-            if let Err(code) = load_events(&mut engine, log) {
-                status = code;
-                continue;
-            }
-        }
         let scene = engine.scene();
         let name = scene.name.clone().unwrap_or_else(|| {
             path.file_stem().map_or_else(

@@ -8,6 +8,16 @@ use tinydisplay::{Engine, Tick};
 /// Exit code for bad input (scene, events, arguments).
 pub const EXIT_BAD_INPUT: u8 = 2;
 
+/// Loads a scene and, when given, replays a recorded event log into it (what every subcommand
+/// that takes `SCENE [--events LOG]` starts with).
+pub fn load_scene_with_events(scene: &Path, events: Option<&Path>) -> Result<Engine, ExitCode> {
+    let mut engine = load_engine(scene)?;
+    if let Some(log) = events {
+        load_events(&mut engine, log)?;
+    }
+    Ok(engine)
+}
+
 /// Reads and compiles a scene, or prints `FILE:LINE:COL: message` and returns exit code 2.
 pub fn load_engine(path: &Path) -> Result<Engine, ExitCode> {
     let name = path.display().to_string();

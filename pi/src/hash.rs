@@ -3,7 +3,7 @@
 //! Ticks default to the scene's first ten seconds (`0..10 * tick_rate`). `--at` adds single far
 //! ticks (e.g. `--at 1000000000`); all ticks are printed once each, in increasing order.
 
-use crate::common::{bad_arg, default_ticks, load_engine, load_events, parse_at, parse_ticks};
+use crate::common::{bad_arg, default_ticks, load_scene_with_events, parse_at, parse_ticks};
 use rayon::prelude::*;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -30,15 +30,10 @@ pub struct Args {
 const BATCH: u64 = 4096;
 
 pub fn run(args: Args) -> ExitCode {
-    let mut engine = match load_engine(&args.scene) {
+    let engine = match load_scene_with_events(&args.scene, args.events.as_deref()) {
         Ok(e) => e,
-        Err(c) => return c,
+        Err(code) => return code,
     };
-    if let Some(log) = &args.events {
-        if let Err(c) = load_events(&mut engine, log) {
-            return c;
-        }
-    }
     let range = match args.ticks.as_deref().map(parse_ticks) {
         None => default_ticks(&engine),
         Some(Ok(r)) => r,

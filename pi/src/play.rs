@@ -6,7 +6,7 @@
 //! with backoff (the flush after an error resends the whole frame); SIGINT/SIGTERM stop the loop
 //! and `--on-exit` decides what the panel keeps showing.
 
-use crate::common::{load_engine, load_events, parse_ticks, EXIT_BAD_INPUT};
+use crate::common::{load_scene_with_events, parse_ticks, EXIT_BAD_INPUT};
 use crate::display::terminal::{Style, Terminal};
 use crate::display::{
     self, emulator::Emulator, hw, wire::WireFile, OnExit, PanelSink, Retry, Sink, SinkError,
@@ -274,10 +274,7 @@ struct Totals {
 }
 
 fn play(args: Args) -> Result<(), ExitCode> {
-    let mut engine = load_engine(&args.scene)?;
-    if let Some(ev) = &args.events {
-        load_events(&mut engine, ev)?;
-    }
+    let engine = load_scene_with_events(&args.scene, args.events.as_deref())?;
     let golden = match &args.verify {
         Some(p) => Some(load_golden(p, args.events.is_some())?),
         None => None,

@@ -4,7 +4,7 @@
 //! never leaves a half-written image. An existing output file is replaced only if it is an image
 //! of the same type (PNG or GIF signature) or with `--force`; nothing else is ever deleted.
 
-use crate::common::{bad_arg, default_ticks, load_engine, load_events, parse_ticks};
+use crate::common::{bad_arg, default_ticks, load_scene_with_events, parse_ticks};
 use crate::export::{save_png, write_atomic, GifWriter, Panel, Style};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::{Path, PathBuf};
@@ -49,15 +49,10 @@ enum Target {
 const PROGRESS_MIN_FRAMES: u64 = 120;
 
 pub fn run(args: Args) -> ExitCode {
-    let mut engine = match load_engine(&args.scene) {
+    let engine = match load_scene_with_events(&args.scene, args.events.as_deref()) {
         Ok(e) => e,
-        Err(c) => return c,
+        Err(code) => return code,
     };
-    if let Some(log) = &args.events {
-        if let Err(c) = load_events(&mut engine, log) {
-            return c;
-        }
-    }
     let range = match args.ticks.as_deref().map(parse_ticks) {
         None => default_ticks(&engine),
         Some(Ok(r)) => r,
