@@ -311,7 +311,79 @@ fn elastic_out(p: i64) -> i64 {
 /// assert_eq!(lerp(10, 0, ONE / 4), 8); // 7.5 -> 8
 /// ```
 pub fn lerp(a: i64, b: i64, e: i32) -> i64 {
+    // Exact in i64 whenever |b - a| <= 2^31 (then |d * e| <= 2^62) and the sum does not
+    // overflow: the common case, without the i128 multiply that wasm32 makes a library call.
+    if let Some(d) = b.checked_sub(a) {
+        if d.unsigned_abs() <= 1 << 31 {
+            if let Some(v) = a.checked_add((d * i64::from(e) + 0x8000) >> 16) {
+                return v;
+            }
+        }
+    }
     let d = i128::from(b) - i128::from(a);
     let v = i128::from(a) + ((d * i128::from(e) + 0x8000) >> 16);
     v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The definition, in i128 for every input.
+    fn lerp_i128(a: i64, b: i64, e: i32) -> i64 {
+        let d = i128::from(b) - i128::from(a);
+        let v = i128::from(a) + ((d * i128::from(e) + 0x8000) >> 16);
+        v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+    }
+
+    #[test]
+    fn lerp_fast_path_equals_i128() {
+        let edges = [
+            i64::MIN,
+            i64::MIN + 1,
+            -(1 << 31) - 1,
+            -(1 << 31),
+            -65_537,
+            -1,
+            0,
+            1,
+            65_535,
+            1 << 31,
+            (1 << 31) + 1,
+            i64::MAX - 1,
+            i64::MAX,
+        ];
+        let es = [i32::MIN, -ONE, -1, 0, 1, ONE / 2, ONE, 2 * ONE, i32::MAX];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for &a in &edges {
+            for &b in &edges {
+                for &e in &es {
+                    assert_eq!(lerp(a, b, e), lerp_i128(a, b, e), "lerp({a}, {b}, {e})");
+                    // Neighbours of the edges, including sums that overflow i64.
+                    let (a2, b2) = (
+                        a.wrapping_add(next() as i64 % 3),
+                        b ^ (next() as i64 & 0xFF),
+                    );
+                    assert_eq!(
+                        lerp(a2, b2, e),
+                        lerp_i128(a2, b2, e),
+                        "lerp({a2}, {b2}, {e})"
+                    );
+                }
+            }
+        }
+        for _ in 0..100_000 {
+            let shift = next() % 64;
+            let a = (next() as i64) >> shift;
+            let b = a.wrapping_add((next() as i64) >> (next() % 64));
+            let e = (next() as i32) >> (next() % 32);
+            assert_eq!(lerp(a, b, e), lerp_i128(a, b, e), "lerp({a}, {b}, {e})");
+        }
+    }
 }

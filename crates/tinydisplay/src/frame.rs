@@ -122,7 +122,12 @@ impl Frame {
 
     /// Number of lit pixels.
     pub fn lit(&self) -> u32 {
-        self.data.iter().map(|b| b.count_ones()).sum()
+        // Eight bytes at a time: one popcount instruction each on wasm32 and aarch64.
+        let words = self.data.chunks_exact(8);
+        let rest: u32 = words.remainder().iter().map(|b| b.count_ones()).sum();
+        words.fold(rest, |n, w| {
+            n + u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]).count_ones()
+        })
     }
 }
 
