@@ -1,6 +1,7 @@
 //! Native per-frame compute time, the reference for the wasm numbers of the browser tests:
 //! `cargo run --release -p tinydisplay-web --example frame_time -- tests/scenes/*.toml`
-//! (one thread, ticks 0..1000, the median of 5 runs), then the throughput of `Core::precompute`
+//! (one thread, ticks 0..1000, one warm-up pass then the median of 5: `frame_time_us`, the
+//! function the browser tests call in wasm), then the throughput of `Core::precompute`
 //! with a pool of 1 and of 2 rayon threads over 2400 ticks: the native control for the browser's
 //! threads-versus-single-thread ratio on the same (possibly busy) machine.
 use std::time::Instant;
@@ -22,18 +23,7 @@ fn main() {
                 continue;
             }
         };
-        let mut runs: Vec<f64> = (0..5)
-            .map(|_| {
-                let t = Instant::now();
-                let mut lit = 0u32;
-                for tick in 0..1000 {
-                    lit = lit.wrapping_add(engine.render(tick).lit());
-                }
-                std::hint::black_box(lit);
-                t.elapsed().as_secs_f64() * 1e6 / 1000.0
-            })
-            .collect();
-        runs.sort_by(f64::total_cmp);
+        let us = tinydisplay_web::frame_time_us(&engine, 0, 1000, 5);
         let fps = |threads: usize| {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
@@ -52,8 +42,7 @@ fn main() {
         };
         let (one, two) = (fps(1), fps(2));
         println!(
-            "{path}: {:.1} us/frame; precompute {one:.0} fps with 1 thread, {two:.0} fps with 2 = {:.2}x",
-            runs[2],
+            "{path}: {us:.1} us/frame; precompute {one:.0} fps with 1 thread, {two:.0} fps with 2 = {:.2}x",
             two / one
         );
     }

@@ -132,6 +132,8 @@ pub struct Stats {
     pub wall_ms: f64,
     pub compute_ms: f64,
     pub per_frame_ms: f64,
+    /// Time the calling thread spent outside the parallel part: cache lookups and inserts.
+    pub serial_ms: f64,
     /// compute / (wall * workers), 0..1.
     pub utilization: f64,
     pub cache_hits: u64,
@@ -146,6 +148,12 @@ pub struct Stats {
 /// Cache budget in bytes: a page can afford far more than the runtime's 2 s default, and the
 /// precompute button asks for up to half of it at once (~15 000 frames of 128x64).
 const CACHE_BUDGET: usize = 32 << 20;
+
+/// Ticks a precompute worker renders per task (see [`Core::precompute`]).
+const PRECOMPUTE_CHUNK: usize = 4;
+
+/// One precompute task's frames, its render time in ms and the pool thread that ran it.
+type Rendered = (Vec<(Tick, Arc<Frame>)>, f64, usize);
 
 /// The binding-free core of [`Simulator`], usable (and tested) natively.
 pub struct Core {
@@ -192,6 +200,7 @@ impl Core {
 
     /// Renders the missing frames of `from..from + count` in parallel into the cache.
     pub fn precompute(&mut self, from: Tick, count: u32) -> Stats {
+        let begin = now_ms();
         let per_frame = entry_bytes(self.engine.width(), self.engine.height()).max(1);
         let budget_frames = u32::try_from(self.cache.budget() / per_frame).unwrap_or(u32::MAX);
         let count = count.min(budget_frames / 2);
@@ -200,29 +209,42 @@ impl Core {
             .filter(|&t| !self.cache.contains(t))
             .collect();
         let engine = &self.engine;
+        let (w, h) = (engine.width(), engine.height());
         let start = now_ms();
-        let done: Vec<(Tick, Frame, f64, usize)> = missing
-            .par_iter()
-            .map(|&t| {
+        // Workers take a few ticks at a time: enough to amortise the clock reads and rayon's
+        // bookkeeping, few enough that the two workers finish together. Each allocates,
+        // renders and wraps its frames for the cache, so the caller only links them in.
+        let done: Vec<Rendered> = missing
+            .par_chunks(PRECOMPUTE_CHUNK)
+            .map(|ticks| {
                 let s = now_ms();
-                let f = engine.render(t);
+                let frames = ticks
+                    .iter()
+                    .map(|&t| {
+                        let mut f = Frame::new(w, h);
+                        engine.render_into(t, &mut f);
+                        (t, Arc::new(f))
+                    })
+                    .collect();
                 (
-                    t,
-                    f,
+                    frames,
                     now_ms() - s,
                     rayon::current_thread_index().unwrap_or(0),
                 )
             })
             .collect();
         let wall = now_ms() - start;
-        let compute: f64 = done.iter().map(|d| d.2).sum();
-        let mut used: Vec<usize> = done.iter().map(|d| d.3).collect();
+        let compute: f64 = done.iter().map(|d| d.1).sum();
+        let mut used: Vec<usize> = done.iter().map(|d| d.2).collect();
         used.sort_unstable();
         used.dedup();
-        let frames = done.len();
-        for (t, f, _, _) in done {
-            self.cache.insert(t, Arc::new(f));
+        let frames = missing.len();
+        for (chunk, _, _) in done {
+            for (t, f) in chunk {
+                self.cache.insert(t, f);
+            }
         }
+        let serial = now_ms() - begin - wall;
         let workers = rayon::current_num_threads();
         self.last = Stats {
             build: build_kind(),
@@ -236,6 +258,7 @@ impl Core {
             } else {
                 0.0
             },
+            serial_ms: serial,
             utilization: if wall > 0.0 {
                 (compute / (wall * workers as f64)).min(1.0)
             } else {
@@ -282,6 +305,27 @@ pub fn hashes(engine: &Engine, ticks: &[Tick]) -> Vec<String> {
         .par_iter()
         .map(|&t| engine.render(t).hash().to_string())
         .collect()
+}
+
+/// Per-frame render time in microseconds: ticks `from..from + count` rendered one at a time on
+/// this thread, `runs` timed passes after one untimed warm-up pass, the median pass. The native
+/// `frame_time` example and the browser tests call this same function, so wasm and native are
+/// compared on the same loop, ticks and warm-up (the warm-up matters most in the browser, where
+/// V8 first runs wasm in its baseline compiler and optimizes hot functions later).
+pub fn frame_time_us(engine: &Engine, from: Tick, count: u32, runs: u32) -> f64 {
+    let pass = || {
+        let start = now_ms();
+        let mut lit = 0u32;
+        for i in 0..count {
+            lit = lit.wrapping_add(engine.render(from.saturating_add(u64::from(i))).lit());
+        }
+        std::hint::black_box(lit);
+        (now_ms() - start) * 1000.0 / f64::from(count.max(1))
+    };
+    pass();
+    let mut times: Vec<f64> = (0..runs.max(1)).map(|_| pass()).collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
 }
 
 /// A loaded scene: render, inspect, drive with events, precompute, export.
@@ -478,6 +522,19 @@ impl Simulator {
             .collect();
         export::gif(&frames, engine.tick_rate(), p, scale).map_err(err)
     }
+}
+
+/// [`frame_time_us`] of a scene: the browser's per-frame compute time.
+#[wasm_bindgen(js_name = frameTimeUs)]
+pub fn frame_time_js(
+    file: &str,
+    text: &str,
+    from: f64,
+    count: u32,
+    runs: u32,
+) -> Result<f64, JsValue> {
+    let engine = Engine::from_source(file, text.as_bytes()).map_err(|e| scene_error(&e))?;
+    Ok(frame_time_us(&engine, tick_of(from)?, count, runs))
 }
 
 /// Hashes of ticks `a..b` of a scene, for golden checks (format detected from the text).

@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, openSimulator } from './chromium.mjs';
+import { benchThroughput, perFrameUs } from './measure.mjs';
 
 const URL_ = process.env.TD_URL || 'http://127.0.0.1:8000/';
 const expected = JSON.parse(readFileSync(process.env.TD_EXPECTED, 'utf8'));
@@ -263,43 +264,20 @@ try {
     return `I2C 100 kHz, full frame: ${await page.textContent('#bus-bytes')}, ${full}`;
   });
 
-  // Measurements (reported, never asserted): precompute throughput of the threads build with
-  // 2 workers against the single-thread build, on the heaviest example.
+  // Measurements (reported, never asserted; see measure.mjs): precompute throughput of the
+  // threads build with its workers against the single-thread build, on the heaviest example.
   await check('measure precompute throughput (threads vs single-thread)', async () => {
     const scenes = Object.keys(expected);
     const scene = scenes.includes('stress.toml') ? 'stress.toml' : scenes.includes('dashboard.toml') ? 'dashboard.toml' : scenes[0];
-    const text = readFileSync(new URL(`../www/scenes/${scene}`, import.meta.url), 'utf8');
-    const bench = async (p) => {
-      const args = { file: scene, text, from: 0, count: 1200 };
-      await p.evaluate((a) => window.tinydisplay.call('bench', { ...a, count: 120 }), args); // warm-up
-      const runs = [];
-      for (let i = 0; i < 3; i++) runs.push(await p.evaluate((a) => window.tinydisplay.call('bench', { ...a, from: 100_000 * (a.i + 1) }), { ...args, i }));
-      runs.sort((a, b) => b.fps - a.fps);
-      return runs[1]; // the median
-    };
-    const mt = await bench(page);
-    const stPage = await openSimulator(context, URL_ + '?build=st');
-    const st = await bench(stPage.page);
-    await stPage.page.close();
-    measurements.throughput = {
-      scene,
-      threads: { workers: mt.workers, fps: mt.fps, per_frame_us: mt.per_frame_ms * 1000, utilization: mt.utilization },
-      single: { fps: st.fps, per_frame_us: st.per_frame_ms * 1000 },
-      ratio: mt.fps / st.fps,
-    };
-    return `${scene}: threads ${mt.fps.toFixed(0)} fps (${mt.workers} workers) vs single ${st.fps.toFixed(0)} fps = ${(mt.fps / st.fps).toFixed(2)}x; single-thread ${(st.per_frame_ms * 1000).toFixed(0)} µs/frame`;
+    const t = await benchThroughput(context, URL_, scene);
+    measurements.throughput = t;
+    return `${scene}: threads ${t.threads.fps.toFixed(0)} fps (${t.threads.workers} workers, ${t.threads.per_frame_us.toFixed(1)} µs/frame) vs single ${t.single.fps.toFixed(0)} fps (${t.single.per_frame_us.toFixed(1)} µs/frame) = ${t.ratio.toFixed(2)}x`;
   });
 
-  // Per-frame compute time of every example, single-thread build (one frame at a time).
+  // Per-frame compute time of every example, single-thread build (one frame at a time), to
+  // compare with the native `frame_time` example (the same function, natively).
   await check('measure per-frame compute time in wasm', async () => {
-    const stPage = await openSimulator(context, URL_ + '?build=st');
-    const per = {};
-    for (const scene of Object.keys(expected)) {
-      const text = readFileSync(new URL(`../www/scenes/${scene}`, import.meta.url), 'utf8');
-      const r = await stPage.page.evaluate((a) => window.tinydisplay.call('bench', a), { file: scene, text, from: 0, count: 1000 });
-      per[scene] = r.per_frame_ms * 1000;
-    }
-    await stPage.page.close();
+    const per = await perFrameUs(context, URL_, Object.keys(expected));
     measurements.wasm_per_frame_us = per;
     return Object.entries(per).map(([s, us]) => `${s} ${us.toFixed(1)} µs`).join(', ');
   });

@@ -81,6 +81,10 @@ const ops = {
       s.free();
     }
   },
+  // Per-frame render time (µs) on this thread: warm-up pass, then the median of `runs` passes.
+  frameTime({ file, text, from, count, runs }) {
+    return wasm.frameTimeUs(file, text, from, count, runs);
+  },
   // Precompute throughput on a fresh simulator: frames per second over `count` ticks.
   bench({ file, text, from, count }) {
     const s = new wasm.Simulator(file, text);

@@ -1,0 +1,56 @@
+// The performance measurements shared by browser.mjs (reported in measurements.json, never
+// asserted) and perf.mjs (the same numbers, repeated, for tuning).
+import { readFileSync } from 'node:fs';
+import { openSimulator } from './chromium.mjs';
+
+function sceneText(scene) {
+  return readFileSync(new URL(`../www/scenes/${scene}`, import.meta.url), 'utf8');
+}
+
+// Precompute throughput of the threads build (the isolated page, all its workers) against the
+// single-thread build (`?build=st`), on `scene`. Both get the same treatment: a fresh simulator
+// per batch, batches of 3600 ticks (a minute of animation), two unmeasured warm-up batches (V8
+// first runs wasm in its baseline tier and optimizes hot functions in the background, in each
+// Web Worker of the pool: the first batch of the threads build measured ~1.7x its steady CPU
+// time per frame), then the median of 5 batches on distinct ticks.
+export const BATCH = 3600;
+export async function benchThroughput(context, url, scene) {
+  const text = sceneText(scene);
+  const bench = async (p) => {
+    const args = { file: scene, text, from: 0, count: BATCH };
+    for (let i = 0; i < 2; i++) await p.evaluate((a) => window.tinydisplay.call('bench', a), { ...args, from: 1_000_000 * (i + 1) });
+    const runs = [];
+    for (let i = 0; i < 5; i++) runs.push(await p.evaluate((a) => window.tinydisplay.call('bench', a), { ...args, from: 100_000 * (i + 1) }));
+    runs.sort((a, b) => a.fps - b.fps);
+    return { ...runs[2], min_fps: runs[0].fps, max_fps: runs[4].fps };
+  };
+  const mtPage = await openSimulator(context, url);
+  const mt = await bench(mtPage.page);
+  await mtPage.page.close();
+  const stPage = await openSimulator(context, url + '?build=st');
+  const st = await bench(stPage.page);
+  await stPage.page.close();
+  const summary = (r) => ({
+    fps: r.fps, min_fps: r.min_fps, max_fps: r.max_fps,
+    per_frame_us: r.per_frame_ms * 1000, serial_us_per_frame: (r.serial_ms * 1000) / r.frames,
+  });
+  return {
+    scene,
+    batch: BATCH,
+    threads: { workers: mt.workers, ...summary(mt), utilization: mt.utilization },
+    single: summary(st),
+    ratio: mt.fps / st.fps,
+  };
+}
+
+// Per-frame compute time (µs) of each scene in the single-thread build: ticks 0..1000, one
+// warm-up pass, the median of 5 (`frame_time_us`, the loop of the native `frame_time` example).
+export async function perFrameUs(context, url, scenes) {
+  const stPage = await openSimulator(context, url + '?build=st');
+  const per = {};
+  for (const scene of scenes) {
+    per[scene] = await stPage.page.evaluate((a) => window.tinydisplay.call('frameTime', a), { file: scene, text: sceneText(scene), from: 0, count: 1000, runs: 5 });
+  }
+  await stPage.page.close();
+  return per;
+}
