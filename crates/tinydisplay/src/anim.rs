@@ -948,8 +948,20 @@ fn place(
 pub(crate) fn eval_wave(w: &Wave, t: Tick, extra: i64) -> i64 {
     let period = u64::from(w.period.max(1));
     let off = (i64::from(w.phase).saturating_add(extra)).rem_euclid(period as i64) as u64;
-    let pos = (t % period + off) % period;
+    let pos = wrap_once(t % period + off, period);
     wave_value(w, ((pos << 16) / period) as i64)
+}
+
+/// `x % period` for `x < 2 * period`. Divisions are the costly part of waves and tracks, and
+/// wasm32 has no instruction giving quotient and remainder at once: the hot paths divide once
+/// and derive the rest.
+#[inline]
+fn wrap_once(x: u64, period: u64) -> u64 {
+    if x >= period {
+        x - period
+    } else {
+        x
+    }
 }
 
 /// The wave's value at Q16 fraction `frac` (0..65536) of its period.
@@ -958,8 +970,17 @@ fn wave_value(w: &Wave, frac: i64) -> i64 {
     let hi = i64::from(w.max);
     let unit = match w.shape {
         // Map sin's -32767..=32767 to 0..=65536.
-        WaveShape::Sine => (i64::from(fixed::sin_q15(frac as u32)) + 32767) * 65536 / 65534,
-        WaveShape::AbsSine => i64::from(fixed::sin_q15((frac / 2) as u32)).abs() * 65536 / 32767,
+        // x * 65536 / 65534 = x * 32768 / 32767 = x + x / 32767 exactly (x * 32768 = x * 32767 + x),
+        // and the same for |s| * 65536 / 32767 = 2|s| + 2|s| / 32767: a 32-bit division by a
+        // constant (a multiply) instead of a 64-bit division, which wasm32 cannot avoid.
+        WaveShape::Sine => {
+            let x = fixed::sin_q15(frac as u32) + 32767;
+            i64::from(x + x / 32767)
+        }
+        WaveShape::AbsSine => {
+            let x = 2 * fixed::sin_q15((frac / 2) as u32).abs();
+            i64::from(x + x / 32767)
+        }
         WaveShape::Triangle => {
             if frac < 32768 {
                 frac * 2
@@ -999,17 +1020,18 @@ impl<'a> WaveWalk<'a> {
     pub(crate) fn new(wave: &'a Wave, t: Tick) -> Self {
         let period = u64::from(wave.period.max(1));
         let off = i64::from(wave.phase).rem_euclid(period as i64) as u64;
-        let pos = (t % period + off) % period;
+        let pos = wrap_once(t % period + off, period);
         let d = i64::from(wave.step).rem_euclid(period as i64) as u64;
+        let (q, dq) = ((pos << 16) / period, (d << 16) / period);
         WaveWalk {
             wave,
             period,
             pos,
-            q: (pos << 16) / period,
-            r: (pos << 16) % period,
+            q,
+            r: (pos << 16) - q * period,
             d,
-            dq: (d << 16) / period,
-            dr: (d << 16) % period,
+            dq,
+            dr: (d << 16) - dq * period,
         }
     }
 }
@@ -1046,7 +1068,7 @@ pub(crate) fn track_position(tr: &CTrack, t: Tick) -> (usize, usize, i32) {
     }
     let local = t - first;
     let cycle = local / len;
-    let mut phase = local % len;
+    let mut phase = local - cycle * len;
     let mut reverse = tr.yoyo && cycle % 2 == 1;
     if let Some(n) = tr.repeat {
         if cycle >= u64::from(n) {
@@ -1075,6 +1097,29 @@ pub(crate) fn track_position(tr: &CTrack, t: Tick) -> (usize, usize, i32) {
 #[cfg(test)]
 mod wave_tests {
     use super::*;
+
+    #[test]
+    fn sine_units_equal_the_64_bit_divisions() {
+        for frac in 0..=65_536i64 {
+            let s = i64::from(fixed::sin_q15(frac as u32));
+            let a = i64::from(fixed::sin_q15((frac / 2) as u32));
+            for (shape, want) in [
+                (WaveShape::Sine, (s + 32767) * 65536 / 65534),
+                (WaveShape::AbsSine, a.abs() * 65536 / 32767),
+            ] {
+                let w = Wave {
+                    shape,
+                    period: 60,
+                    min: 0,
+                    max: 65_536,
+                    phase: 0,
+                    step: 0,
+                };
+                // min 0, max 65536: wave_value returns the unit itself.
+                assert_eq!(wave_value(&w, frac), want, "{shape:?} at {frac}");
+            }
+        }
+    }
 
     #[test]
     fn wave_walk_equals_eval_wave() {
