@@ -17,7 +17,7 @@ export const BATCH = 3600;
 export async function benchThroughput(context, url, scene) {
   const text = sceneText(scene);
   const bench = async (p) => {
-    const args = { file: scene, text, from: 0, count: BATCH };
+    const args = { file: scene, text, from: 0, count: BATCH, settleMs: Number(process.env.TD_SETTLE_MS ?? 100) };
     for (let i = 0; i < 2; i++) await p.evaluate((a) => window.tinydisplay.call('bench', a), { ...args, from: 1_000_000 * (i + 1) });
     const runs = [];
     for (let i = 0; i < 5; i++) runs.push(await p.evaluate((a) => window.tinydisplay.call('bench', a), { ...args, from: 100_000 * (i + 1) }));
