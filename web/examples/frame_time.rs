@@ -1,9 +1,9 @@
 //! Native per-frame compute time, the reference for the wasm numbers of the browser tests:
 //! `cargo run --release -p tinydisplay-web --example frame_time -- tests/scenes/*.toml`
-//! (one thread, ticks 0..1000, one warm-up pass then the median of 5: `frame_time_us`, the
-//! function the browser tests call in wasm), then the throughput of `Core::precompute`
-//! with a pool of 1 and of 2 rayon threads over 2400 ticks: the native control for the browser's
-//! threads-versus-single-thread ratio on the same (possibly busy) machine.
+//! (one thread, ticks 0..1000, at least 200 ms of warm-up then the median of 5 passes:
+//! `frame_time_us`, the function the browser tests call in wasm), then the throughput of
+//! `Core::precompute` with a pool of 1 and of 2 rayon threads over 2400 ticks: the native control
+//! for the browser's threads-versus-single-thread ratio on the same (possibly busy) machine.
 use std::time::Instant;
 use tinydisplay::Engine;
 

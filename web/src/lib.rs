@@ -307,11 +307,16 @@ pub fn hashes(engine: &Engine, ticks: &[Tick]) -> Vec<String> {
         .collect()
 }
 
+/// Minimum warm-up of [`frame_time_us`].
+pub const WARM_UP_MS: f64 = 200.0;
+
 /// Per-frame render time in microseconds: ticks `from..from + count` rendered one at a time on
-/// this thread, `runs` timed passes after one untimed warm-up pass, the median pass. The native
-/// `frame_time` example and the browser tests call this same function, so wasm and native are
-/// compared on the same loop, ticks and warm-up (the warm-up matters most in the browser, where
-/// V8 first runs wasm in its baseline compiler and optimizes hot functions later).
+/// this thread, `runs` timed passes after untimed warm-up passes (at least one, and at least
+/// [`WARM_UP_MS`]), the median pass. The native `frame_time` example and the browser tests call
+/// this same function, so wasm and native are compared on the same loop, ticks and warm-up (the
+/// warm-up matters in the browser, where V8 first runs wasm in its baseline compiler and swaps
+/// in optimized code for hot functions later: one 1000-frame pass of a light scene is over
+/// before that).
 pub fn frame_time_us(engine: &Engine, from: Tick, count: u32, runs: u32) -> f64 {
     let pass = || {
         let start = now_ms();
@@ -322,7 +327,13 @@ pub fn frame_time_us(engine: &Engine, from: Tick, count: u32, runs: u32) -> f64 
         std::hint::black_box(lit);
         (now_ms() - start) * 1000.0 / f64::from(count.max(1))
     };
-    pass();
+    let warm = now_ms();
+    for _ in 0..100 {
+        pass();
+        if now_ms() - warm >= WARM_UP_MS {
+            break;
+        }
+    }
     let mut times: Vec<f64> = (0..runs.max(1)).map(|_| pass()).collect();
     times.sort_by(f64::total_cmp);
     times[times.len() / 2]

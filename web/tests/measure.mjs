@@ -43,8 +43,9 @@ export async function benchThroughput(context, url, scene) {
   };
 }
 
-// Per-frame compute time (µs) of each scene in the single-thread build: ticks 0..1000, one
-// warm-up pass, the median of 5 (`frame_time_us`, the loop of the native `frame_time` example).
+// Per-frame compute time (µs) of each scene in the single-thread build: ticks 0..1000, at least
+// 200 ms of warm-up, the median of 5 passes (`frame_time_us`, the loop of the native
+// `frame_time` example).
 export async function perFrameUs(context, url, scenes) {
   const stPage = await openSimulator(context, url + '?build=st');
   const per = {};
