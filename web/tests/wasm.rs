@@ -346,11 +346,15 @@ async fn precompute_on_the_pool_equals_sequential_frames() {
             );
         }
     }
-    // Timing decides how the batches split between threads, but with 6 batches of 240 frames
-    // a pool where a second worker never renders is broken, not unlucky.
-    assert_eq!(
-        most_workers.min(2),
-        expected_workers().min(2),
-        "no batch was rendered by more than one worker"
-    );
+    // Timing decides how a batch splits between threads, but over 6 batches of 240 frames a
+    // pool whose second worker never renders is broken, not unlucky. (`broadcast` above checks
+    // every thread deterministically.)
+    if expected_workers() >= 2 {
+        assert!(
+            most_workers >= 2,
+            "no precompute batch was rendered by more than one worker"
+        );
+    } else {
+        assert_eq!(most_workers, 1);
+    }
 }
