@@ -39,6 +39,8 @@ pub mod wire;
 pub use cost::Bus;
 pub use flush::{FlushError, FlushStats, Flusher};
 pub use init::PanelConfig;
-pub use plan::{plan, Rect};
-pub use transport::{I2cTransport, Recorder, SpiError, SpiTransport, Transport, Write};
+pub use plan::{min_payload, plan, Framing, Mode, PanelState, Plan, Run};
+pub use transport::{
+    framed_parts, I2cTransport, Recorded, Recorder, SpiError, SpiTransport, Transport, Write,
+};
 pub use virt::{AddrMode, Nack, VirtualSsd1306};
