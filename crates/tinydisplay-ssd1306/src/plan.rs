@@ -218,6 +218,9 @@ impl Opt {
 }
 
 const INF: u64 = u64::MAX / 4;
+/// More than the payload bytes of any plan (at most 1024 data bytes and 3 command bytes per run
+/// of at least 2 bytes, or the full frame), so that payload only breaks ties of bus time.
+const TIE: u64 = 4096;
 
 /// The prices the dynamic program minimises.
 struct Costs {
@@ -229,8 +232,23 @@ struct Costs {
 }
 
 impl Costs {
-    /// Bus time: I2C in bit-times; SPI in (bit-times x 1e9 + ns x hz), i.e. time x hz x 1e9.
+    /// Bus time, then payload bytes to break ties: time (I2C: bit-times; SPI: bit-times x 1e9 +
+    /// ns x hz, i.e. time x hz x 1e9) times [`TIE`], plus one per command or data byte.
     fn bus(bus: &Bus) -> Costs {
+        let mut c = Costs::time(bus);
+        for o in &mut c.opts {
+            o.base *= TIE;
+            o.cmd_txn *= TIE;
+            o.per_cmd = o.per_cmd * TIE + 1;
+            o.per_data = o.per_data * TIE + 1;
+        }
+        c.close *= TIE;
+        c.txn *= TIE;
+        c.per_byte = c.per_byte * TIE + 1;
+        c
+    }
+
+    fn time(bus: &Bus) -> Costs {
         match *bus {
             Bus::I2c { .. } => {
                 // A transaction: START + STOP + address byte = 2 + 9 bit-times; each control,
