@@ -373,12 +373,7 @@ pub fn plan(
 /// The fewest payload bytes (commands + data) any page-mode plan (or the full frame) needs for
 /// this change: what [`plan`] would send if only bytes counted, not transactions. A lower bound
 /// for the bytes the time-optimal plan sends.
-pub fn min_payload(
-    prev: Option<&[u8]>,
-    next: &[u8],
-    width: usize,
-    state: PanelState,
-) -> usize {
+pub fn min_payload(prev: Option<&[u8]>, next: &[u8], width: usize, state: PanelState) -> usize {
     let mut p = Plan::default();
     plan_with(prev, next, width, &Costs::payload(), state, &mut p);
     p.cost as usize
@@ -450,7 +445,11 @@ fn plan_with(
                 full_window: false,
             };
             let k = after.seek_len(p, c);
-            let gap = if p == pp { Some(u64::from(c - pc)) } else { None };
+            let gap = if p == pp {
+                Some(u64::from(c - pc))
+            } else {
+                None
+            };
             let mut new = [INF; 3];
             for (s2, o2) in costs.opts.iter().enumerate() {
                 if let Some(g) = gap {
@@ -522,7 +521,14 @@ mod tests {
     fn unknown_panel_gets_the_full_frame() {
         let next = vec![1u8; 128 * 8];
         let mut p = Plan::default();
-        plan(None, &next, 128, &Bus::i2c(400_000), PanelState::UNKNOWN, &mut p);
+        plan(
+            None,
+            &next,
+            128,
+            &Bus::i2c(400_000),
+            PanelState::UNKNOWN,
+            &mut p,
+        );
         assert!(p.full && p.runs.is_empty());
         assert_eq!(p.floor, 1024);
     }
@@ -563,7 +569,14 @@ mod tests {
         next[5 * 128 + 40] = 1;
         next[5 * 128 + 42] = 1;
         let mut p = Plan::default();
-        plan(Some(&prev), &next, 128, &Bus::i2c(400_000), page_mode(), &mut p);
+        plan(
+            Some(&prev),
+            &next,
+            128,
+            &Bus::i2c(400_000),
+            page_mode(),
+            &mut p,
+        );
         assert_eq!(p.floor, 18);
         assert_eq!(runs(&p), vec![(0, 0, 7), (0, 100, 107), (5, 40, 42)]);
     }
@@ -575,8 +588,22 @@ mod tests {
         next[0] = 1;
         next[20] = 1; // a 19-byte gap: 19 us on SPI at 8 MHz, less than two more transfers
         let (mut i2c, mut spi) = (Plan::default(), Plan::default());
-        plan(Some(&prev), &next, 128, &Bus::i2c(400_000), page_mode(), &mut i2c);
-        plan(Some(&prev), &next, 128, &Bus::spi(8_000_000), page_mode(), &mut spi);
+        plan(
+            Some(&prev),
+            &next,
+            128,
+            &Bus::i2c(400_000),
+            page_mode(),
+            &mut i2c,
+        );
+        plan(
+            Some(&prev),
+            &next,
+            128,
+            &Bus::spi(8_000_000),
+            page_mode(),
+            &mut spi,
+        );
         assert_eq!(runs(&i2c), vec![(0, 0, 0), (0, 20, 20)]);
         assert_eq!(runs(&spi), vec![(0, 0, 20)]);
     }
@@ -586,7 +613,14 @@ mod tests {
         let prev = vec![0u8; 128 * 8];
         let next: Vec<u8> = (0..1024).map(|i| (i % 3 != 0) as u8).collect();
         let mut p = Plan::default();
-        plan(Some(&prev), &next, 128, &Bus::i2c(400_000), page_mode(), &mut p);
+        plan(
+            Some(&prev),
+            &next,
+            128,
+            &Bus::i2c(400_000),
+            page_mode(),
+            &mut p,
+        );
         assert!(p.full, "{:?}", runs(&p));
     }
 

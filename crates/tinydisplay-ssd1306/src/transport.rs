@@ -145,7 +145,11 @@ impl<S, DC> SpiTransport<S, DC> {
 }
 
 impl<S: SpiDevice, DC: OutputPin> SpiTransport<S, DC> {
-    fn transfer(&mut self, high: bool, payload: &[u8]) -> Result<(), SpiError<S::Error, DC::Error>> {
+    fn transfer(
+        &mut self,
+        high: bool,
+        payload: &[u8],
+    ) -> Result<(), SpiError<S::Error, DC::Error>> {
         if self.dc_high != Some(high) {
             // Unknown after a failure: the next write sets the pin again.
             self.dc_high = None;

@@ -367,7 +367,12 @@ fn unchanged_frames_cost_nothing_and_small_changes_little() {
     frame.set_pixel(9, 1, true);
     let one = flusher.flush(&frame, &mut t).unwrap();
     assert_eq!(
-        (one.floor, one.command_bytes, one.data_bytes, one.transactions),
+        (
+            one.floor,
+            one.command_bytes,
+            one.data_bytes,
+            one.transactions
+        ),
         (1, 1, 1, 1)
     );
     // Payload and framing add up to what the I2C bus clocks.
