@@ -8,6 +8,7 @@
 //!   [`SpiTransport`] put it on any `embedded-hal` 1.0 bus (rppal's on a Raspberry Pi).
 //! - [`VirtualSsd1306`]: decodes the exact bytes a real panel would receive into its own GDDRAM.
 //! - [`wire`]: a file format for the exact bytes of every transaction, with a decoder.
+//! - `testing` (feature `testing`): a fault-injecting I2C bus for tests.
 //!
 //! The browser's bus preview runs the same planner, so everything here builds for wasm32.
 //!
@@ -55,6 +56,8 @@ mod cost;
 mod flush;
 pub mod init;
 mod plan;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod transport;
 mod virt;
 pub mod wire;

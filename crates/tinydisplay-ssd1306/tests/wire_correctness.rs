@@ -3,15 +3,15 @@
 //! panel full of noise. Plus a fault-injecting I2C bus.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeSet;
 use std::convert::Infallible;
 use std::path::PathBuf;
 use std::rc::Rc;
 
 use embedded_hal::digital::{ErrorType as PinErrorType, OutputPin};
-use embedded_hal::i2c::{ErrorKind, ErrorType, I2c, Operation};
+use embedded_hal::i2c::ErrorKind;
 use embedded_hal::spi::{ErrorType as SpiErrorType, Operation as SpiOp, SpiDevice};
 use tinydisplay::{Engine, Frame};
+use tinydisplay_ssd1306::testing::{Fault, FaultyI2c};
 use tinydisplay_ssd1306::wire::{self, WireWriter};
 use tinydisplay_ssd1306::{
     Bus, FlushError, Flusher, I2cTransport, PanelConfig, PanelState, SpiTransport, VirtualSsd1306,
@@ -202,50 +202,6 @@ fn panel_ram_equals_every_frame_of_every_scene() {
     }
 }
 
-/// An I2C bus that fails chosen transactions (after delivering half of the bytes, like a glitch
-/// in the middle of a transfer), or NACKs everything while `absent`.
-struct FaultyI2c {
-    panel: VirtualSsd1306,
-    n: usize,
-    fail: BTreeSet<usize>,
-    absent: bool,
-}
-
-#[derive(Debug, PartialEq)]
-struct BusFault(ErrorKind);
-impl embedded_hal::i2c::Error for BusFault {
-    fn kind(&self) -> ErrorKind {
-        self.0
-    }
-}
-impl ErrorType for FaultyI2c {
-    type Error = BusFault;
-}
-impl I2c for FaultyI2c {
-    fn transaction(&mut self, address: u8, ops: &mut [Operation<'_>]) -> Result<(), BusFault> {
-        use embedded_hal::i2c::NoAcknowledgeSource;
-        if self.absent || address != 0x3c {
-            return Err(BusFault(ErrorKind::NoAcknowledge(
-                NoAcknowledgeSource::Address,
-            )));
-        }
-        let n = self.n;
-        self.n += 1;
-        let mut bytes = Vec::new();
-        for op in ops.iter() {
-            if let Operation::Write(b) = op {
-                bytes.extend_from_slice(b);
-            }
-        }
-        if self.fail.contains(&n) {
-            self.panel.i2c_write(&bytes[..bytes.len() / 2 + 1]);
-            return Err(BusFault(ErrorKind::ArbitrationLoss));
-        }
-        self.panel.i2c_write(&bytes);
-        Ok(())
-    }
-}
-
 #[test]
 fn bus_errors_mid_transaction_never_leave_a_corrupt_frame() {
     // The first scene, and dashboard: many runs per frame, so Co-framed and split
@@ -263,14 +219,10 @@ fn bus_errors_mid_transaction_never_leave_a_corrupt_frame() {
 fn faults_in(name: &str, engine: &Engine) {
     let (w, h) = (engine.width(), engine.height());
     // Fail every 7th transaction: command and data transactions both get hit.
-    let fail = (3..4000).step_by(7).collect();
     let mut t = I2cTransport::new(
-        FaultyI2c {
-            panel: VirtualSsd1306::with_noise(9),
-            n: 0,
-            fail,
-            absent: false,
-        },
+        FaultyI2c::new(VirtualSsd1306::with_noise(9))
+            .failing((3..4000).step_by(7))
+            .with_fault(ErrorKind::ArbitrationLoss),
         0x3c,
     );
     let mut flusher = Flusher::new(w, h, Bus::i2c(400_000));
@@ -292,7 +244,7 @@ fn faults_in(name: &str, engine: &Engine) {
                     break;
                 }
                 Err(FlushError::Bus(e)) => {
-                    assert_eq!(e, BusFault(ErrorKind::ArbitrationLoss));
+                    assert_eq!(e, Fault(ErrorKind::ArbitrationLoss));
                     assert!(flusher.last_sent().is_none());
                     // Half a transaction may have moved the RAM pointer: assume nothing.
                     assert_eq!(flusher.panel_state(), PanelState::UNKNOWN);
@@ -319,18 +271,10 @@ fn faults_in(name: &str, engine: &Engine) {
 
 #[test]
 fn absent_panel_is_a_nack_not_a_panic() {
-    let mut t = I2cTransport::new(
-        FaultyI2c {
-            panel: VirtualSsd1306::new(),
-            n: 0,
-            fail: BTreeSet::new(),
-            absent: true,
-        },
-        0x3c,
-    );
+    let mut t = I2cTransport::new(FaultyI2c::new(VirtualSsd1306::new()).absent(), 0x3c);
     let mut flusher = Flusher::new(128, 64, Bus::i2c(400_000));
     match flusher.init(&PanelConfig::new(128, 64), &mut t) {
-        Err(FlushError::Bus(BusFault(ErrorKind::NoAcknowledge(_)))) => {}
+        Err(FlushError::Bus(Fault(ErrorKind::NoAcknowledge(_)))) => {}
         other => panic!("expected a NACK, got {other:?}"),
     }
     // Wrong address on a present panel: NACK too.
