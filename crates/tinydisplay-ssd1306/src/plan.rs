@@ -159,12 +159,8 @@ pub struct Run {
 
 impl Run {
     /// Data bytes the run carries.
-    pub fn len(&self) -> usize {
+    pub fn data_len(&self) -> usize {
         usize::from(self.col1 - self.col0) + 1
-    }
-
-    pub fn is_empty(&self) -> bool {
-        false
     }
 }
 
@@ -187,7 +183,7 @@ impl Plan {
         if self.full {
             frame_len
         } else {
-            self.runs.iter().map(Run::len).sum()
+            self.runs.iter().map(Run::data_len).sum()
         }
     }
 }
@@ -456,8 +452,8 @@ fn plan_with(
                     new[s2] = dp[s2].saturating_add(o2.per_data * g);
                 }
                 let fixed = o2.fixed(k).saturating_add(o2.per_data);
-                for s in 0..n_opts {
-                    let v = dp[s].saturating_add(fixed);
+                for (s, &d) in dp.iter().enumerate().take(n_opts) {
+                    let v = d.saturating_add(fixed);
                     if v < new[s2] {
                         new[s2] = v;
                         b[s2] = s as u8;
