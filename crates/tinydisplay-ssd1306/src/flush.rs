@@ -371,3 +371,47 @@ impl Flusher {
         stats.bus_ns += self.bus.transaction_ns(payload);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::TIE;
+    use crate::transport::Recorder;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// The planner's price of a plan is exactly what the encoder then puts on the bus:
+        /// modelled time from the transactions and bytes actually sent, payload as tie-break.
+        #[test]
+        fn the_planned_cost_is_what_goes_on_the_wire(
+            a in proptest::collection::vec(proptest::num::u8::ANY, 1024),
+            changes in proptest::collection::vec((0usize..1024, proptest::num::u8::ANY), 0..300),
+            spi in proptest::bool::ANY,
+        ) {
+            let bus = if spi { Bus::spi(8_000_000) } else { Bus::i2c(400_000) };
+            let mut flusher = Flusher::new(128, 64, bus);
+            let f0 = Frame::from_bytes(128, 64, a.clone()).unwrap();
+            let mut b = a;
+            for (i, v) in changes {
+                b[i] = v;
+            }
+            let f1 = Frame::from_bytes(128, 64, b).unwrap();
+            for f in [&f0, &f1] {
+                let mut p = Plan::default();
+                flusher.preview(f, &mut p);
+                let s = flusher.flush(f, &mut Recorder::new()).unwrap();
+                let (txns, payload) = (s.transactions as u64, s.payload_bytes() as u64);
+                let time = match bus {
+                    Bus::I2c { .. } => 2 * txns + 9 * s.wire_bytes as u64,
+                    Bus::Spi { hz, transfer_ns, dc_toggle_ns } => {
+                        8_000_000_000 * payload
+                            + txns * u64::from(transfer_ns + dc_toggle_ns) * u64::from(hz)
+                    }
+                };
+                proptest::prop_assert_eq!((p.cost / TIE, p.cost % TIE), (time, payload));
+                proptest::prop_assert_eq!(p.full, s.full);
+            }
+        }
+    }
+}

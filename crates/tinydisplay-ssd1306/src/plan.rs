@@ -216,7 +216,7 @@ impl Opt {
 const INF: u64 = u64::MAX / 4;
 /// More than the payload bytes of any plan (at most 1024 data bytes and 3 command bytes per run
 /// of at least 2 bytes, or the full frame), so that payload only breaks ties of bus time.
-const TIE: u64 = 4096;
+pub(crate) const TIE: u64 = 4096;
 
 /// The prices the dynamic program minimises.
 struct Costs {
@@ -628,5 +628,110 @@ mod tests {
         next[2 * 128 + 0x38] = 9;
         // B2 01 13, data, 08, data (a 6-byte gap costs more than one command byte).
         assert_eq!(min_payload(Some(&prev), &next, 128, page_mode()), 6);
+    }
+
+    /// Every way to cut the changed bytes into runs and frame each run, priced by the same
+    /// model: the cheapest must be what the dynamic program found (or the full frame).
+    fn brute_force(
+        prev: &[u8],
+        next: &[u8],
+        width: usize,
+        costs: &Costs,
+        state: PanelState,
+    ) -> u64 {
+        let changed: Vec<(u8, u8)> = (0..next.len())
+            .filter(|&i| prev[i] != next[i])
+            .map(|i| ((i / width) as u8, (i % width) as u8))
+            .collect();
+        // Optional cuts: between changed bytes on one page with a gap; cuts between pages are
+        // forced, adjacent bytes never cut.
+        let optional: Vec<usize> = (1..changed.len())
+            .filter(|&j| changed[j].0 == changed[j - 1].0 && changed[j].1 > changed[j - 1].1 + 1)
+            .collect();
+        let mut best = INF;
+        for mask in 0u32..1 << optional.len() {
+            let mut runs: Vec<(u8, u8, u8)> = Vec::new();
+            for (j, &(p, c)) in changed.iter().enumerate() {
+                let cut = j == 0
+                    || changed[j - 1].0 != p
+                    || optional
+                        .iter()
+                        .position(|&o| o == j)
+                        .is_some_and(|i| mask & (1 << i) != 0);
+                if cut {
+                    runs.push((p, c, c));
+                } else if let Some(r) = runs.last_mut() {
+                    r.2 = c;
+                }
+            }
+            let n = costs.opts.len();
+            for mut f in 0..n.pow(runs.len() as u32) {
+                let (mut st, mut total, mut open) = (state, 0u64, false);
+                for &(p, c0, c1) in &runs {
+                    let o = &costs.opts[f % n];
+                    f /= n;
+                    let k = st.seek_len(p, c0);
+                    let len = u64::from(c1 - c0) + 1;
+                    total = total
+                        .saturating_add(o.fixed(k))
+                        .saturating_add(o.per_data * len);
+                    open = o.open;
+                    st = st.seek(p, c0, &mut Count(0)).after(
+                        &Run {
+                            page: p,
+                            col0: c0,
+                            col1: c1,
+                            framing: o.framing,
+                        },
+                        width,
+                    );
+                }
+                if open {
+                    total += costs.close;
+                }
+                best = best.min(total);
+            }
+        }
+        best
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        #[test]
+        fn dynamic_program_is_optimal(
+            changes in proptest::collection::vec((0usize..40, 1u8..=255), 0..9),
+            bus in 0usize..3,
+            start in 0usize..4,
+        ) {
+            // 20 columns x 2 pages: few enough cuts and runs to try every plan.
+            let width = 20;
+            let prev = vec![0u8; width * 2];
+            let mut next = prev.clone();
+            for (i, v) in changes {
+                next[i] = v;
+            }
+            let bus = [Bus::i2c(400_000), Bus::spi(8_000_000), Bus::i2c(100_000)][bus];
+            let state = [
+                PanelState::UNKNOWN,
+                page_mode(),
+                PanelState { page: Some(1), col: Some(3), ..page_mode() },
+                PanelState::after_full_frame(),
+            ][start];
+            for costs in [Costs::bus(&bus), Costs::payload()] {
+                let mut p = Plan::default();
+                plan_with(Some(&prev), &next, width, &costs, state, &mut p);
+                let brute = brute_force(&prev, &next, width, &costs, state);
+                let mut full = Vec::new();
+                state.full_frame_commands(width, 2, &mut full);
+                let full = costs.pair(full.len(), next.len());
+                if p.full {
+                    proptest::prop_assert!(full < brute);
+                    proptest::prop_assert_eq!(p.cost, full);
+                } else {
+                    proptest::prop_assert_eq!(p.cost, brute);
+                    proptest::prop_assert!(p.cost <= full);
+                }
+            }
+        }
     }
 }
