@@ -213,3 +213,38 @@ impl Transport for Recorder {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::virt::VirtualSsd1306;
+
+    #[test]
+    fn framed_parts_follow_the_co_bit() {
+        let t = [0x80, 0xB3, 0xC0, 0x12, 0x80, 0x05, 0x40, 1, 2, 3];
+        let parts: Vec<(bool, &[u8])> = framed_parts(&t).collect();
+        assert_eq!(
+            parts,
+            vec![
+                (false, &[0xB3][..]),
+                (true, &[0x12][..]),
+                (false, &[0x05][..]),
+                (true, &[1, 2, 3][..]),
+            ]
+        );
+        // Sent part by part over SPI, it lands where the I2C transaction puts it.
+        let (mut i2c, mut spi) = (VirtualSsd1306::new(), VirtualSsd1306::new());
+        i2c.i2c_write(&t);
+        for (data, p) in framed_parts(&t) {
+            spi.spi_write(data, p);
+        }
+        assert_eq!(i2c.ram(), spi.ram());
+        assert_eq!(i2c.ram()[3 * 128], 0x12);
+        assert_eq!(&i2c.ram()[3 * 128 + 5..3 * 128 + 8], &[1, 2, 3]);
+        // A truncated transaction yields what is there.
+        assert_eq!(
+            framed_parts(&[0x80]).collect::<Vec<_>>(),
+            vec![(false, &[][..])]
+        );
+    }
+}
