@@ -214,8 +214,9 @@ impl Opt {
 }
 
 const INF: u64 = u64::MAX / 4;
-/// More than the payload bytes of any plan (at most 1024 data bytes and 3 command bytes per run
-/// of at least 2 bytes, or the full frame), so that payload only breaks ties of bus time.
+/// More than the payload bytes of any plan (at most 1024 data bytes; at most 512 runs, as runs
+/// are at least one byte apart, of at most 3 command bytes, plus 2 for the mode switch), so that
+/// payload only breaks ties of bus time.
 pub(crate) const TIE: u64 = 4096;
 
 /// The prices the dynamic program minimises.
