@@ -544,7 +544,8 @@ fn print_stats(t: &Totals, args: &Args) {
     );
     if let Some(f) = &t.first {
         eprintln!(
-            "first frame (full): {} wire bytes, {} transactions ({} data), {} us modelled",
+            "first frame (full): {} payload bytes ({} on the wire), {} transactions ({} data), {} us modelled",
+            f.payload_bytes(),
             f.wire_bytes,
             f.transactions,
             f.data_transactions,
@@ -564,12 +565,15 @@ fn print_stats(t: &Totals, args: &Args) {
         _ => format!("I2C {} Hz", args.i2c_hz),
     };
     eprintln!(
-        "per frame over {n} frames after the first: {:.1} wire bytes, floor {:.1} changed bytes ({:.2}x), \
-         {:.1} data bytes, {:.2} transactions ({:.2} data), modelled {bus}: {:.0} us/frame (bus allows {:.0} fps)",
-        per(r.wire_bytes),
+        "per frame over {n} frames after the first: {:.1} payload bytes (commands + data, as luma.oled \
+         counts), floor {:.1} changed bytes ({:.2}x), {:.1} data bytes, {:.1} framing bytes ({:.1} on the \
+         wire in all), {:.2} transactions ({:.2} data), modelled {bus}: {:.0} us/frame (bus allows {:.0} fps)",
+        per(r.payload_bytes()),
         per(r.floor),
-        if r.floor > 0 { r.wire_bytes as f64 / r.floor as f64 } else { 0.0 },
+        if r.floor > 0 { r.payload_bytes() as f64 / r.floor as f64 } else { 0.0 },
         per(r.data_bytes),
+        per(r.framing_bytes),
+        per(r.wire_bytes),
         per(r.transactions),
         per(r.data_transactions),
         bus_us,
