@@ -5,6 +5,10 @@
 //!   Chromium. There every test first starts wasm-bindgen-rayon's Web Worker pool, so the same
 //!   bodies run their rayon code on [`POOL`] workers; the tests run in a dedicated worker because
 //!   rayon blocks its caller and a page's main thread may not block (`Atomics.wait`).
+//!   wasm-bindgen-test-runner's server sends COOP/COEP, so the page is cross-origin isolated.
+//!
+//! The exact commands (flags, runner, chromedriver) are in `wasm_threads_chromium` in
+//! `xtask/src/test.rs`; `cargo xtask test --only browser` runs both.
 #![cfg(target_arch = "wasm32")]
 
 use tinydisplay::{Engine, Frame};
