@@ -9,7 +9,7 @@
 
 use crate::cost::Bus;
 use crate::init::PanelConfig;
-use crate::plan::{min_payload, plan, Framing, Mode, PanelState, Plan, Run};
+use crate::plan::{min_payload, plan_framed, Framing, I2cFraming, Mode, PanelState, Plan, Run};
 use crate::transport::{Transport, Write};
 use tinydisplay::Frame;
 
@@ -97,6 +97,7 @@ pub struct Flusher {
     width: u16,
     height: u16,
     bus: Bus,
+    framing: I2cFraming,
     /// The panel's GDDRAM as far as we know; `None` after start or a bus error.
     last: Option<Vec<u8>>,
     /// The controller's addressing registers as far as we know.
@@ -113,6 +114,7 @@ impl Flusher {
             width,
             height,
             bus,
+            framing: I2cFraming::Any,
             last: None,
             state: PanelState::UNKNOWN,
             plan: Plan::default(),
@@ -123,6 +125,16 @@ impl Flusher {
 
     pub fn bus(&self) -> Bus {
         self.bus
+    }
+
+    /// Restricts the I2C framings the planner may use (see [`I2cFraming`]).
+    pub fn with_i2c_framing(mut self, framing: I2cFraming) -> Self {
+        self.set_i2c_framing(framing);
+        self
+    }
+
+    pub fn set_i2c_framing(&mut self, framing: I2cFraming) {
+        self.framing = framing;
     }
 
     /// Forget what the panel holds and where its RAM pointer is: the next flush sends everything.
@@ -179,11 +191,12 @@ impl Flusher {
     /// Plans what `frame` needs without sending it (the browser's bus preview). Does not change
     /// the flusher's state.
     pub fn preview(&self, frame: &Frame, out: &mut Plan) {
-        plan(
+        plan_framed(
             self.last.as_deref(),
             frame.as_bytes(),
             usize::from(self.width),
             &self.bus,
+            self.framing,
             self.state,
             out,
         )

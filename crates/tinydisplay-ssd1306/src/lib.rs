@@ -65,7 +65,7 @@ pub mod wire;
 pub use cost::Bus;
 pub use flush::{FlushError, FlushStats, Flusher};
 pub use init::PanelConfig;
-pub use plan::{min_payload, plan, Framing, Mode, PanelState, Plan, Run};
+pub use plan::{min_payload, plan, plan_framed, Framing, I2cFraming, Mode, PanelState, Plan, Run};
 pub use transport::{
     framed_parts, I2cTransport, Recorded, Recorder, SpiError, SpiTransport, Transport, Write,
 };

@@ -23,6 +23,19 @@
 
 use crate::cost::Bus;
 
+/// Which I2C framings the planner may use.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum I2cFraming {
+    /// Every framing of the SSD1306 datasheet (section 8.1.5), including `Co` (each byte behind
+    /// its own Co = 1 control byte, several runs in one transaction): the fewest bus bit-times.
+    #[default]
+    Any,
+    /// Only `Split`: a command transaction (0x00 ...) and a data transaction (0x40 ...), the
+    /// framing every common driver (luma.oled, u8g2, the ssd1306 crate) uses. For controller
+    /// clones that mishandle Co = 1 data bytes; costs a few more bytes per run.
+    Plain,
+}
+
 /// Addressing mode the controller is known to be in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -231,8 +244,11 @@ struct Costs {
 impl Costs {
     /// Bus time, then payload bytes to break ties: time (I2C: bit-times; SPI: bit-times x 1e9 +
     /// ns x hz, i.e. time x hz x 1e9) times [`TIE`], plus one per command or data byte.
-    fn bus(bus: &Bus) -> Costs {
+    fn bus(bus: &Bus, framing: I2cFraming) -> Costs {
         let mut c = Costs::time(bus);
+        if framing == I2cFraming::Plain {
+            c.opts.retain(|o| o.framing == Framing::Split);
+        }
         for o in &mut c.opts {
             o.base *= TIE;
             o.cmd_txn *= TIE;
@@ -364,7 +380,20 @@ pub fn plan(
     state: PanelState,
     out: &mut Plan,
 ) {
-    plan_with(prev, next, width, &Costs::bus(bus), state, out);
+    plan_framed(prev, next, width, bus, I2cFraming::Any, state, out);
+}
+
+/// [`plan`] with a choice of I2C framings (SPI ignores it).
+pub fn plan_framed(
+    prev: Option<&[u8]>,
+    next: &[u8],
+    width: usize,
+    bus: &Bus,
+    framing: I2cFraming,
+    state: PanelState,
+    out: &mut Plan,
+) {
+    plan_with(prev, next, width, &Costs::bus(bus, framing), state, out);
 }
 
 /// The fewest payload bytes (commands + data) any page-mode plan (or the full frame) needs for
@@ -579,6 +608,43 @@ mod tests {
     }
 
     #[test]
+    fn plain_i2c_framing_uses_only_command_and_data_transactions() {
+        let prev = vec![0u8; 128 * 8];
+        let mut next = prev.clone();
+        // Scattered single bytes: where `Any` picks Co = 1 pairs.
+        for i in (0..128 * 8).step_by(37) {
+            next[i] = 0x5a;
+        }
+        let bus = Bus::i2c(400_000);
+        let (mut any, mut plain) = (Plan::default(), Plan::default());
+        plan_framed(
+            Some(&prev),
+            &next,
+            128,
+            &bus,
+            I2cFraming::Any,
+            page_mode(),
+            &mut any,
+        );
+        plan_framed(
+            Some(&prev),
+            &next,
+            128,
+            &bus,
+            I2cFraming::Plain,
+            page_mode(),
+            &mut plain,
+        );
+        assert!(any.runs.iter().any(|r| r.framing != Framing::Split));
+        assert!(!plain.runs.is_empty());
+        assert!(plain.runs.iter().all(|r| r.framing == Framing::Split));
+        assert!(
+            plain.cost >= any.cost,
+            "restricting the framings cannot be cheaper"
+        );
+    }
+
+    #[test]
     fn spi_bridges_more_eagerly_than_i2c() {
         let prev = vec![0u8; 128 * 8];
         let mut next = prev.clone();
@@ -718,7 +784,7 @@ mod tests {
                 PanelState { page: Some(1), col: Some(3), ..page_mode() },
                 PanelState::after_full_frame(),
             ][start];
-            for costs in [Costs::bus(&bus), Costs::payload()] {
+            for costs in [Costs::bus(&bus, I2cFraming::Any), Costs::bus(&bus, I2cFraming::Plain), Costs::payload()] {
                 let mut p = Plan::default();
                 plan_with(Some(&prev), &next, width, &costs, state, &mut p);
                 let brute = brute_force(&prev, &next, width, &costs, state);

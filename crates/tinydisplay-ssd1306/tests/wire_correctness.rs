@@ -14,7 +14,8 @@ use tinydisplay::{Engine, Frame};
 use tinydisplay_ssd1306::testing::{Fault, FaultyI2c};
 use tinydisplay_ssd1306::wire::{self, WireWriter};
 use tinydisplay_ssd1306::{
-    Bus, FlushError, Flusher, I2cTransport, PanelConfig, PanelState, SpiTransport, VirtualSsd1306,
+    Bus, FlushError, Flusher, I2cFraming, I2cTransport, PanelConfig, PanelState, SpiTransport,
+    VirtualSsd1306,
 };
 
 const TICKS: u64 = 600;
@@ -111,6 +112,10 @@ fn panel_ram_equals_every_frame_of_every_scene() {
 
         let mut i2c = I2cTransport::new(VirtualSsd1306::with_noise(1), 0x3c);
         let mut i2c_diff = Flusher::new(w, h, Bus::i2c(400_000));
+        // Only the command/data transaction pair every common driver uses.
+        let mut i2c_plain = I2cTransport::new(VirtualSsd1306::with_noise(5), 0x3c);
+        let mut i2c_plain_diff =
+            Flusher::new(w, h, Bus::i2c(400_000)).with_i2c_framing(I2cFraming::Plain);
         let mut i2c_full_t = I2cTransport::new(VirtualSsd1306::with_noise(2), 0x3c);
         let mut i2c_full = Flusher::new(w, h, Bus::i2c(400_000));
 
@@ -142,6 +147,7 @@ fn panel_ram_equals_every_frame_of_every_scene() {
 
         i2c_diff.init(&config, &mut i2c).unwrap();
         i2c_full.init(&config, &mut i2c_full_t).unwrap();
+        i2c_plain_diff.init(&config, &mut i2c_plain).unwrap();
         spi_diff.init(&config, &mut spi).unwrap();
         spi_full.init(&config, &mut spi_full_t).unwrap();
 
@@ -151,6 +157,14 @@ fn panel_ram_equals_every_frame_of_every_scene() {
             engine.render_into(t, &mut frame);
             i2c_diff.flush(&frame, &mut i2c).unwrap();
             assert_ram(&name, "i2c diff", t, &frame, i2c.bus().ram_frame(w, h));
+            i2c_plain_diff.flush(&frame, &mut i2c_plain).unwrap();
+            assert_ram(
+                &name,
+                "i2c plain diff",
+                t,
+                &frame,
+                i2c_plain.bus().ram_frame(w, h),
+            );
             i2c_full.invalidate();
             let s = i2c_full.flush(&frame, &mut i2c_full_t).unwrap();
             assert_eq!(

@@ -12,7 +12,9 @@ pub mod wire;
 use std::fmt;
 use std::time::Duration;
 use tinydisplay::{Frame, Tick};
-use tinydisplay_ssd1306::{Bus, FlushError, FlushStats, Flusher, PanelConfig, Transport};
+use tinydisplay_ssd1306::{
+    Bus, FlushError, FlushStats, Flusher, I2cFraming, PanelConfig, Transport,
+};
 
 /// What the panel shows after play stops (`--on-exit`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -101,6 +103,14 @@ impl<B: PanelBus> PanelSink<B> {
             width: config.width,
             height: config.height,
         })
+    }
+}
+
+impl<B: PanelBus> PanelSink<B> {
+    /// Restricts the I2C framings of later flushes (`--i2c-framing`).
+    pub fn with_i2c_framing(mut self, framing: I2cFraming) -> Self {
+        self.flusher.set_i2c_framing(framing);
+        self
     }
 }
 
