@@ -25,7 +25,7 @@ use tinydisplay_runtime::{
     SystemClock,
 };
 use tinydisplay_ssd1306::wire::WireBus;
-use tinydisplay_ssd1306::{Bus, FlushStats, PanelConfig};
+use tinydisplay_ssd1306::{Bus, FlushStats, I2cFraming, PanelConfig};
 
 /// Exit code for a device that cannot be used, or a `--verify` mismatch.
 const EXIT_FAILURE: u8 = 1;
@@ -112,6 +112,12 @@ pub struct Args {
     /// Print bytes on the wire per frame, the floor, transactions and modelled bus time at the end.
     #[arg(long)]
     pub stats: bool,
+    /// I2C framings the flush planner may use: `any` (every framing of the SSD1306 datasheet,
+    /// including Co = 1 control bytes before single data bytes: fewest bus bit-times) or `plain`
+    /// (only a command transaction and a data transaction per run, as common drivers send; for
+    /// controller clones that show garbage with `any`).
+    #[arg(long, value_enum, default_value = "any")]
+    pub i2c_framing: FramingArg,
     /// I2C bus number (/dev/i2c-N).
     #[arg(long, default_value_t = 1)]
     pub bus: u8,
@@ -174,7 +180,23 @@ fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(code)
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FramingArg {
+    Any,
+    Plain,
+}
+
+impl From<FramingArg> for I2cFraming {
+    fn from(f: FramingArg) -> Self {
+        match f {
+            FramingArg::Any => I2cFraming::Any,
+            FramingArg::Plain => I2cFraming::Plain,
+        }
+    }
+}
+
 fn open_sink(args: &Args, w: u16, h: u16) -> Result<Box<dyn Sink>, SinkError> {
+    let framing = I2cFraming::from(args.i2c_framing);
     let config = PanelConfig {
         width: w,
         height: h,
@@ -184,18 +206,17 @@ fn open_sink(args: &Args, w: u16, h: u16) -> Result<Box<dyn Sink>, SinkError> {
     let i2c = Bus::i2c(args.i2c_hz);
     let spi = Bus::spi(args.spi_hz);
     Ok(match &args.display {
-        DisplayKind::I2c => Box::new(PanelSink::new(
-            hw::RppalI2c::open(args.bus, args.address)?,
-            config,
-            i2c,
-        )?),
+        DisplayKind::I2c => Box::new(
+            PanelSink::new(hw::RppalI2c::open(args.bus, args.address)?, config, i2c)?
+                .with_i2c_framing(framing),
+        ),
         DisplayKind::Spi => {
             let bus = hw::RppalSpi::open(args.spi_cs, args.spi_hz, args.dc, Some(args.rst))?;
             Box::new(PanelSink::new(bus, config, spi)?)
         }
         DisplayKind::Emulator => {
             let emu = Emulator::new(args.address, w, args.snapshot_dir.clone(), args.png.clone())?;
-            Box::new(PanelSink::new(emu, config, i2c)?)
+            Box::new(PanelSink::new(emu, config, i2c)?.with_i2c_framing(framing))
         }
         DisplayKind::Wire(path) => {
             let (bus, model) = match args.wire_bus {
@@ -207,11 +228,10 @@ fn open_sink(args: &Args, w: u16, h: u16) -> Result<Box<dyn Sink>, SinkError> {
                 ),
                 WireKind::Spi => (WireBus::Spi, spi),
             };
-            Box::new(PanelSink::new(
-                WireFile::create(path, bus, w, h)?,
-                config,
-                model,
-            )?)
+            Box::new(
+                PanelSink::new(WireFile::create(path, bus, w, h)?, config, model)?
+                    .with_i2c_framing(framing),
+            )
         }
         DisplayKind::Terminal => Box::new(Terminal::new(std::io::stdout(), args.terminal_style)),
     })
@@ -544,7 +564,8 @@ fn print_stats(t: &Totals, args: &Args) {
     );
     if let Some(f) = &t.first {
         eprintln!(
-            "first frame (full): {} wire bytes, {} transactions ({} data), {} us modelled",
+            "first frame (full): {} payload bytes ({} on the wire), {} transactions ({} data), {} us modelled",
+            f.payload_bytes(),
             f.wire_bytes,
             f.transactions,
             f.data_transactions,
@@ -564,12 +585,15 @@ fn print_stats(t: &Totals, args: &Args) {
         _ => format!("I2C {} Hz", args.i2c_hz),
     };
     eprintln!(
-        "per frame over {n} frames after the first: {:.1} wire bytes, floor {:.1} changed bytes ({:.2}x), \
-         {:.1} data bytes, {:.2} transactions ({:.2} data), modelled {bus}: {:.0} us/frame (bus allows {:.0} fps)",
-        per(r.wire_bytes),
+        "per frame over {n} frames after the first: {:.1} payload bytes (commands + data, as luma.oled \
+         counts), floor {:.1} changed bytes ({:.2}x), {:.1} data bytes, {:.1} framing bytes ({:.1} on the \
+         wire in all), {:.2} transactions ({:.2} data), modelled {bus}: {:.0} us/frame (bus allows {:.0} fps)",
+        per(r.payload_bytes()),
         per(r.floor),
-        if r.floor > 0 { r.wire_bytes as f64 / r.floor as f64 } else { 0.0 },
+        if r.floor > 0 { r.payload_bytes() as f64 / r.floor as f64 } else { 0.0 },
         per(r.data_bytes),
+        per(r.framing_bytes),
+        per(r.wire_bytes),
         per(r.transactions),
         per(r.data_transactions),
         bus_us,

@@ -1,21 +1,113 @@
-//! The bindings, run in node by wasm-bindgen-test-runner (`cargo xtask web --test`).
+//! The bindings under wasm-bindgen-test. One source, two runs (both under `cargo xtask test`,
+//! browser stage):
+//! - the single-thread build (stable) in node;
+//! - the threads build (nightly, atomics, shared memory, `--features threads`) in headless
+//!   Chromium. There every test first starts wasm-bindgen-rayon's Web Worker pool, so the same
+//!   bodies run their rayon code on [`POOL`] workers; the tests run in a dedicated worker because
+//!   rayon blocks its caller and a page's main thread may not block (`Atomics.wait`).
+//!   wasm-bindgen-test-runner's server sends COOP/COEP, so the page is cross-origin isolated.
+//!
+//! The exact commands (flags, runner, chromedriver) are in `wasm_threads_chromium` in
+//! `xtask/src/test.rs`; `cargo xtask test --only browser` runs both.
 #![cfg(target_arch = "wasm32")]
 
+use tinydisplay::{Engine, Frame};
 use tinydisplay_web::{hash_range, Simulator};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
+
+#[cfg(target_feature = "atomics")]
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+/// Web Workers in the threads build's pool: as many as the 2-core CI machines have.
+#[cfg(target_feature = "atomics")]
+const POOL: usize = 2;
 
 const DASHBOARD: &str = include_str!("../../tests/scenes/dashboard.toml");
 const INPUTS: &str =
     "display = { width = 32, height = 16 }\ninputs = { level = { default = 0 } }\n\
 [[widgets]]\nkind = \"rect\"\nw = 4\nh = 4\nfill = true\nbind = { x = \"level\" }\n";
 
+/// Example scenes (file name, text, event log) whose frames the pool must reproduce exactly.
+const SCENES: &[(&str, &str, &str)] = &[
+    ("dashboard.toml", DASHBOARD, ""),
+    (
+        "stress.toml",
+        include_str!("../../tests/scenes/stress.toml"),
+        "",
+    ),
+    (
+        "clock_json.json",
+        include_str!("../../tests/scenes/clock_json.json"),
+        "",
+    ),
+    (
+        "marquee.toml",
+        include_str!("../../tests/scenes/marquee.toml"),
+        "",
+    ),
+    (
+        "music.toml",
+        include_str!("../../tests/scenes/music.toml"),
+        include_str!("../../tests/scenes/music.events"),
+    ),
+    (
+        "status32.toml",
+        include_str!("../../tests/scenes/status32.toml"),
+        include_str!("../../tests/scenes/status32.events"),
+    ),
+];
+
+/// Starts the threads build's Web Worker pool once per wasm instance (the runner runs the
+/// tests one after another in one instance). It must come before any rayon call: the first
+/// rayon call would otherwise set up rayon's single-thread fallback, and `initThreadPool` could
+/// no longer install the pool. A no-op in the single-thread build.
+async fn pool() {
+    #[cfg(target_feature = "atomics")]
+    {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        static STARTED: AtomicBool = AtomicBool::new(false);
+        if !STARTED.swap(true, Ordering::SeqCst) {
+            wasm_bindgen_futures::JsFuture::from(tinydisplay_web::init_thread_pool(POOL))
+                .await
+                .expect("initThreadPool failed");
+        }
+    }
+}
+
+/// Rayon threads this build must have.
+fn expected_workers() -> usize {
+    #[cfg(target_feature = "atomics")]
+    return POOL;
+    #[cfg(not(target_feature = "atomics"))]
+    return 1;
+}
+
 fn get(obj: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(obj, &key.into()).unwrap()
 }
 
+fn engine_with_events(file: &str, text: &str, log: &str) -> Engine {
+    let mut engine = Engine::from_source(file, text.as_bytes()).unwrap();
+    for e in tinydisplay::parse_event_log(log).unwrap() {
+        engine.push_event(e).unwrap();
+    }
+    engine
+}
+
+/// Expected and actual frames as ASCII art, side by side, for a failure message.
+fn side_by_side(expected: &Frame, actual: &Frame) -> String {
+    let (e, a) = (expected.to_ascii(), actual.to_ascii());
+    let mut out = format!("{:w$}   actual\n", "expected", w = expected.width().into());
+    for (l, r) in e.lines().zip(a.lines()) {
+        out.push_str(&format!("{l}   {r}\n"));
+    }
+    out
+}
+
 #[wasm_bindgen_test]
-fn render_returns_bytes_and_the_cli_hash_format() {
+async fn render_returns_bytes_and_the_cli_hash_format() {
+    pool().await;
     let sim = Simulator::new("dashboard.toml", DASHBOARD).unwrap();
     assert_eq!((sim.width(), sim.height(), sim.tick_rate()), (128, 64, 60));
     let f = sim.render(59.0).unwrap();
@@ -32,7 +124,8 @@ fn render_returns_bytes_and_the_cli_hash_format() {
 }
 
 #[wasm_bindgen_test]
-fn scene_errors_carry_line_and_column() {
+async fn scene_errors_carry_line_and_column() {
+    pool().await;
     let err = Simulator::new(
         "bad.toml",
         "display = { width = 128, height = 64 }\nwidgets = = 3\n",
@@ -47,7 +140,8 @@ fn scene_errors_carry_line_and_column() {
 }
 
 #[wasm_bindgen_test]
-fn bad_ticks_are_errors_not_panics() {
+async fn bad_ticks_are_errors_not_panics() {
+    pool().await;
     let sim = Simulator::new("dashboard.toml", DASHBOARD).unwrap();
     assert!(sim.render(-1.0).is_err());
     assert!(sim.render(1.5).is_err());
@@ -56,7 +150,8 @@ fn bad_ticks_are_errors_not_panics() {
 }
 
 #[wasm_bindgen_test]
-fn frame_state_is_a_plain_object() {
+async fn frame_state_is_a_plain_object() {
+    pool().await;
     let sim = Simulator::new("dashboard.toml", DASHBOARD).unwrap();
     let st = sim.frame_state(10.0).unwrap();
     assert_eq!(get(&st, "tick").as_f64(), Some(10.0));
@@ -68,7 +163,8 @@ fn frame_state_is_a_plain_object() {
 }
 
 #[wasm_bindgen_test]
-fn events_change_frames_from_their_tick_and_survive_a_snapshot() {
+async fn events_change_frames_from_their_tick_and_survive_a_snapshot() {
+    pool().await;
     let mut sim = Simulator::new("in.toml", INPUTS).unwrap();
     let before = get(&sim.frame(20.0).unwrap(), "hash").as_string().unwrap();
     assert_eq!(
@@ -100,7 +196,8 @@ fn events_change_frames_from_their_tick_and_survive_a_snapshot() {
 }
 
 #[wasm_bindgen_test]
-fn precompute_serves_frames_from_the_cache() {
+async fn precompute_serves_frames_from_the_cache() {
+    pool().await;
     let mut sim = Simulator::new("dashboard.toml", DASHBOARD).unwrap();
     let st = sim.precompute(100.0, 30).unwrap();
     assert_eq!(get(&st, "frames").as_f64(), Some(30.0));
@@ -113,7 +210,8 @@ fn precompute_serves_frames_from_the_cache() {
 }
 
 #[wasm_bindgen_test]
-fn hash_range_matches_render() {
+async fn hash_range_matches_render() {
+    pool().await;
     let hashes = hash_range(DASHBOARD, 58.0, 61.0).unwrap();
     let sim = Simulator::new("dashboard.toml", DASHBOARD).unwrap();
     assert_eq!(hashes.len(), 3);
@@ -127,7 +225,8 @@ fn hash_range_matches_render() {
 }
 
 #[wasm_bindgen_test]
-fn bus_preview_and_exports() {
+async fn bus_preview_and_exports() {
+    pool().await;
     let sim = Simulator::new("dashboard.toml", DASHBOARD).unwrap();
     let full = sim.bus(0.0, "i2c-400k").unwrap();
     assert_eq!(get(&full, "data_bytes").as_f64(), Some(1024.0));
@@ -139,4 +238,139 @@ fn bus_preview_and_exports() {
     let gif = sim.gif(0.0, 30.0, "white", 1).unwrap();
     assert_eq!(&gif[..6], b"GIF89a");
     assert!(sim.gif(0.0, 100_000.0, "white", 1).is_err());
+}
+
+#[wasm_bindgen_test]
+async fn build_kind_and_pool_size() {
+    pool().await;
+    assert_eq!(tinydisplay_web::workers(), expected_workers());
+    let kind = tinydisplay_web::build_kind();
+    if cfg!(target_feature = "atomics") {
+        assert_eq!(kind, "threads");
+        // Shared memory needs a cross-origin-isolated page (the runner sends COOP/COEP).
+        let global = js_sys::global();
+        assert_eq!(
+            get(&global, "crossOriginIsolated").as_bool(),
+            Some(true),
+            "the test page is not cross-origin isolated"
+        );
+    } else {
+        assert_eq!(kind, "single-thread");
+    }
+}
+
+/// Every pool thread renders frames itself (`broadcast` runs the closure once on each of them),
+/// and each frame equals the one rendered sequentially on the test's own thread.
+#[wasm_bindgen_test]
+async fn every_pool_thread_renders_the_sequential_frame() {
+    pool().await;
+    for &(file, text, log) in SCENES {
+        let engine = engine_with_events(file, text, log);
+        let tick = |i: usize| 7 + 113 * i as u64;
+        let mut got = rayon::broadcast(|ctx| {
+            (
+                ctx.index(),
+                rayon::current_thread_index(),
+                engine.render(tick(ctx.index())),
+            )
+        });
+        got.sort_by_key(|g| g.0);
+        assert_eq!(got.len(), expected_workers(), "{file}: pool threads");
+        for (i, (index, thread, frame)) in got.iter().enumerate() {
+            assert_eq!(
+                (*index, *thread),
+                (i, Some(i)),
+                "{file}: rendered off the pool"
+            );
+            let want = engine.render(tick(i));
+            assert!(
+                *frame == want,
+                "{file} tick {} on pool thread {i}:\n{}",
+                tick(i),
+                side_by_side(&want, frame)
+            );
+        }
+    }
+}
+
+/// The bindings' precompute on the pool: every cached frame equals the sequential render, and
+/// (threads build) more than one worker rendered a batch.
+#[wasm_bindgen_test]
+async fn precompute_on_the_pool_equals_sequential_frames() {
+    pool().await;
+    const FROM: u64 = 50;
+    const COUNT: u32 = 240;
+    let mut most_workers = 0;
+    for &(file, text, log) in SCENES {
+        let mut sim = Simulator::new(file, text).unwrap();
+        sim.load_events(log).unwrap();
+        let engine = engine_with_events(file, text, log);
+        let st = sim.precompute(FROM as f64, COUNT).unwrap();
+        assert_eq!(
+            get(&st, "frames").as_f64(),
+            Some(f64::from(COUNT)),
+            "{file}"
+        );
+        assert_eq!(
+            get(&st, "workers").as_f64(),
+            Some(expected_workers() as f64),
+            "{file}"
+        );
+        let used = get(&st, "workers_used").as_f64().unwrap() as usize;
+        assert!(
+            (1..=expected_workers()).contains(&used),
+            "{file}: {used} workers used"
+        );
+        most_workers = most_workers.max(used);
+        for t in FROM..FROM + u64::from(COUNT) {
+            let f = sim.frame(t as f64).unwrap();
+            assert_eq!(get(&f, "cached").as_bool(), Some(true), "{file} tick {t}");
+            let bytes = js_sys::Uint8Array::new(&get(&f, "bytes")).to_vec();
+            let want = engine.render(t);
+            let got = Frame::from_bytes(engine.width(), engine.height(), bytes)
+                .expect("frame bytes of the scene's size");
+            assert!(
+                got == want,
+                "{file} tick {t}: precomputed frame differs:\n{}",
+                side_by_side(&want, &got)
+            );
+            assert_eq!(
+                get(&f, "hash").as_string().unwrap(),
+                want.hash().to_string(),
+                "{file} tick {t}"
+            );
+        }
+        let far = [0.0, 1.0, 59.0, 600.0, 1e6];
+        let hashes = sim.hash_ticks(far.to_vec()).unwrap();
+        for (t, h) in far.iter().zip(&hashes) {
+            assert_eq!(
+                *h,
+                engine.render(*t as u64).hash().to_string(),
+                "{file} tick {t}"
+            );
+        }
+    }
+    // Timing decides how a batch splits between threads (a loaded CI machine may leave the
+    // second worker asleep through a short batch), so keep asking, with larger batches, before
+    // calling the pool broken: a second worker that never renders in up to 20 more batches is
+    // a bug, not bad luck. (`broadcast` above checks every thread deterministically.)
+    if expected_workers() >= 2 {
+        let (file, text, _) = SCENES[1];
+        let mut sim = Simulator::new(file, text).unwrap();
+        let mut from = 10_000.0;
+        for _ in 0..20 {
+            if most_workers >= 2 {
+                break;
+            }
+            let st = sim.precompute(from, 960).unwrap();
+            most_workers = most_workers.max(get(&st, "workers_used").as_f64().unwrap() as usize);
+            from += 960.0;
+        }
+        assert!(
+            most_workers >= 2,
+            "no precompute batch was rendered by more than one worker"
+        );
+    } else {
+        assert_eq!(most_workers, 1);
+    }
 }

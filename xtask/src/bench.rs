@@ -21,6 +21,8 @@ const KEYS: &[&str] = &[
     "latency_us_p99_inline",
     "latency_us_p99_precomputed",
     "latency_reduction_pct",
+    "in_hand_us_p99_inline",
+    "in_hand_us_p99_precomputed",
     "cache_bytes_peak",
     "cache_hit_rate",
     "dropped_frames",

@@ -376,12 +376,8 @@ fn golden(root: &Path) -> Result<String, String> {
     ))
 }
 
-/// INTEGRATION POINT (lead, when merging the web branch): replace the body with
-/// ```ignore
-/// crate::web::wasm_node_tests()?;
-/// crate::web::browser_tests()?;
-/// Ok(String::new())
-/// ```
+/// The bindings under wasm-bindgen-test (single-thread build in node, threads build in headless
+/// Chromium), then the site in Chromium through playwright-core (`web/tests/browser.mjs`).
 fn browser(root: &Path) -> Result<String, String> {
     // The browser tests compare against the native `tinydisplay hash`. The debug binary (already
     // built by the cargo-test stage) gives the same hashes as a release build, which would cost
@@ -392,8 +388,106 @@ fn browser(root: &Path) -> Result<String, String> {
         std::env::set_var("TINYDISPLAY_BIN", bin);
     }
     crate::web::wasm_node_tests()?;
+    let threads = crate::util::stage("wasm-bindgen-test (threads build, chromium)", || {
+        wasm_threads_chromium(root)
+    })?;
     crate::web::browser_tests()?;
-    Ok(String::new())
+    Ok(format!(
+        "wasm-bindgen-test in chromium (threads): {threads}"
+    ))
+}
+
+/// `web/tests/wasm.rs` again, built as the threads build (nightly, `-Z build-std`, the site's
+/// shared-memory flags, `--features threads`) and run by wasm-bindgen-test-runner in Debian's
+/// headless Chromium through chromedriver. The runner's server sends COOP/COEP itself (unless
+/// `WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION` is set), so the page is cross-origin isolated; the
+/// tests run in a dedicated worker and start wasm-bindgen-rayon's pool. Its own target dir
+/// next to the site's threads build: `cargo test` builds std with the `test` crate, so the two
+/// cannot share std, and the site's artifacts stay untouched.
+fn wasm_threads_chromium(root: &Path) -> Result<String, String> {
+    crate::setup::chromium()?;
+    crate::setup::nightly_rust_src()?;
+    let bin = crate::setup::wasm_bindgen_cli()?;
+    let target_dir = crate::golden::target_dir(root).join("wasm-threads-test");
+    std::fs::create_dir_all(&target_dir).map_err(|e| format!("{}: {e}", target_dir.display()))?;
+    // Without the background-networking flags Chromium floods the closed network with refused
+    // connections (shared/TOOLCHAIN.md); the runner adds headless and no-sandbox itself.
+    let caps = target_dir.join("webdriver.json");
+    std::fs::write(
+        &caps,
+        r#"{"goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": ["--disable-gpu",
+  "--disable-quic", "--no-first-run", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync"]}}
+"#,
+    )
+    .map_err(|e| format!("{}: {e}", caps.display()))?;
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(root)
+        .args([
+            "+nightly",
+            "test",
+            "-p",
+            "tinydisplay-web",
+            "--features",
+            "threads",
+            "--test",
+            "wasm",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-release",
+            // The profile aborts on panic; without this cargo builds the test harness's std
+            // with unwinding as well, and two `core`s collide.
+            "-Z",
+            "build-std=panic_abort,std",
+            "-Z",
+            "panic-abort-tests",
+            "--target-dir",
+        ])
+        .arg(&target_dir)
+        .env("RUSTFLAGS", crate::web::THREADS_RUSTFLAGS)
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            bin.join("wasm-bindgen-test-runner"),
+        )
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &caps)
+        // The tests take well under a second; the default 20 s is tight for a loaded machine
+        // starting Chromium and the workers.
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+        .env_remove("WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION")
+        .env_remove("NO_HEADLESS")
+        // `cargo +nightly` needs rustup's proxy, not the cargo that runs xtask.
+        .env_remove("RUSTC")
+        .env_remove("CARGO")
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .stdout(Stdio::piped());
+    eprintln!("$ {}", show(&cmd));
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start cargo test: {e}"))?;
+    let (mut passed, mut failed) = (0u64, 0u64);
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            println!("{line}");
+            if let Some((p, f, _)) = parse_test_result(&line) {
+                passed += p;
+                failed += f;
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    let note = format!("{passed} passed, {failed} failed");
+    if !status.success() {
+        return Err(format!(
+            "wasm-bindgen-test of the threads build in chromium failed ({note})"
+        ));
+    }
+    // A runner that found no tests (or a harness that never reported) is not a pass.
+    if passed == 0 {
+        return Err("wasm-bindgen-test in chromium ran no tests".into());
+    }
+    Ok(note)
 }
 
 #[cfg(test)]

@@ -39,7 +39,8 @@ use std::time::SystemTime;
 /// Link flags for the threads build. `+atomics` alone no longer gives shared memory
 /// (rust-lang/rust#147225): without these the browser fails at `initThreadPool` with
 /// "DataCloneError: #<Memory> could not be cloned" (see shared/TOOLCHAIN.md).
-const THREADS_RUSTFLAGS: &str = "-C target-feature=+atomics,+bulk-memory,+mutable-globals \
+pub(crate) const THREADS_RUSTFLAGS: &str =
+    "-C target-feature=+atomics,+bulk-memory,+mutable-globals \
      -C link-arg=--shared-memory -C link-arg=--max-memory=1073741824 -C link-arg=--import-memory \
      -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size \
      -C link-arg=--export=__tls_align -C link-arg=--export=__tls_base";

@@ -38,6 +38,8 @@ pub struct BenchReport {
     pub latency_us_p50_precomputed: f64,
     pub latency_us_max_inline: f64,
     pub latency_us_max_precomputed: f64,
+    pub in_hand_us_p99_inline: f64,
+    pub in_hand_us_p99_precomputed: f64,
     pub service_us_p99_inline: f64,
     pub service_us_p99_precomputed: f64,
     pub wake_late_us_p99_inline: f64,
@@ -58,13 +60,14 @@ impl BenchReport {
     /// The header of a Markdown table whose rows are [`BenchReport::markdown_row`].
     pub fn markdown_header() -> &'static str {
         "| scene | frame us p50 | frame us p99 | workers | fps 1 | fps N | speedup | utilization | \
-         p99 us inline | p99 us precomputed | reduction % | cache peak bytes | hit rate | dropped |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+         p99 us inline | p99 us precomputed | reduction % | p99 us in hand inline | \
+         p99 us in hand precomputed | cache peak bytes | hit rate | dropped |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     }
 
     pub fn markdown_row(&self) -> String {
         format!(
-            "| {} | {:.1} | {:.1} | {} | {:.0} | {:.0} | {:.2}x | {:.1}% | {:.1} | {:.1} | {:.1} | {} | {:.1}% | {} |",
+            "| {} | {:.1} | {:.1} | {} | {:.0} | {:.0} | {:.2}x | {:.1}% | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {:.1}% | {} |",
             self.scene,
             self.frame_us_p50,
             self.frame_us_p99,
@@ -76,6 +79,8 @@ impl BenchReport {
             self.latency_us_p99_inline,
             self.latency_us_p99_precomputed,
             self.latency_reduction_pct,
+            self.in_hand_us_p99_inline,
+            self.in_hand_us_p99_precomputed,
             self.cache_bytes_peak,
             self.cache_hit_rate * 100.0,
             self.dropped_frames,
@@ -262,6 +267,8 @@ pub fn run(
         latency_us_p50_precomputed: pre.latency.p50_us,
         latency_us_max_inline: inline.latency.max_us,
         latency_us_max_precomputed: pre.latency.max_us,
+        in_hand_us_p99_inline: inline.in_hand_inline.p99_us,
+        in_hand_us_p99_precomputed: pre.in_hand_precomputed.p99_us,
         service_us_p99_inline: inline.service.p99_us,
         service_us_p99_precomputed: pre.service.p99_us,
         wake_late_us_p99_inline: inline.wake_late.p99_us,

@@ -57,11 +57,12 @@
 //! | `fps_1`, `fps_n` | precompute throughput (frames/s) with 1 and N workers, in rounds of at least 50 ms of work (past the range's end for cheap scenes) |
 //! | `speedup` | `fps_n / fps_1` |
 //! | `utilization`, `utilization_1` | busy / (workers x wall) while precomputing, N and 1 workers |
-//! | `latency_us_p99_inline` | p99 tick deadline to frame ready, every frame rendered at its tick |
-//! | `latency_us_p99_precomputed` | the same with N workers precomputing into the cache |
+//! | `latency_us_p99_inline` | p99 tick deadline to frame ready, every frame rendered by the player when it wakes for its tick |
+//! | `latency_us_p99_precomputed` | the same with N workers precomputing into the cache: a cached frame is ready when a worker stored it, so this is 0 for a frame finished before its tick was due |
 //! | `latency_reduction_pct` | `100 * (1 - precomputed / inline)` |
 //! | `latency_us_p50_*`, `latency_us_max_*` | the same runs' median and maximum |
-//! | `service_us_p99_inline`, `service_us_p99_precomputed` | p99 from the player waking for a tick to its frame being ready (the latency without the OS wake-up delay) |
+//! | `in_hand_us_p99_inline`, `in_hand_us_p99_precomputed` | p99 tick deadline to the frame in the player's hand: includes the player's own OS wake-up delay, which precomputing cannot remove |
+//! | `service_us_p99_inline`, `service_us_p99_precomputed` | p99 from the player waking for a tick to its frame in hand (a lookup or an inline render; the in-hand time without the wake-up delay) |
 //! | `wake_late_us_p99_inline`, `wake_late_us_p99_precomputed` | p99 of how late the player woke after each deadline |
 //! | `cache_bytes_peak`, `cache_budget_bytes` | cache bytes at most / allowed, precomputed run |
 //! | `cache_hit_rate` | hits / lookups in the precomputed run |

@@ -34,8 +34,11 @@ impl From<&Histogram> for Latency {
 /// Everything the runtime measures, as a struct and as JSON ([`Metrics::to_json`]).
 ///
 /// Latency is measured from a tick's deadline (the instant the tick becomes due) to its frame
-/// being ready to hand to the sink; `latency_precomputed` covers frames found in the cache,
-/// `latency_inline` frames the player had to render itself.
+/// being ready: for a frame found in the cache (`latency_precomputed`) the instant a worker
+/// stored it (0 when that was before the deadline), for a frame the player had to render itself
+/// (`latency_inline`) the instant that render finished. `in_hand_*` measure from the deadline to
+/// the frame in the player's hand instead, so they also contain the player's own wake-up delay
+/// (`wake_late`), which no precomputation can remove.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
     pub workers: usize,
@@ -51,7 +54,10 @@ pub struct Metrics {
     pub latency: Latency,
     pub latency_precomputed: Latency,
     pub latency_inline: Latency,
-    /// Player wake-up to frame ready (the latency minus the wake-up delay).
+    /// Tick deadline to the frame in the player's hand (wake-up delay + lookup or render).
+    pub in_hand_precomputed: Latency,
+    pub in_hand_inline: Latency,
+    /// Player wake-up to frame in hand (the in-hand time minus the wake-up delay).
     pub service: Latency,
     /// How late the player woke up after each tick's deadline.
     pub wake_late: Latency,
@@ -89,6 +95,8 @@ impl Metrics {
             m.latency = (&p.latency).into();
             m.latency_precomputed = (&p.latency_precomputed).into();
             m.latency_inline = (&p.latency_inline).into();
+            m.in_hand_precomputed = (&p.in_hand_precomputed).into();
+            m.in_hand_inline = (&p.in_hand_inline).into();
             m.service = (&p.service).into();
             m.wake_late = (&p.wake_late).into();
             m.ticks_shown = p.shown;

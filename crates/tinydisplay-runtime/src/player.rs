@@ -156,17 +156,25 @@ pub struct PlayerStats {
     pub inline: u64,
     /// Ticks whose frame could not be rendered at all.
     pub failed: u64,
-    /// Tick deadline to frame ready, for frames from the cache.
+    /// Tick deadline to frame ready, for frames from the cache. A precomputed frame is ready
+    /// when a worker stored it in the cache, so this is 0 when it was stored before its tick
+    /// was due, which is the point of precomputing.
     pub latency_precomputed: Histogram,
-    /// The same for frames rendered inline.
+    /// The same for frames rendered inline: ready when the player finished rendering it, after
+    /// waking for the tick.
     pub latency_inline: Histogram,
     /// Both together.
     pub latency: Histogram,
-    /// How late the player woke up for the ticks it showed (part of every latency above; the
-    /// OS scheduler's share rather than the frame's).
+    /// Tick deadline to the frame in the player's hand, for frames from the cache: unlike
+    /// `latency_precomputed` this includes how late the player itself woke up and its lookup.
+    pub in_hand_precomputed: Histogram,
+    /// The same for frames rendered inline (equal to `latency_inline` up to a clock read).
+    pub in_hand_inline: Histogram,
+    /// How late the player woke up for the ticks it showed (part of every in-hand time above;
+    /// the OS scheduler's share rather than the frame's).
     pub wake_late: Histogram,
-    /// From the player waking for a tick to its frame being ready: the latency without the
-    /// wake-up delay.
+    /// From the player waking for a tick to its frame in hand: the in-hand time without the
+    /// wake-up delay (a cache lookup, or an inline render).
     pub service: Histogram,
     /// Transient sink errors [`Player::run`] played through (each lost one frame).
     pub sink_errors: u64,
@@ -297,29 +305,34 @@ impl Player {
         self.next = tick + 1;
         self.stats.wake_late.record(now.saturating_sub(deadline));
 
-        let (frame, precomputed) = match self.pre.take_without_refill(tick) {
-            Some(f) => (f, true),
+        let (frame, stored_at) = match self.pre.take_ready_without_refill(tick) {
+            Some((f, stored_at)) => (f, Some(stored_at)),
             None => match self.pre.render_inline(tick) {
-                Ok(f) => (Arc::new(f), false),
+                Ok(f) => (Arc::new(f), None),
                 Err(_) => {
                     self.stats.failed += 1;
                     return Ok(Step::Failed { tick });
                 }
             },
         };
-        let ready = self.clock.now();
+        let precomputed = stored_at.is_some();
+        let in_hand_at = self.clock.now();
+        let ready = stored_at.unwrap_or(in_hand_at);
         let latency = duration_nanos(ready.saturating_sub(deadline));
+        let in_hand = duration_nanos(in_hand_at.saturating_sub(deadline));
         self.stats.latency.record_nanos(latency);
-        self.stats.service.record(ready.saturating_sub(now));
+        self.stats.service.record(in_hand_at.saturating_sub(now));
         // Only now wake workers for the tick that entered the window: the wake-up may cost a
         // context switch, which must not delay this tick's frame.
         self.pre.refill();
         if precomputed {
             self.stats.precomputed += 1;
             self.stats.latency_precomputed.record_nanos(latency);
+            self.stats.in_hand_precomputed.record_nanos(in_hand);
         } else {
             self.stats.inline += 1;
             self.stats.latency_inline.record_nanos(latency);
+            self.stats.in_hand_inline.record_nanos(in_hand);
         }
         sink.show(tick, &frame)?;
         self.stats.shown += 1;

@@ -213,6 +213,7 @@ impl PrecomputerBuilder {
                 next_free: 0,
                 in_flight: BTreeMap::new(),
                 failed: BTreeSet::new(),
+                ready_at: BTreeMap::new(),
                 active: 0,
                 shutdown: false,
                 lookahead: self.lookahead,
@@ -279,6 +280,9 @@ struct State {
     in_flight: BTreeMap<Tick, u64>,
     /// Ticks whose render panicked in this generation: not retried by workers.
     failed: BTreeSet<Tick>,
+    /// When each cached future frame was stored, i.e. became ready for the player (clock time).
+    /// Pruned as the cursor passes and on invalidation, so it stays within the window.
+    ready_at: BTreeMap<Tick, Duration>,
     /// Worker loops running.
     active: usize,
     shutdown: bool,
@@ -404,6 +408,7 @@ impl Shared {
         generation: u64,
         result: std::thread::Result<Frame>,
         busy: Duration,
+        now: Duration,
     ) {
         let current = generation == st.generation;
         if current {
@@ -428,6 +433,9 @@ impl Shared {
                     return;
                 }
                 let ins = st.cache.insert(tick, Arc::new(frame));
+                if ins.stored {
+                    st.ready_at.insert(tick, now);
+                }
                 if let Some(t) = ins.lowest_future_evicted {
                     st.next_free = st.next_free.min(t);
                 }
@@ -494,8 +502,11 @@ impl Shared {
                 done.push((tick, result, self.clock.now().saturating_sub(t0)));
             }
             let mut st = self.lock();
+            // The batch becomes visible to the player only now, so this is when its frames
+            // are ready.
+            let now = self.clock.now();
             for (tick, result, busy) in done {
-                self.finish(&mut st, tick, job.generation, result, busy);
+                self.finish(&mut st, tick, job.generation, result, busy, now);
             }
         }
     }
@@ -623,6 +634,12 @@ impl Precomputer {
             st.next_free = st.next_free.min(tick);
         }
         st.cursor = tick;
+        while let Some(e) = st.ready_at.first_entry() {
+            if *e.key() >= tick {
+                break;
+            }
+            e.remove();
+        }
         st.cache.mark_shown(tick);
         // Failures behind the player will never be needed again.
         st.failed = st.failed.split_off(&tick);
@@ -639,10 +656,18 @@ impl Precomputer {
     /// [`Precomputer::take`] without starting workers: a player that wants its frame out before
     /// paying for a thread wake-up calls [`Precomputer::refill`] afterwards.
     pub fn take_without_refill(&self, tick: Tick) -> Option<Arc<Frame>> {
+        self.take_ready_without_refill(tick).map(|(frame, _)| frame)
+    }
+
+    /// [`Precomputer::take_without_refill`], also telling when the frame was stored in the
+    /// cache (clock time): the instant it became ready for the player.
+    pub fn take_ready_without_refill(&self, tick: Tick) -> Option<(Arc<Frame>, Duration)> {
         let mut st = self.shared().lock_player();
         let frame = st.cache.get(tick);
+        let ready = st.ready_at.get(&tick).copied();
         self.move_cursor(&mut st, tick.saturating_add(1));
-        frame
+        let ready = ready.unwrap_or_else(|| self.shared().clock.now());
+        frame.map(|f| (f, ready))
     }
 
     /// Starts workers for whatever the window lacks.
@@ -707,6 +732,7 @@ impl Precomputer {
             .generation
             .store(st.generation, Ordering::Relaxed);
         st.cache.invalidate_from(tick);
+        drop(st.ready_at.split_off(&tick));
         // Jobs of the old generation will be discarded, so every tick they held is free again
         // (including ticks below `tick`, whose frames would have been right but are simpler
         // to recompute than to track per generation).

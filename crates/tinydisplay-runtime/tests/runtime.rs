@@ -570,3 +570,69 @@ fn seeking_back_recomputes_the_new_window() {
     }
     assert!(pre.footprint().cache_bytes <= pre.footprint().budget_bytes);
 }
+
+#[test]
+fn precomputed_latency_counts_from_when_a_worker_stored_the_frame() {
+    let engine = fixture();
+    let clock = FakeClock::new();
+    let pre = Precomputer::builder(engine.clone(), Arc::new(clock.clone()))
+        .workers(1)
+        .lookahead(Lookahead::Fixed(10))
+        .cache_bytes(cache_for(&engine, 10))
+        .build()
+        .unwrap();
+    let mut player = Player::new(pre);
+    player.precomputer().wait_idle();
+    let ms = Duration::from_millis;
+    // Redo the window 10 ms late: tick 0 (due at 0) is then ready 10 ms after its deadline,
+    // while tick 3 (due at 50 ms) is ready 40 ms early.
+    clock.set(ms(10));
+    player.precomputer().invalidate_from(0);
+    player.precomputer().wait_idle();
+    let step = player.step(&mut NullSink).unwrap();
+    assert!(
+        matches!(
+            step,
+            Step::Shown {
+                tick: 0,
+                precomputed: true,
+                ..
+            }
+        ),
+        "{step:?}"
+    );
+    // The player wakes 2 ms after tick 3 is due.
+    clock.set(player.deadline(3) + ms(2));
+    let step = player.step(&mut NullSink).unwrap();
+    assert!(
+        matches!(
+            step,
+            Step::Shown {
+                tick: 3,
+                precomputed: true,
+                ..
+            }
+        ),
+        "{step:?}"
+    );
+    let s = player.stats();
+    assert_eq!(s.latency_precomputed.count(), 2);
+    assert_eq!(
+        s.latency_precomputed.max_nanos(),
+        10_000_000,
+        "tick 0 was ready 10 ms late"
+    );
+    assert_eq!(
+        s.latency_precomputed.quantile_nanos(0.0),
+        0,
+        "tick 3 was ready before it was due"
+    );
+    // In hand: tick 0 at 10 ms after its deadline, tick 3 at 2 ms (the player's own lateness).
+    assert_eq!(s.in_hand_precomputed.max_nanos(), 10_000_000);
+    let low = s.in_hand_precomputed.quantile_nanos(0.0);
+    assert!(
+        (2_000_000..=2_200_000).contains(&low),
+        "in hand for tick 3: {low} ns"
+    );
+    assert_eq!(s.latency_inline.count(), 0);
+}

@@ -49,11 +49,18 @@ impl Bus {
         }
     }
 
-    /// Modelled time of one transaction with `payload` bytes, in nanoseconds (rounded up).
+    /// Modelled time of one transaction with `payload` command or data bytes behind one control
+    /// byte, in nanoseconds (rounded up).
     pub fn transaction_ns(&self, payload: usize) -> u64 {
+        self.transaction_ns_framed(self.wire_bytes(payload) - payload, payload)
+    }
+
+    /// Modelled time of one transaction with `framing` address and control bytes (0 on SPI)
+    /// around `payload` command and data bytes, in nanoseconds (rounded up).
+    pub fn transaction_ns_framed(&self, framing: usize, payload: usize) -> u64 {
         match *self {
             Bus::I2c { hz } => {
-                let bits = I2C_START_STOP_BITS + 9 * (payload as u64 + 2);
+                let bits = I2C_START_STOP_BITS + 9 * (payload + framing) as u64;
                 ns(bits, hz)
             }
             Bus::Spi {

@@ -1,41 +1,53 @@
-//! Sending frames: plan, encode each rectangle as a window + data transaction pair, keep track of
-//! what the panel holds.
+//! Sending frames: plan, encode the runs as SSD1306 commands and data in bus transactions, keep
+//! track of what the panel holds and where its RAM pointer is.
 //!
 //! Why not the `ssd1306` crate's buffered flush: it sends I2C data in 16-byte chunks (a full
 //! frame is 64 transactions, each paying START, address, control byte and STOP) and tracks a single
 //! dirty bounding box, so a clock in one corner and a ball in the other resend nearly the whole
-//! panel. Here a full frame is one data transaction, and each frame sends only the rectangles the
-//! cost model finds cheapest.
+//! panel. Here a full frame is one data transaction, and each frame sends only the runs the cost
+//! model finds cheapest, positioned with the fewest page-mode pointer commands.
 
 use crate::cost::Bus;
-use crate::init::{CommandBytes, PanelConfig};
-use crate::plan::{plan, Rect};
+use crate::init::PanelConfig;
+use crate::plan::{min_payload, plan_framed, Framing, I2cFraming, Mode, PanelState, Plan, Run};
 use crate::transport::{Transport, Write};
-use ssd1306::command::{AddrMode, Command, Page};
 use tinydisplay::Frame;
 
 /// What one flush put on the bus.
+///
+/// **Payload bytes** ([`payload_bytes`](Self::payload_bytes)) are the SSD1306's command and data
+/// bytes, the unit luma.oled's "1030 bytes per frame" counts (6 window commands + 1024 data) and
+/// the one to compare with the floor. **Framing bytes** are what I2C adds around them: the
+/// address byte of every transaction and every control byte (SPI has none: D/C is a pin).
+/// `wire_bytes` is their sum, everything clocked on the bus.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FlushStats {
-    /// GDDRAM bytes that really changed (the floor no protocol can go below).
+    /// GDDRAM bytes that really changed (no protocol can send fewer data bytes).
     pub floor: usize,
-    /// Rectangles sent.
+    /// Runs sent (page-mode column ranges, or 1 for a full frame).
     pub rects: usize,
-    /// Bus transactions (command and data).
+    /// Bus transactions.
     pub transactions: usize,
-    /// Data transactions (one per rectangle).
+    /// Transactions carrying display data (1 for a full frame).
     pub data_transactions: usize,
     pub command_bytes: usize,
     pub data_bytes: usize,
-    /// Every byte clocked on the wire (on I2C including address and control bytes).
+    /// I2C address and control bytes.
+    pub framing_bytes: usize,
+    /// Every byte clocked on the wire: payload + framing.
     pub wire_bytes: usize,
     /// Modelled bus time, nanoseconds.
     pub bus_ns: u64,
-    /// The panel's content was unknown, so the whole frame went out.
+    /// The whole frame went out (the panel's content was unknown, or that was cheapest).
     pub full: bool,
 }
 
 impl FlushStats {
+    /// Command + data bytes: the SSD1306 payload.
+    pub fn payload_bytes(&self) -> usize {
+        self.command_bytes + self.data_bytes
+    }
+
     /// Adds another flush's numbers (for averages over a run).
     pub fn add(&mut self, o: &FlushStats) {
         self.floor += o.floor;
@@ -44,6 +56,7 @@ impl FlushStats {
         self.data_transactions += o.data_transactions;
         self.command_bytes += o.command_bytes;
         self.data_bytes += o.data_bytes;
+        self.framing_bytes += o.framing_bytes;
         self.wire_bytes += o.wire_bytes;
         self.bus_ns += o.bus_ns;
         self.full |= o.full;
@@ -84,16 +97,15 @@ pub struct Flusher {
     width: u16,
     height: u16,
     bus: Bus,
+    framing: I2cFraming,
     /// The panel's GDDRAM as far as we know; `None` after start or a bus error.
     last: Option<Vec<u8>>,
-    /// The column/page window in force, with the RAM pointer at its start (a write that fills a
-    /// window exactly wraps the pointer back to the start). `None` when unknown.
-    window: Option<Rect>,
-    /// Horizontal addressing mode is known to be selected.
-    horizontal: bool,
-    rects: Vec<Rect>,
+    /// The controller's addressing registers as far as we know.
+    state: PanelState,
+    plan: Plan,
+    /// An I2C transaction being filled with Co = 1 control/payload pairs.
+    open: Vec<u8>,
     cmd: Vec<u8>,
-    data: Vec<u8>,
 }
 
 impl Flusher {
@@ -102,12 +114,12 @@ impl Flusher {
             width,
             height,
             bus,
+            framing: I2cFraming::Any,
             last: None,
-            window: None,
-            horizontal: false,
-            rects: Vec::new(),
+            state: PanelState::UNKNOWN,
+            plan: Plan::default(),
+            open: Vec::new(),
             cmd: Vec::with_capacity(16),
-            data: Vec::with_capacity(usize::from(width) * usize::from(height.div_ceil(8))),
         }
     }
 
@@ -115,16 +127,30 @@ impl Flusher {
         self.bus
     }
 
-    /// Forget what the panel holds: the next flush sends everything.
+    /// Restricts the I2C framings the planner may use (see [`I2cFraming`]).
+    pub fn with_i2c_framing(mut self, framing: I2cFraming) -> Self {
+        self.set_i2c_framing(framing);
+        self
+    }
+
+    pub fn set_i2c_framing(&mut self, framing: I2cFraming) {
+        self.framing = framing;
+    }
+
+    /// Forget what the panel holds and where its RAM pointer is: the next flush sends everything.
     pub fn invalidate(&mut self) {
         self.last = None;
-        self.window = None;
-        self.horizontal = false;
+        self.state = PanelState::UNKNOWN;
     }
 
     /// The frame the panel holds, if known.
     pub fn last_sent(&self) -> Option<&[u8]> {
         self.last.as_deref()
+    }
+
+    /// What the flusher knows of the controller's addressing registers.
+    pub fn panel_state(&self) -> PanelState {
+        self.state
     }
 
     /// Sends the power-on sequence for `config` as one command transaction. The panel's RAM is
@@ -137,12 +163,14 @@ impl Flusher {
         let cmds = config.init_commands().map_err(FlushError::Unsupported)?;
         self.invalidate();
         let stats = self.commands(&cmds, t)?;
-        self.horizontal = true;
+        // The init sequence selects horizontal addressing (see `init`); window and pointer
+        // stay unknown.
+        self.state.mode = Some(Mode::Horizontal);
         Ok(stats)
     }
 
-    /// Sends raw command bytes as one transaction (display off, contrast...). The window state
-    /// is kept: none of those commands moves the RAM pointer.
+    /// Sends raw command bytes as one transaction (display off, contrast...). The addressing
+    /// state is kept: none of those commands moves the RAM pointer.
     pub fn commands<T: Transport>(
         &mut self,
         cmds: &[u8],
@@ -156,22 +184,32 @@ impl Flusher {
             self.invalidate();
             return Err(FlushError::Bus(e));
         }
-        stats.transactions = 1;
-        stats.command_bytes = cmds.len();
-        stats.wire_bytes = self.bus.wire_bytes(cmds.len());
-        stats.bus_ns = self.bus.transaction_ns(cmds.len());
+        self.count(&mut stats, 1, cmds.len(), 0);
         Ok(stats)
     }
 
-    /// Plans what `frame` needs without sending it (the browser's bus preview): the rectangles
-    /// and the floor. Does not change the flusher's state.
-    pub fn preview(&self, frame: &Frame, out: &mut Vec<Rect>) -> usize {
-        plan(
+    /// Plans what `frame` needs without sending it (the browser's bus preview). Does not change
+    /// the flusher's state.
+    pub fn preview(&self, frame: &Frame, out: &mut Plan) {
+        plan_framed(
             self.last.as_deref(),
             frame.as_bytes(),
             usize::from(self.width),
             &self.bus,
+            self.framing,
+            self.state,
             out,
+        )
+    }
+
+    /// The fewest payload bytes (commands + data) that would bring the panel to `frame`, for
+    /// reports: see [`min_payload`].
+    pub fn min_payload(&self, frame: &Frame) -> usize {
+        min_payload(
+            self.last.as_deref(),
+            frame.as_bytes(),
+            usize::from(self.width),
+            self.state,
         )
     }
 
@@ -188,17 +226,20 @@ impl Flusher {
             });
         }
         let next = frame.as_bytes();
-        let width = usize::from(self.width);
-        let mut rects = core::mem::take(&mut self.rects);
-        let floor = plan(self.last.as_deref(), next, width, &self.bus, &mut rects);
+        let mut p = core::mem::take(&mut self.plan);
+        self.preview(frame, &mut p);
         let mut stats = FlushStats {
-            floor,
-            rects: rects.len(),
-            full: self.last.is_none(),
+            floor: p.floor,
+            rects: if p.full { 1 } else { p.runs.len() },
+            full: p.full,
             ..FlushStats::default()
         };
-        let result = self.send_rects(&rects, next, width, t, &mut stats);
-        self.rects = rects;
+        let result = if p.full {
+            self.send_full(next, t, &mut stats)
+        } else {
+            self.send_runs(&p.runs, next, t, &mut stats)
+        };
+        self.plan = p;
         match result {
             Ok(()) => {
                 match &mut self.last {
@@ -208,68 +249,182 @@ impl Flusher {
                 Ok(stats)
             }
             Err(e) => {
+                // Half a transaction may have landed: assume nothing about RAM or pointer.
                 self.invalidate();
+                self.open.clear();
                 Err(FlushError::Bus(e))
             }
         }
     }
 
-    fn send_rects<T: Transport>(
+    fn send_full<T: Transport>(
         &mut self,
-        rects: &[Rect],
         next: &[u8],
-        width: usize,
         t: &mut T,
         stats: &mut FlushStats,
     ) -> Result<(), T::Error> {
-        for r in rects {
-            let mut cmd = CommandBytes(core::mem::take(&mut self.cmd));
-            cmd.0.clear();
-            if !self.horizontal {
-                let _ = Command::AddressMode(AddrMode::Horizontal).send(&mut cmd);
+        let width = usize::from(self.width);
+        self.cmd.clear();
+        self.state
+            .full_frame_commands(width, next.len() / width, &mut self.cmd);
+        if !self.cmd.is_empty() {
+            self.state = PanelState::UNKNOWN;
+            t.write(Write::Commands(&self.cmd))?;
+            self.count(stats, 1, self.cmd.len(), 0);
+        }
+        self.state = PanelState::UNKNOWN;
+        t.write(Write::Data(next))?;
+        self.count(stats, 1, 0, next.len());
+        self.state = PanelState::after_full_frame();
+        Ok(())
+    }
+
+    fn send_runs<T: Transport>(
+        &mut self,
+        runs: &[Run],
+        next: &[u8],
+        t: &mut T,
+        stats: &mut FlushStats,
+    ) -> Result<(), T::Error> {
+        let width = usize::from(self.width);
+        let i2c = self.bus.is_i2c();
+        self.open.clear();
+        // Control bytes in the open transaction, and whether it holds data.
+        let (mut open_ctl, mut open_data) = (0, false);
+        for r in runs {
+            self.cmd.clear();
+            let after = self.state.seek(r.page, r.col0, &mut self.cmd);
+            let row = usize::from(r.page) * width;
+            let data = &next[row + usize::from(r.col0)..=row + usize::from(r.col1)];
+            // Until the run's transactions are through, the pointer is unknown.
+            self.state = PanelState::UNKNOWN;
+            let (k, n) = (self.cmd.len(), data.len());
+            match (i2c, r.framing) {
+                (true, Framing::Co) => {
+                    for &c in &self.cmd {
+                        self.open.extend([0x80, c]);
+                    }
+                    for &d in data {
+                        self.open.extend([0xC0, d]);
+                    }
+                    open_ctl += k + n;
+                    open_data = true;
+                    stats.command_bytes += k;
+                    stats.data_bytes += n;
+                }
+                (true, Framing::Stream) => {
+                    for &c in &self.cmd {
+                        self.open.extend([0x80, c]);
+                    }
+                    self.open.push(0x40);
+                    self.open.extend_from_slice(data);
+                    t.write(Write::Framed(&self.open))?;
+                    stats.command_bytes += k;
+                    stats.data_bytes += n;
+                    self.close(stats, open_ctl + k + 1, true);
+                    self.open.clear();
+                    (open_ctl, open_data) = (0, false);
+                }
+                _ => {
+                    if !self.open.is_empty() {
+                        self.open.push(0x00);
+                        self.open.extend_from_slice(&self.cmd);
+                        t.write(Write::Framed(&self.open))?;
+                        stats.command_bytes += k;
+                        self.close(stats, open_ctl + 1, open_data);
+                        self.open.clear();
+                        (open_ctl, open_data) = (0, false);
+                    } else if k > 0 {
+                        t.write(Write::Commands(&self.cmd))?;
+                        self.count(stats, 1, k, 0);
+                    }
+                    t.write(Write::Data(data))?;
+                    self.count(stats, 1, 0, n);
+                }
             }
-            // The last window wrapped the pointer back to its (col0, page0): a rectangle sharing
-            // its column (or page) range needs only the other command, and the same rectangle none.
-            let known = self.window;
-            if known.is_none_or(|w| (w.col0, w.col1) != (r.col0, r.col1)) {
-                let _ = Command::ColumnAddress(r.col0, r.col1).send(&mut cmd);
-            }
-            if known.is_none_or(|w| (w.page0, w.page1) != (r.page0, r.page1)) {
-                // ssd1306's Page::from takes a pixel row.
-                let _ = Command::PageAddress(Page::from(r.page0 * 8), Page::from(r.page1 * 8))
-                    .send(&mut cmd);
-            }
-            self.cmd = cmd.0;
-            if !self.cmd.is_empty() {
-                self.window = None;
-                t.write(Write::Commands(&self.cmd))?;
-                self.count(stats, self.cmd.len(), false);
-                self.horizontal = true;
-            }
-            self.data.clear();
-            for p in usize::from(r.page0)..=usize::from(r.page1) {
-                let row = p * width;
-                self.data.extend_from_slice(
-                    &next[row + usize::from(r.col0)..=row + usize::from(r.col1)],
-                );
-            }
-            self.window = None;
-            t.write(Write::Data(&self.data))?;
-            self.count(stats, self.data.len(), true);
-            self.window = Some(*r);
+            self.state = after.after(r, width);
+        }
+        if !self.open.is_empty() {
+            // The last pair goes out with Co = 0: the same bytes, and no controller has to
+            // accept a transaction ending on a Co = 1 byte.
+            let i = self.open.len() - 2;
+            self.open[i] &= 0x7F;
+            t.write(Write::Framed(&self.open))?;
+            self.close(stats, open_ctl, open_data);
+            self.open.clear();
         }
         Ok(())
     }
 
-    fn count(&self, stats: &mut FlushStats, payload: usize, data: bool) {
+    /// Counts a finished Co-framed I2C transaction whose payload bytes are already counted.
+    fn close(&self, stats: &mut FlushStats, control: usize, data: bool) {
         stats.transactions += 1;
-        if data {
+        stats.data_transactions += usize::from(data);
+        let framing = 1 + control;
+        stats.framing_bytes += framing;
+        stats.wire_bytes += framing;
+        // Recompute the payload share from the buffer: everything that is not framing.
+        let payload = self.open.len() + 1 - framing;
+        stats.wire_bytes += payload;
+        stats.bus_ns += self.bus.transaction_ns_framed(framing, payload);
+    }
+
+    /// Counts one plain transaction: `commands` command bytes or `data` data bytes.
+    fn count(&self, stats: &mut FlushStats, txns: usize, commands: usize, data: usize) {
+        stats.transactions += txns;
+        if data > 0 {
             stats.data_transactions += 1;
-            stats.data_bytes += payload;
-        } else {
-            stats.command_bytes += payload;
         }
-        stats.wire_bytes += self.bus.wire_bytes(payload);
+        stats.command_bytes += commands;
+        stats.data_bytes += data;
+        let payload = commands + data;
+        let framing = self.bus.wire_bytes(payload) - payload;
+        stats.framing_bytes += framing;
+        stats.wire_bytes += payload + framing;
         stats.bus_ns += self.bus.transaction_ns(payload);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::TIE;
+    use crate::transport::Recorder;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// The planner's price of a plan is exactly what the encoder then puts on the bus:
+        /// modelled time from the transactions and bytes actually sent, payload as tie-break.
+        #[test]
+        fn the_planned_cost_is_what_goes_on_the_wire(
+            a in proptest::collection::vec(proptest::num::u8::ANY, 1024),
+            changes in proptest::collection::vec((0usize..1024, proptest::num::u8::ANY), 0..300),
+            spi in proptest::bool::ANY,
+        ) {
+            let bus = if spi { Bus::spi(8_000_000) } else { Bus::i2c(400_000) };
+            let mut flusher = Flusher::new(128, 64, bus);
+            let f0 = Frame::from_bytes(128, 64, a.clone()).unwrap();
+            let mut b = a;
+            for (i, v) in changes {
+                b[i] = v;
+            }
+            let f1 = Frame::from_bytes(128, 64, b).unwrap();
+            for f in [&f0, &f1] {
+                let mut p = Plan::default();
+                flusher.preview(f, &mut p);
+                let s = flusher.flush(f, &mut Recorder::new()).unwrap();
+                let (txns, payload) = (s.transactions as u64, s.payload_bytes() as u64);
+                let time = match bus {
+                    Bus::I2c { .. } => 2 * txns + 9 * s.wire_bytes as u64,
+                    Bus::Spi { hz, transfer_ns, dc_toggle_ns } => {
+                        8_000_000_000 * payload
+                            + txns * u64::from(transfer_ns + dc_toggle_ns) * u64::from(hz)
+                    }
+                };
+                proptest::prop_assert_eq!((p.cost / TIE, p.cost % TIE), (time, payload));
+                proptest::prop_assert_eq!(p.full, s.full);
+            }
+        }
     }
 }

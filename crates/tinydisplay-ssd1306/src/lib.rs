@@ -1,14 +1,35 @@
 //! The SSD1306 panel protocol for tinydisplay, with no I/O of its own.
 //!
 //! - [`init`]: the power-on command sequence (built with the `ssd1306` crate's `Command`s).
-//! - [`plan`] and [`Flusher`]: send only what changed since the last flush, as a few
-//!   column/page-window rectangles chosen with a per-bus cost model ([`Bus`]).
+//! - [`plan`] and [`Flusher`]: send only what changed since the last flush, as page-mode runs
+//!   positioned with the fewest pointer commands, chosen by an exact dynamic program under a
+//!   per-bus cost model ([`Bus`]); a whole frame is one data transaction.
 //! - [`Transport`]: one bus transaction of commands or of data; [`I2cTransport`] and
 //!   [`SpiTransport`] put it on any `embedded-hal` 1.0 bus (rppal's on a Raspberry Pi).
 //! - [`VirtualSsd1306`]: decodes the exact bytes a real panel would receive into its own GDDRAM.
 //! - [`wire`]: a file format for the exact bytes of every transaction, with a decoder.
+//! - `testing` (feature `testing`): a fault-injecting I2C bus for tests.
 //!
 //! The browser's bus preview runs the same planner, so everything here builds for wasm32.
+//!
+//! ## Counting bytes
+//!
+//! [`FlushStats`] separates:
+//! - the **floor**: GDDRAM bytes that really changed since the previous frame;
+//! - **payload bytes** ([`FlushStats::payload_bytes`]): the SSD1306 command bytes + data bytes.
+//!   This is the "bytes on the wire" figure compared with the floor and with luma.oled, whose
+//!   "1030 bytes per frame" is counted the same way (6 window commands + 1024 data bytes,
+//!   `anchors/luma_bus.py`);
+//! - **framing bytes**: what I2C adds around the payload, one address byte per transaction and
+//!   the control bytes (0x00/0x40, or 0x80/0xC0 before each byte with Co = 1). SPI has none: D/C
+//!   is a pin;
+//! - `wire_bytes`: payload + framing, everything clocked on the bus, and `bus_ns`, the modelled
+//!   time of it all (START/STOP included) that the planner minimises.
+//!
+//! Every change that is not contiguous with the previous one costs at least one byte more than
+//! the floor (a pointer command, or resending the unchanged bytes in between), so scenes that
+//! change a few scattered bytes per frame stay well above it; [`min_payload`] computes the
+//! fewest payload bytes any page-mode plan needs, to see how close a flush came.
 //!
 //! ```
 //! use tinydisplay::Frame;
@@ -23,6 +44,9 @@
 //! frame.set_pixel(11, 20, true);
 //! let second = flusher.flush(&frame, &mut panel).unwrap();
 //! assert_eq!(second.data_bytes, 1); // only the byte that changed
+//! // Page addressing mode (0x20 0x02), then page 2 and the column (0xB2 0x0B 0x10).
+//! assert_eq!(second.command_bytes, 5);
+//! assert_eq!(second.payload_bytes(), 6);
 //! assert_eq!(panel.bus().ram_frame(128, 64), frame);
 //! ```
 
@@ -32,6 +56,8 @@ mod cost;
 mod flush;
 pub mod init;
 mod plan;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod transport;
 mod virt;
 pub mod wire;
@@ -39,6 +65,8 @@ pub mod wire;
 pub use cost::Bus;
 pub use flush::{FlushError, FlushStats, Flusher};
 pub use init::PanelConfig;
-pub use plan::{plan, Rect};
-pub use transport::{I2cTransport, Recorder, SpiError, SpiTransport, Transport, Write};
+pub use plan::{min_payload, plan, plan_framed, Framing, I2cFraming, Mode, PanelState, Plan, Run};
+pub use transport::{
+    framed_parts, I2cTransport, Recorded, Recorder, SpiError, SpiTransport, Transport, Write,
+};
 pub use virt::{AddrMode, Nack, VirtualSsd1306};

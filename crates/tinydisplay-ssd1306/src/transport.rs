@@ -5,11 +5,34 @@ use embedded_hal::digital::OutputPin;
 use embedded_hal::i2c::I2c;
 use embedded_hal::spi::SpiDevice;
 
-/// What one transaction carries: command bytes (D/C low) or display data (D/C high).
+/// What one transaction carries: command bytes (D/C low), display data (D/C high), or an I2C
+/// transaction with its own control bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Write<'a> {
     Commands(&'a [u8]),
     Data(&'a [u8]),
+    /// The bytes of one I2C transaction after the address byte, control bytes included: pairs of
+    /// a Co = 1 control byte (0x80 command, 0xC0 data) and one byte, optionally ending with a
+    /// Co = 0 control byte (0x00, 0x40) and a stream of bytes. It lets several commands and short
+    /// data runs share one transaction. Non-I2C transports send its parts one by one
+    /// ([`framed_parts`]).
+    Framed(&'a [u8]),
+}
+
+/// The parts of a [`Write::Framed`] transaction as `(is_data, bytes)`, in order.
+pub fn framed_parts(bytes: &[u8]) -> impl Iterator<Item = (bool, &[u8])> {
+    let mut i = 0;
+    core::iter::from_fn(move || {
+        let control = *bytes.get(i)?;
+        let start = i + 1;
+        let end = if control & 0x80 != 0 {
+            (start + 1).min(bytes.len())
+        } else {
+            bytes.len()
+        };
+        i = end;
+        Some((control & 0x40 != 0, &bytes[start.min(end)..end]))
+    })
 }
 
 /// A bus that puts one [`Write`] on the wire as one transaction.
@@ -63,11 +86,12 @@ impl<I> I2cTransport<I> {
     }
 }
 
-/// The I2C control byte and payload of a write.
-pub(crate) fn i2c_parts<'a>(w: &Write<'a>) -> (u8, &'a [u8]) {
+/// The I2C control byte (none for an already framed write) and the rest of a write.
+pub(crate) fn i2c_parts<'a>(w: &Write<'a>) -> (Option<u8>, &'a [u8]) {
     match *w {
-        Write::Commands(b) => (0x00, b),
-        Write::Data(b) => (0x40, b),
+        Write::Commands(b) => (Some(0x00), b),
+        Write::Data(b) => (Some(0x40), b),
+        Write::Framed(b) => (None, b),
     }
 }
 
@@ -76,7 +100,7 @@ impl<I: I2c> Transport for I2cTransport<I> {
     fn write(&mut self, w: Write<'_>) -> Result<(), I::Error> {
         let (control, payload) = i2c_parts(&w);
         self.buf.clear();
-        self.buf.push(control);
+        self.buf.extend(control);
         self.buf.extend_from_slice(payload);
         self.i2c.write(self.address, &self.buf)
     }
@@ -120,13 +144,12 @@ impl<S, DC> SpiTransport<S, DC> {
     }
 }
 
-impl<S: SpiDevice, DC: OutputPin> Transport for SpiTransport<S, DC> {
-    type Error = SpiError<S::Error, DC::Error>;
-    fn write(&mut self, w: Write<'_>) -> Result<(), Self::Error> {
-        let (high, payload) = match w {
-            Write::Commands(b) => (false, b),
-            Write::Data(b) => (true, b),
-        };
+impl<S: SpiDevice, DC: OutputPin> SpiTransport<S, DC> {
+    fn transfer(
+        &mut self,
+        high: bool,
+        payload: &[u8],
+    ) -> Result<(), SpiError<S::Error, DC::Error>> {
         if self.dc_high != Some(high) {
             // Unknown after a failure: the next write sets the pin again.
             self.dc_high = None;
@@ -142,11 +165,35 @@ impl<S: SpiDevice, DC: OutputPin> Transport for SpiTransport<S, DC> {
     }
 }
 
-/// A transport that keeps every transaction, for tests, the wire file and the browser preview.
+impl<S: SpiDevice, DC: OutputPin> Transport for SpiTransport<S, DC> {
+    type Error = SpiError<S::Error, DC::Error>;
+    fn write(&mut self, w: Write<'_>) -> Result<(), Self::Error> {
+        match w {
+            Write::Commands(b) => self.transfer(false, b),
+            Write::Data(b) => self.transfer(true, b),
+            Write::Framed(b) => {
+                for (data, part) in framed_parts(b) {
+                    self.transfer(data, part)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A recorded transaction (see [`Write`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recorded {
+    Commands(Vec<u8>),
+    Data(Vec<u8>),
+    Framed(Vec<u8>),
+}
+
+/// A transport that keeps every transaction, for tests and the browser preview.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Recorder {
-    /// `(is_data, bytes)` per transaction, in order.
-    pub writes: Vec<(bool, Vec<u8>)>,
+    /// Every transaction, in order.
+    pub writes: Vec<Recorded>,
 }
 
 impl Recorder {
@@ -158,10 +205,46 @@ impl Recorder {
 impl Transport for Recorder {
     type Error = core::convert::Infallible;
     fn write(&mut self, w: Write<'_>) -> Result<(), Self::Error> {
-        match w {
-            Write::Commands(b) => self.writes.push((false, b.to_vec())),
-            Write::Data(b) => self.writes.push((true, b.to_vec())),
-        }
+        self.writes.push(match w {
+            Write::Commands(b) => Recorded::Commands(b.to_vec()),
+            Write::Data(b) => Recorded::Data(b.to_vec()),
+            Write::Framed(b) => Recorded::Framed(b.to_vec()),
+        });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::virt::VirtualSsd1306;
+
+    #[test]
+    fn framed_parts_follow_the_co_bit() {
+        let t = [0x80, 0xB3, 0xC0, 0x12, 0x80, 0x05, 0x40, 1, 2, 3];
+        let parts: Vec<(bool, &[u8])> = framed_parts(&t).collect();
+        assert_eq!(
+            parts,
+            vec![
+                (false, &[0xB3][..]),
+                (true, &[0x12][..]),
+                (false, &[0x05][..]),
+                (true, &[1, 2, 3][..]),
+            ]
+        );
+        // Sent part by part over SPI, it lands where the I2C transaction puts it.
+        let (mut i2c, mut spi) = (VirtualSsd1306::new(), VirtualSsd1306::new());
+        i2c.i2c_write(&t);
+        for (data, p) in framed_parts(&t) {
+            spi.spi_write(data, p);
+        }
+        assert_eq!(i2c.ram(), spi.ram());
+        assert_eq!(i2c.ram()[3 * 128], 0x12);
+        assert_eq!(&i2c.ram()[3 * 128 + 5..3 * 128 + 8], &[1, 2, 3]);
+        // A truncated transaction yields what is there.
+        assert_eq!(
+            framed_parts(&[0x80]).collect::<Vec<_>>(),
+            vec![(false, &[][..])]
+        );
     }
 }

@@ -345,6 +345,10 @@ impl VirtualSsd1306 {
         f
     }
 
+    /// The I2C address it answers at.
+    pub fn address(&self) -> u8 {
+        self.address
+    }
     pub fn addr_mode(&self) -> AddrMode {
         self.mode
     }

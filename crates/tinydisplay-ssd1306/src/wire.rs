@@ -35,7 +35,7 @@
 //! assert_eq!(frames, vec![(7, frame)]);
 //! ```
 
-use crate::transport::{i2c_parts, Transport, Write};
+use crate::transport::{framed_parts, i2c_parts, Transport, Write};
 use crate::virt::VirtualSsd1306;
 use core::fmt;
 use tinydisplay::{Frame, Tick};
@@ -159,11 +159,17 @@ impl Transport for WireWriter {
         match self.bus {
             WireBus::I2c { .. } => {
                 let (control, payload) = i2c_parts(&w);
-                self.record(b'I', &[&[control], payload])
+                self.record(b'I', &[control.as_slice(), payload])
             }
             WireBus::Spi => match w {
                 Write::Commands(b) => self.record(b'C', &[b]),
                 Write::Data(b) => self.record(b'D', &[b]),
+                Write::Framed(b) => {
+                    for (data, part) in framed_parts(b) {
+                        self.record(if data { b'D' } else { b'C' }, &[part])?;
+                    }
+                    Ok(())
+                }
             },
         }
     }

@@ -25,7 +25,9 @@ impl Event {
         }
     }
 
-    /// Parses `name=value` (an integer, or any other text) for an event at `tick`.
+    /// Parses `name=value` for an event at `tick`. The value is an integer, a double-quoted
+    /// string (`\"`, `\\`, `\n` and `\t` escapes; needed for text holding `#`, quotes,
+    /// surrounding spaces or digits only), or any other text taken as it stands.
     ///
     /// ```
     /// use tinydisplay::{Event, Value};
@@ -33,6 +35,10 @@ impl Event {
     /// assert_eq!(e, Event::new(7, "cpu", Value::Int(42)));
     /// assert_eq!(e.to_line(), "7 cpu=42");
     /// assert_eq!(Event::parse_assignment(0, "song=Blue Monday").unwrap().value, Value::Text("Blue Monday".into()));
+    /// let track = Event::parse_assignment(0, r#"song="Track #1""#).unwrap();
+    /// assert_eq!(track.value, Value::Text("Track #1".into()));
+    /// assert_eq!(track.to_line(), r#"0 song="Track #1""#);
+    /// assert_eq!(Event::parse_assignment(0, r#"code="42""#).unwrap().value, Value::Text("42".into()));
     /// assert!(Event::parse_assignment(0, "no equals sign").is_err());
     /// ```
     pub fn parse_assignment(tick: Tick, s: &str) -> Result<Event, EventError> {
@@ -48,33 +54,134 @@ impl Event {
             });
         }
         let value = value.trim();
-        let value = match value.parse::<i64>() {
-            Ok(n) => Value::Int(n),
-            Err(_) => Value::Text(value.to_string()),
+        let value = if value.starts_with('"') {
+            let (text, rest) = unquote(value).map_err(|message| EventError { line: 0, message })?;
+            if !rest.trim().is_empty() {
+                return Err(EventError {
+                    line: 0,
+                    message: format!("unexpected {:?} after the quoted value", rest.trim()),
+                });
+            }
+            Value::Text(text)
+        } else {
+            match value.parse::<i64>() {
+                Ok(n) => Value::Int(n),
+                Err(_) => Value::Text(value.to_string()),
+            }
         };
         Ok(Event::new(tick, name, value))
     }
 
-    /// One log line: `TICK NAME=VALUE`.
+    /// One log line: `TICK NAME=VALUE`, quoting the value when it would not read back as the
+    /// same text (so `parse_event_log(to_line(e)) == [e]` for every event).
     pub fn to_line(&self) -> String {
         match &self.value {
             Value::Int(n) => format!("{} {}={}", self.tick, self.input, n),
+            Value::Text(t) if needs_quotes(t) => {
+                format!("{} {}={}", self.tick, self.input, quote(t))
+            }
             Value::Text(t) => format!("{} {}={}", self.tick, self.input, t),
         }
     }
 }
 
-/// Parses an event log: one `TICK NAME=VALUE` per line; `#` starts a comment; blank lines are skipped.
+fn needs_quotes(t: &str) -> bool {
+    t.is_empty()
+        || t.trim() != t
+        || t.contains('"')
+        || t.parse::<i64>().is_ok()
+        || t.chars().any(|c| c == '#' || c.is_control())
+}
+
+fn quote(t: &str) -> String {
+    let mut out = String::with_capacity(t.len() + 2);
+    out.push('"');
+    for c in t.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Reads a double-quoted string at the start of `s`: its text and what follows it.
+fn unquote(s: &str) -> Result<(String, &str), String> {
+    let mut out = String::new();
+    let mut rest = &s[1..];
+    loop {
+        let Some(c) = rest.chars().next() else {
+            return Err("quoted value has no closing \"".to_string());
+        };
+        rest = &rest[c.len_utf8()..];
+        match c {
+            '"' => return Ok((out, rest)),
+            '\\' => {
+                let Some(e) = rest.chars().next() else {
+                    return Err("quoted value has no closing \"".to_string());
+                };
+                rest = &rest[e.len_utf8()..];
+                match e {
+                    '"' => out.push('"'),
+                    '\\' => out.push('\\'),
+                    'n' => out.push('\n'),
+                    't' => out.push('\t'),
+                    'r' => out.push('\r'),
+                    'u' => {
+                        let (hex, after) =
+                            rest.strip_prefix('{')
+                                .and_then(|b| b.split_once('}'))
+                                .ok_or_else(|| "bad \\u{HEX} escape in quoted value".to_string())?;
+                        let c = u32::from_str_radix(hex, 16)
+                            .ok()
+                            .and_then(char::from_u32)
+                            .ok_or_else(|| format!("bad \\u{{{hex}}} escape in quoted value"))?;
+                        out.push(c);
+                        rest = after;
+                    }
+                    other => return Err(format!("unknown escape \\{other} in quoted value")),
+                }
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+/// The line without its comment: a `#` outside double quotes starts one.
+fn strip_comment(line: &str) -> &str {
+    let mut quoted = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '#' if !quoted => return &line[..i],
+            _ => {}
+        }
+    }
+    line
+}
+
+/// Parses an event log: one `TICK NAME=VALUE` per line; `#` outside double quotes starts a
+/// comment; blank lines are skipped.
 ///
 /// ```
-/// let log = tinydisplay::parse_event_log("# cpu load\n0 cpu=12\n30 cpu=80\n").unwrap();
-/// assert_eq!(log.len(), 2);
+/// let log = tinydisplay::parse_event_log("# cpu load\n0 cpu=12\n30 cpu=80 # peak\n45 song=\"No #1\"\n").unwrap();
+/// assert_eq!(log.len(), 3);
 /// assert_eq!(log[1].tick, 30);
+/// assert_eq!(log[2].value, tinydisplay::Value::Text("No #1".into()));
 /// ```
 pub fn parse_event_log(text: &str) -> Result<Vec<Event>, EventError> {
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
-        let line = raw.split('#').next().unwrap_or("").trim();
+        let line = strip_comment(raw).trim();
         if line.is_empty() {
             continue;
         }

@@ -12,7 +12,9 @@ pub mod wire;
 use std::fmt;
 use std::time::Duration;
 use tinydisplay::{Frame, Tick};
-use tinydisplay_ssd1306::{Bus, FlushError, FlushStats, Flusher, PanelConfig, Transport};
+use tinydisplay_ssd1306::{
+    Bus, FlushError, FlushStats, Flusher, I2cFraming, PanelConfig, Transport,
+};
 
 /// What the panel shows after play stops (`--on-exit`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -101,6 +103,14 @@ impl<B: PanelBus> PanelSink<B> {
             width: config.width,
             height: config.height,
         })
+    }
+}
+
+impl<B: PanelBus> PanelSink<B> {
+    /// Restricts the I2C framings of later flushes (`--i2c-framing`).
+    pub fn with_i2c_framing(mut self, framing: I2cFraming) -> Self {
+        self.flusher.set_i2c_framing(framing);
+        self
     }
 }
 
@@ -197,51 +207,9 @@ pub fn show_with_retry(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use embedded_hal::i2c::{ErrorKind, ErrorType, I2c, NoAcknowledgeSource, Operation};
+    use embedded_hal::i2c::ErrorKind;
+    use tinydisplay_ssd1306::testing::{Fault, FaultyI2c};
     use tinydisplay_ssd1306::{I2cTransport, VirtualSsd1306};
-
-    /// Fails the transactions whose index is in `fail` (after half of the bytes got through),
-    /// NACKs everything while `absent`.
-    struct FaultyI2c {
-        panel: VirtualSsd1306,
-        n: usize,
-        fail: Vec<usize>,
-        absent: bool,
-    }
-
-    #[derive(Debug)]
-    struct Fault(ErrorKind);
-    impl embedded_hal::i2c::Error for Fault {
-        fn kind(&self) -> ErrorKind {
-            self.0
-        }
-    }
-    impl ErrorType for FaultyI2c {
-        type Error = Fault;
-    }
-    impl I2c for FaultyI2c {
-        fn transaction(&mut self, _addr: u8, ops: &mut [Operation<'_>]) -> Result<(), Fault> {
-            if self.absent {
-                return Err(Fault(ErrorKind::NoAcknowledge(
-                    NoAcknowledgeSource::Address,
-                )));
-            }
-            let n = self.n;
-            self.n += 1;
-            let mut bytes = Vec::new();
-            for op in ops.iter() {
-                if let Operation::Write(b) = op {
-                    bytes.extend_from_slice(b);
-                }
-            }
-            if self.fail.contains(&n) {
-                self.panel.i2c_write(&bytes[..bytes.len() / 2]);
-                return Err(Fault(ErrorKind::Bus));
-            }
-            self.panel.i2c_write(&bytes);
-            Ok(())
-        }
-    }
 
     impl PanelBus for I2cTransport<FaultyI2c> {
         fn describe(&self, e: &Fault) -> SinkError {
@@ -258,12 +226,10 @@ mod tests {
         fail: Vec<usize>,
         absent: bool,
     ) -> Result<PanelSink<I2cTransport<FaultyI2c>>, SinkError> {
-        let bus = FaultyI2c {
-            panel: VirtualSsd1306::with_noise(5),
-            n: 0,
-            fail,
-            absent,
-        };
+        let mut bus = FaultyI2c::new(VirtualSsd1306::with_noise(5)).failing(fail);
+        if absent {
+            bus = bus.absent();
+        }
         PanelSink::new(
             I2cTransport::new(bus, 0x3c),
             PanelConfig::new(128, 64),
