@@ -748,6 +748,33 @@ impl Precomputer {
         self.kick(st);
     }
 
+    /// Fills the window on the calling thread, returning when it is full (or everything left
+    /// failed): the worker loop for hosts without worker threads ([`PoolChoice::None`], such as a
+    /// single-threaded wasm build). With a pool, the caller works alongside the pool's workers.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use tinydisplay::Engine;
+    /// use tinydisplay_runtime::{FakeClock, Lookahead, PoolChoice, Precomputer};
+    /// let engine = Engine::from_source("s.toml", b"display = { width = 32, height = 16 }").unwrap();
+    /// let pre = Precomputer::builder(engine.clone(), Arc::new(FakeClock::new()))
+    ///     .pool(PoolChoice::None)
+    ///     .lookahead(Lookahead::Fixed(8))
+    ///     .build()
+    ///     .unwrap();
+    /// pre.set_cursor(4);
+    /// pre.compute_here();
+    /// assert_eq!(pre.cached_ticks(), (4..12).collect::<Vec<_>>());
+    /// assert_eq!(*pre.take(7).unwrap(), engine.render(7));
+    /// ```
+    pub fn compute_here(&self) {
+        let shared = self.shared();
+        // Counted as a worker so that `wait_idle` and the footprint see it; the loop takes
+        // itself off the count when it finds no more work.
+        shared.lock_player().active += 1;
+        shared.worker_loop();
+    }
+
     /// Blocks until no worker is running (the window is full or everything left failed).
     /// Native hosts, benches and tests only: a browser's main thread must not call it.
     pub fn wait_idle(&self) {
