@@ -1,13 +1,14 @@
 //! tinydisplay in the browser: the engine, a parallel precompute cache and the honest bus preview,
 //! exposed to JavaScript through wasm-bindgen.
 //!
-//! Precomputed frames live in the runtime's byte-bounded [`tinydisplay_runtime::FrameCache`], the
-//! same cache the Pi player uses: frames behind the playhead are evicted first, then the farthest
-//! ahead.
+//! Frames are precomputed by the runtime's [`tinydisplay_runtime::Precomputer`], the same one the
+//! Pi player uses, into its byte-bounded cache: frames behind the playhead are evicted first, then
+//! the farthest ahead; an event drops the frames from its tick on.
 //!
-//! One source, two builds: with the `threads` feature (nightly, atomics, shared memory) rayon runs
-//! on wasm-bindgen-rayon's Web Worker pool (`initThreadPool(n)` first); without it the same rayon
-//! code runs on the calling thread. Rayon blocks its caller, which a page's main thread may not
+//! One source, two builds: with the `threads` feature (nightly, atomics, shared memory) the
+//! precomputer and rayon run on wasm-bindgen-rayon's Web Worker pool (`initThreadPool(n)`
+//! first); without it rayon code runs on the calling thread, and so does the precomputer
+//! ([`tinydisplay_runtime::PoolChoice::None`] with `compute_here`). Rayon blocks its caller, which a page's main thread may not
 //! do, so the site calls this module from a dedicated worker (`www/engine-worker.js`).
 //!
 //! Ticks cross the boundary as JS numbers (exact integers up to 2^53), checked on entry.
