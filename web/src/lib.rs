@@ -1,13 +1,14 @@
 //! tinydisplay in the browser: the engine, a parallel precompute cache and the honest bus preview,
 //! exposed to JavaScript through wasm-bindgen.
 //!
-//! Precomputed frames live in the runtime's byte-bounded [`tinydisplay_runtime::FrameCache`], the
-//! same cache the Pi player uses: frames behind the playhead are evicted first, then the farthest
-//! ahead.
+//! Frames are precomputed by the runtime's [`tinydisplay_runtime::Precomputer`], the same one the
+//! Pi player uses, into its byte-bounded cache: frames behind the playhead are evicted first, then
+//! the farthest ahead; an event drops the frames from its tick on.
 //!
-//! One source, two builds: with the `threads` feature (nightly, atomics, shared memory) rayon runs
-//! on wasm-bindgen-rayon's Web Worker pool (`initThreadPool(n)` first); without it the same rayon
-//! code runs on the calling thread. Rayon blocks its caller, which a page's main thread may not
+//! One source, two builds: with the `threads` feature (nightly, atomics, shared memory) the
+//! precomputer and rayon run on wasm-bindgen-rayon's Web Worker pool (`initThreadPool(n)`
+//! first); without it rayon code runs on the calling thread, and so does the precomputer
+//! ([`tinydisplay_runtime::PoolChoice::None`] with `compute_here`). Rayon blocks its caller, which a page's main thread may not
 //! do, so the site calls this module from a dedicated worker (`www/engine-worker.js`).
 //!
 //! Ticks cross the boundary as JS numbers (exact integers up to 2^53), checked on entry.
@@ -20,10 +21,11 @@
 
 use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tinydisplay::{Engine, Event, Frame, SceneError, Tick, Value};
 use tinydisplay_runtime::cache::entry_bytes;
-use tinydisplay_runtime::FrameCache;
+use tinydisplay_runtime::{Clock, Lookahead, Metrics, PoolChoice, Precomputer};
 use wasm_bindgen::prelude::*;
 
 pub mod bus;
@@ -35,13 +37,7 @@ pub use wasm_bindgen_rayon::init_thread_pool;
 /// Milliseconds from a monotonic clock, for the stats panel only (never reaches a frame).
 #[cfg(target_arch = "wasm32")]
 fn now_ms() -> f64 {
-    #[wasm_bindgen]
-    extern "C" {
-        // `performance` exists on windows, workers and node, so every rayon worker can read it.
-        #[wasm_bindgen(js_namespace = performance, js_name = now)]
-        fn perf_now() -> f64;
-    }
-    perf_now()
+    perf::now_ms()
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -119,48 +115,137 @@ fn frame_object(tick: Tick, frame: &Frame, cached: bool) -> js_sys::Object {
     o
 }
 
-/// What the stats panel shows.
+/// What the stats panel shows: the runtime's counters. The batch fields (`frames`, `wall_ms`,
+/// `compute_ms`, `per_frame_ms`, `serial_ms`, `utilization`, `workers_used`) describe the last
+/// [`Core::precompute`] call; the others are current.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Stats {
     pub build: String,
-    /// Threads in the pool.
+    /// Threads that compute: the pool's in the threads build, 1 (the caller) otherwise.
     pub workers: usize,
-    /// Distinct pool threads that rendered frames in the last batch.
+    /// Distinct threads that rendered frames in the last batch.
     pub workers_used: usize,
-    /// Frames rendered in the last batch, its wall time and the sum of per-frame times.
+    /// Frames the runtime computed in the last batch, its wall time and the runtime's busy time.
     pub frames: usize,
     pub wall_ms: f64,
     pub compute_ms: f64,
     pub per_frame_ms: f64,
-    /// Time the calling thread spent outside the parallel part: cache lookups and inserts.
+    /// Time of the batch call outside the runtime's work (setting it up, reading its stats).
     pub serial_ms: f64,
-    /// compute / (wall * workers), 0..1.
+    /// compute / (wall * workers), 0..1: the runtime's utilization over the batch.
     pub utilization: f64,
+    /// The runtime's per-frame compute time since the scene was loaded (p50, p99), in µs.
+    pub frame_us_p50: f64,
+    pub frame_us_p99: f64,
     pub cache_hits: u64,
     pub cache_misses: u64,
     pub hit_rate: f64,
     pub cached_frames: usize,
     pub cache_bytes: usize,
-    /// Frames ready ahead of the playhead.
+    /// Frames ready in the runtime's cache right after the playhead.
     pub lookahead: u64,
+    /// The runtime's lookahead window of the last batch, in ticks.
+    pub window: u64,
 }
 
 /// Cache budget in bytes: a page can afford far more than the runtime's 2 s default, and the
 /// precompute button asks for up to half of it at once (~15 000 frames of 128x64).
 const CACHE_BUDGET: usize = 32 << 20;
 
-/// Ticks a precompute worker renders per task (see [`Core::precompute`]).
-const PRECOMPUTE_CHUNK: usize = 4;
+/// The runtime's clock in a browser: `performance.now()` from `performance.timeOrigin`, so that
+/// every Web Worker of the pool (each has its own `now()` origin) reads one time line. Sleeping
+/// is not needed: the page drives playback from its frame callback.
+#[cfg(target_arch = "wasm32")]
+struct PerfClock {
+    origin_ms: f64,
+}
 
-/// One precompute task's frames, its render time in ms and the pool thread that ran it.
-type Rendered = (Vec<(Tick, Arc<Frame>)>, f64, usize);
+#[cfg(target_arch = "wasm32")]
+mod perf {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        // `performance` exists on windows, workers and node, so every rayon worker can read it.
+        #[wasm_bindgen(js_namespace = performance, js_name = now)]
+        fn perf_now() -> f64;
+    }
+
+    thread_local! {
+        static TIME_ORIGIN: f64 = js_sys::Reflect::get(
+            &js_sys::global(),
+            &"performance".into(),
+        )
+        .and_then(|p| js_sys::Reflect::get(&p, &"timeOrigin".into()))
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0);
+    }
+
+    /// Milliseconds since this thread's time origin (stats only; never reaches a frame).
+    pub fn now_ms() -> f64 {
+        perf_now()
+    }
+
+    /// Milliseconds since the epoch, the same on every thread.
+    pub fn epoch_ms() -> f64 {
+        TIME_ORIGIN.with(|o| *o) + perf_now()
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl PerfClock {
+    fn new() -> Self {
+        PerfClock {
+            origin_ms: perf::epoch_ms(),
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Clock for PerfClock {
+    fn now(&self) -> core::time::Duration {
+        core::time::Duration::from_secs_f64((perf::epoch_ms() - self.origin_ms).max(0.0) / 1000.0)
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn clock() -> Arc<dyn Clock> {
+    Arc::new(PerfClock::new())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn clock() -> Arc<dyn Clock> {
+    Arc::new(tinydisplay_runtime::SystemClock::new())
+}
+
+/// The threads build renders on the global pool (wasm-bindgen-rayon's Web Workers); the
+/// single-thread build has no thread to spawn on, so [`Core::precompute`] renders on the caller.
+fn pool_choice() -> PoolChoice {
+    if cfg!(feature = "threads") {
+        PoolChoice::Global
+    } else {
+        PoolChoice::None
+    }
+}
+
+/// Bit of the thread that ran a render: the pool thread's index, or 63 off the pool.
+fn thread_bit() -> u64 {
+    1 << rayon::current_thread_index().unwrap_or(63).min(63)
+}
 
 /// The binding-free core of [`Simulator`], usable (and tested) natively.
 pub struct Core {
+    /// The engine with every event so far (kept equal to the precomputer's).
     engine: Engine,
-    /// The runtime's cache: ticks behind the playhead go first, then the farthest ahead.
-    cache: FrameCache,
+    /// The runtime's precomputer and its byte-bounded cache: ticks behind the playhead go first,
+    /// then the farthest ahead.
+    pre: Precomputer,
+    /// Threads that rendered since the last batch began, one bit each (see [`thread_bit`]).
+    threads_used: Arc<AtomicU64>,
     playhead: Tick,
+    /// The tick after the last one shown: the runtime's cursor between batches.
+    cursor: Tick,
     last: Stats,
 }
 
@@ -173,10 +258,30 @@ impl Core {
     }
 
     fn from_engine(engine: Engine) -> Core {
+        Core::with_budget(engine, CACHE_BUDGET)
+    }
+
+    fn with_budget(engine: Engine, cache_bytes: usize) -> Core {
+        let threads_used = Arc::new(AtomicU64::new(0));
+        let used = Arc::clone(&threads_used);
+        let pre = Precomputer::builder(engine.clone(), clock())
+            .pool(pool_choice())
+            .cache_bytes(cache_bytes)
+            // Nothing is computed until the page asks (`precompute`), so batches are its own.
+            .lookahead(Lookahead::Fixed(0))
+            .render_fn(move |e: &Engine, t| {
+                used.fetch_or(thread_bit(), Ordering::Relaxed);
+                e.render(t)
+            })
+            .build()
+            // Only an own pool can fail to build; the global pool and none cannot.
+            .expect("the global rayon pool or no pool");
         Core {
             engine,
-            cache: FrameCache::new(CACHE_BUDGET),
+            pre,
+            threads_used,
             playhead: 0,
+            cursor: 0,
             last: Stats::default(),
         }
     }
@@ -185,71 +290,57 @@ impl Core {
         &self.engine
     }
 
-    /// The frame at `tick`, from the cache when precomputed. Moves the playhead there, so ticks
-    /// before it become the first to be evicted.
+    /// The frame at `tick`: the runtime's cached frame (`true`), or rendered now. Moves the
+    /// playhead there, so ticks before it become the first to be evicted. Starts no work: the
+    /// page's lookahead loop calls [`Core::precompute`].
     pub fn frame(&mut self, tick: Tick) -> (Frame, bool) {
         self.playhead = tick;
-        self.cache.mark_shown(tick);
-        if let Some(f) = self.cache.get(tick) {
+        self.cursor = tick.saturating_add(1);
+        if let Some(f) = self.pre.take_without_refill(tick) {
             return (Frame::clone(&f), true);
         }
-        let f = self.engine.render(tick);
-        self.cache.insert(tick, Arc::new(f.clone()));
-        (f, false)
+        match self.pre.render_inline(tick) {
+            Ok(f) => (f, false),
+            // The runtime caught and counted it; rendering again shows the panic's message in
+            // the console, as any engine bug would.
+            Err(_) => (self.engine.render(tick), false),
+        }
     }
 
-    /// Renders the missing frames of `from..from + count` in parallel into the cache.
+    /// Fills the missing frames of `from..from + count` (at most half the cache) into the
+    /// runtime's cache, on the pool in the threads build and on this thread otherwise; returns
+    /// when they are done (it blocks: call it from a worker).
     pub fn precompute(&mut self, from: Tick, count: u32) -> Stats {
         let begin = now_ms();
         let per_frame = entry_bytes(self.engine.width(), self.engine.height()).max(1);
-        let budget_frames = u32::try_from(self.cache.budget() / per_frame).unwrap_or(u32::MAX);
+        let budget_frames =
+            u32::try_from(self.pre.footprint().budget_bytes / per_frame).unwrap_or(u32::MAX);
         let count = count.min(budget_frames / 2);
-        let missing: Vec<Tick> = (0..count)
-            .map(|i| from.saturating_add(u64::from(i)))
-            .filter(|&t| !self.cache.contains(t))
-            .collect();
-        let engine = &self.engine;
-        let (w, h) = (engine.width(), engine.height());
+        let before = self.pre.stats();
+        self.threads_used.store(0, Ordering::Relaxed);
         let start = now_ms();
-        // Workers take a few ticks at a time: enough to amortise the clock reads and rayon's
-        // bookkeeping, few enough that the two workers finish together. Each allocates,
-        // renders and wraps its frames for the cache, so the caller only links them in.
-        let done: Vec<Rendered> = missing
-            .par_chunks(PRECOMPUTE_CHUNK)
-            .map(|ticks| {
-                let s = now_ms();
-                let frames = ticks
-                    .iter()
-                    .map(|&t| {
-                        let mut f = Frame::new(w, h);
-                        engine.render_into(t, &mut f);
-                        (t, Arc::new(f))
-                    })
-                    .collect();
-                (
-                    frames,
-                    now_ms() - s,
-                    rayon::current_thread_index().unwrap_or(0),
-                )
-            })
-            .collect();
-        let wall = now_ms() - start;
-        let compute: f64 = done.iter().map(|d| d.1).sum();
-        let mut used: Vec<usize> = done.iter().map(|d| d.2).collect();
-        used.sort_unstable();
-        used.dedup();
-        let frames = missing.len();
-        for (chunk, _, _) in done {
-            for (t, f) in chunk {
-                self.cache.insert(t, f);
-            }
+        // The window first (a zero lookahead starts nothing), then its size, which starts the
+        // workers on it.
+        self.pre.set_cursor(from);
+        self.pre.set_lookahead(Lookahead::Fixed(count));
+        if self.pre.workers() == 0 {
+            self.pre.compute_here();
         }
-        let serial = now_ms() - begin - wall;
-        let workers = rayon::current_num_threads();
+        self.pre.wait_idle();
+        let wall = now_ms() - start;
+        let after = self.pre.stats();
+        // Back to idle (later events invalidate without starting work behind the page's back),
+        // with the window at the playhead again, so only shown ticks count as shown.
+        self.pre.set_lookahead(Lookahead::Fixed(0));
+        self.pre.set_cursor(self.cursor);
+        let frames = after.frames_computed.saturating_sub(before.frames_computed) as usize;
+        let compute = after.busy.saturating_sub(before.busy).as_secs_f64() * 1000.0;
+        let workers = self.workers();
+        let m = Metrics::collect(&after, None);
         self.last = Stats {
             build: build_kind(),
             workers,
-            workers_used: used.len(),
+            workers_used: self.threads_used.load(Ordering::Relaxed).count_ones() as usize,
             frames,
             wall_ms: wall,
             compute_ms: compute,
@@ -258,22 +349,30 @@ impl Core {
             } else {
                 0.0
             },
-            serial_ms: serial,
+            serial_ms: (now_ms() - begin - wall).max(0.0),
             utilization: if wall > 0.0 {
                 (compute / (wall * workers as f64)).min(1.0)
             } else {
                 0.0
             },
+            frame_us_p50: m.frame_us_p50,
+            frame_us_p99: m.frame_us_p99,
+            window: after.lookahead,
             ..Stats::default()
         };
         self.stats()
     }
 
+    /// Threads that compute: the pool's, or this one.
+    fn workers(&self) -> usize {
+        self.pre.workers().max(1)
+    }
+
     pub fn stats(&self) -> Stats {
-        let c = self.cache.stats();
+        let c = self.pre.stats().cache;
         Stats {
             build: build_kind(),
-            workers: rayon::current_num_threads(),
+            workers: self.workers(),
             cache_hits: c.hits,
             cache_misses: c.misses,
             hit_rate: c.hit_rate(),
@@ -288,13 +387,17 @@ impl Core {
     fn lookahead(&self) -> u64 {
         let from = self.playhead.saturating_add(1);
         (0..)
-            .take_while(|&i| from.checked_add(i).is_some_and(|t| self.cache.contains(t)))
+            .take_while(|&i| {
+                from.checked_add(i)
+                    .is_some_and(|t| self.pre.peek(t).is_some())
+            })
             .count() as u64
     }
 
+    /// Adds an event through the runtime, which drops the cached frames from its tick on.
     pub fn push_event(&mut self, event: Event) -> Result<Tick, tinydisplay::EventError> {
-        let first = self.engine.push_event(event)?;
-        self.cache.invalidate_from(first);
+        let first = self.pre.push_event(event)?;
+        self.engine = self.pre.engine();
         Ok(first)
     }
 }
@@ -583,37 +686,79 @@ mod tests {
 
     #[test]
     fn cache_stays_within_budget_and_evicts_shown_frames_first() {
-        let mut core = Core::new("s.toml", SCENE).unwrap();
         let per = entry_bytes(32, 16);
-        core.cache = FrameCache::new(10 * per);
-        // Playing ticks 0..25 inline fills the cache; the shown ones make room for the newest.
-        for t in 0..25 {
-            assert!(!core.frame(t).1);
-        }
+        let engine = Engine::from_source("s.toml", SCENE.as_bytes()).unwrap();
+        let mut core = Core::with_budget(engine, 10 * per);
+        // A batch asks for at most half the budget: 0..5.
+        assert_eq!(core.precompute(0, 100).frames, 5);
+        assert_eq!(core.pre.cached_ticks(), (0..5).collect::<Vec<_>>());
+        assert!(core.frame(4).1);
+        assert_eq!(core.stats().lookahead, 0);
+        // Misses render inline and are not stored.
+        assert!(!core.frame(7).1);
+        core.frame(4);
+        assert_eq!(core.precompute(5, 5).frames, 5);
+        assert_eq!(core.stats().lookahead, 5);
         let st = core.stats();
         assert_eq!((st.cached_frames, st.cache_bytes), (10, 10 * per));
+        // The cache is full: a batch ahead evicts the shown ticks (oldest first), never the
+        // ones ahead of the playhead.
+        core.frame(7);
+        assert_eq!(core.precompute(10, 5).frames, 5);
         assert_eq!(
-            core.cache.ticks().collect::<Vec<_>>(),
-            (15..25).collect::<Vec<_>>()
+            core.pre.cached_ticks(),
+            (5..15).collect::<Vec<_>>(),
+            "shown ticks 0..5 evicted"
         );
-        assert_eq!(st.lookahead, 0);
-        // Precomputing ahead (capped at half the budget: 25..30) evicts the oldest shown ticks.
-        core.frame(24);
-        core.precompute(25, 100);
+        assert_eq!(core.stats().lookahead, 7);
+        assert!(core.pre.stats().cache.bytes_peak <= 10 * per);
+        // An event at tick 12 drops 12 and later, through the runtime.
         assert_eq!(
-            core.cache.ticks().collect::<Vec<_>>(),
-            (20..30).collect::<Vec<_>>()
-        );
-        assert_eq!(core.stats().lookahead, 5);
-        assert!(core.cache.stats().bytes_peak <= 10 * per);
-        // An event at tick 27 drops 27 and later.
-        assert_eq!(
-            core.push_event(Event::new(27, "level", Value::Int(1))),
-            Ok(27)
+            core.push_event(Event::new(12, "level", Value::Int(1))),
+            Ok(12)
         );
         let st = core.stats();
-        assert_eq!((st.lookahead, st.cached_frames), (2, 7));
+        assert_eq!((st.lookahead, st.cached_frames), (4, 7));
         assert_eq!(st.cache_bytes, 7 * per);
+    }
+
+    #[test]
+    fn events_invalidate_and_batches_recompute_with_the_event() {
+        let mut core = Core::new("s.toml", SCENE).unwrap();
+        assert_eq!(core.precompute(0, 20).frames, 20);
+        core.push_event(Event::new(3, "level", Value::Int(7)))
+            .unwrap();
+        core.push_event(Event::new(5, "level", Value::Int(2)))
+            .unwrap();
+        let mut fresh = Engine::from_source("s.toml", SCENE.as_bytes()).unwrap();
+        fresh
+            .push_event(Event::new(3, "level", Value::Int(7)))
+            .unwrap();
+        fresh
+            .push_event(Event::new(5, "level", Value::Int(2)))
+            .unwrap();
+        assert_eq!(core.engine().events(), fresh.events());
+        // Only the frames before the first event's tick were kept; the batch renders the rest.
+        assert_eq!(core.precompute(0, 20).frames, 17);
+        for t in 0..20 {
+            let (f, cached) = core.frame(t);
+            assert!(cached, "tick {t}");
+            assert_eq!(f, fresh.render(t), "tick {t}");
+        }
+    }
+
+    #[test]
+    fn batch_stats_are_the_runtimes() {
+        let mut core = Core::new("s.toml", SCENE).unwrap();
+        let st = core.precompute(100, 40);
+        assert_eq!((st.frames, st.workers, st.workers_used), (40, 1, 1));
+        assert!(st.compute_ms > 0.0 && st.wall_ms >= st.compute_ms);
+        assert!((0.0..=1.0).contains(&st.utilization));
+        assert!(st.frame_us_p50 > 0.0);
+        assert_eq!(st.window, 40);
+        // Cached ticks are not rendered again.
+        assert_eq!(core.precompute(100, 50).frames, 10);
+        assert_eq!(core.pre.stats().frames_computed, 50);
     }
 
     #[test]

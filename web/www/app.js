@@ -307,16 +307,16 @@ function loop(now) {
   requestAnimationFrame(loop);
 }
 
-// Keeps about two seconds of frames precomputed ahead of the playhead.
+// Keeps about two seconds of frames precomputed ahead of the playhead: when half of them are
+// shown, the runtime's window moves to the playhead and its workers fill the missing ticks.
 async function keepLookahead(tick) {
   if (state.precomputing) return;
-  const target = Math.ceil(state.info.tickRate * 2 * Number($('speed').value));
+  const target = Math.max(8, Math.ceil(state.info.tickRate * 2 * Number($('speed').value)));
   const st = await call('stats');
   if (st && st.lookahead >= target / 2) return;
   state.precomputing = true;
   try {
-    const from = tick + 1 + (st ? st.lookahead : 0);
-    showStats(await call('precompute', { from, count: Math.max(8, target - (st ? st.lookahead : 0)) }));
+    showStats(await call('precompute', { from: tick + 1, count: target }));
   } finally {
     state.precomputing = false;
   }
@@ -353,7 +353,7 @@ function showStats(st) {
   $('st-util').textContent = st.frames ? pct(st.utilization) : '—';
   $('st-frame').textContent = st.frames ? `${(st.per_frame_ms * 1000).toFixed(0)} µs` : '—';
   $('st-hit').textContent = st.cache_hits + st.cache_misses ? pct(st.hit_rate) : '—';
-  $('st-look').textContent = state.info ? `${st.lookahead} ticks (${(st.lookahead / state.info.tickRate).toFixed(1)} s)` : '—';
+  $('st-look').textContent = state.info ? `${st.lookahead} ticks ready (${(st.lookahead / state.info.tickRate).toFixed(1)} s)${st.window ? `, window ${st.window}` : ''}` : '—';
   $('st-cached').textContent = `${st.cached_frames} frames, ${(st.cache_bytes / 1024).toFixed(0)} KiB`;
   api.lastStats = st;
 }

@@ -299,8 +299,10 @@ struct Job {
     engine: Engine,
 }
 
-/// Work per claim that makes the lock's cost negligible.
-const BATCH_NANOS: u64 = 50_000;
+/// Work per claim that makes the lock's cost negligible. In a browser a contended lock costs a
+/// round trip through `Atomics.wait`/`notify` between Web Workers, so claims there must be
+/// larger than natively for the lock to stay out of the way.
+const BATCH_NANOS: u64 = 200_000;
 const MAX_BATCH: u64 = 64;
 
 /// Ticks per claim: about [`BATCH_NANOS`] of work, one until the cost is known (a first frame
@@ -490,16 +492,20 @@ impl Shared {
                 }
             };
             let mut done = Vec::with_capacity(job.ticks.len());
+            // One clock read per frame: each frame's end is the next one's start (a clock read
+            // is a call out to JavaScript in a browser).
+            let mut t0 = self.clock.now();
             for &tick in &job.ticks {
                 if self.generation.load(Ordering::Relaxed) != job.generation {
                     // An event made the rest of the batch stale; its ticks were already released.
                     break;
                 }
-                let t0 = self.clock.now();
                 // The frame is a pure function of (engine, tick): nothing is left half-updated if
                 // the render unwinds, so asserting unwind safety is sound.
                 let result = catch_unwind(AssertUnwindSafe(|| (self.render)(&job.engine, tick)));
-                done.push((tick, result, self.clock.now().saturating_sub(t0)));
+                let t1 = self.clock.now();
+                done.push((tick, result, t1.saturating_sub(t0)));
+                t0 = t1;
             }
             let mut st = self.lock();
             // The batch becomes visible to the player only now, so this is when its frames
@@ -746,6 +752,33 @@ impl Precomputer {
         let mut st = self.shared().lock_player();
         st.lookahead = lookahead;
         self.kick(st);
+    }
+
+    /// Fills the window on the calling thread, returning when it is full (or everything left
+    /// failed): the worker loop for hosts without worker threads ([`PoolChoice::None`], such as a
+    /// single-threaded wasm build). With a pool, the caller works alongside the pool's workers.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use tinydisplay::Engine;
+    /// use tinydisplay_runtime::{FakeClock, Lookahead, PoolChoice, Precomputer};
+    /// let engine = Engine::from_source("s.toml", b"display = { width = 32, height = 16 }").unwrap();
+    /// let pre = Precomputer::builder(engine.clone(), Arc::new(FakeClock::new()))
+    ///     .pool(PoolChoice::None)
+    ///     .lookahead(Lookahead::Fixed(8))
+    ///     .build()
+    ///     .unwrap();
+    /// pre.set_cursor(4);
+    /// pre.compute_here();
+    /// assert_eq!(pre.cached_ticks(), (4..12).collect::<Vec<_>>());
+    /// assert_eq!(*pre.take(7).unwrap(), engine.render(7));
+    /// ```
+    pub fn compute_here(&self) {
+        let shared = self.shared();
+        // Counted as a worker so that `wait_idle` and the footprint see it; the loop takes
+        // itself off the count when it finds no more work.
+        shared.lock_player().active += 1;
+        shared.worker_loop();
     }
 
     /// Blocks until no worker is running (the window is full or everything left failed).
