@@ -536,6 +536,13 @@ mod tests {
         p.runs.iter().map(|r| (r.page, r.col0, r.col1)).collect()
     }
 
+    /// Plans `next` over `prev` on a 128-column panel.
+    fn plan_on(prev: Option<&[u8]>, next: &[u8], bus: Bus, state: PanelState) -> Plan {
+        let mut p = Plan::default();
+        plan(prev, next, 128, &bus, state, &mut p);
+        p
+    }
+
     fn page_mode() -> PanelState {
         PanelState {
             mode: Some(Mode::Page),
@@ -546,15 +553,7 @@ mod tests {
     #[test]
     fn unknown_panel_gets_the_full_frame() {
         let next = vec![1u8; 128 * 8];
-        let mut p = Plan::default();
-        plan(
-            None,
-            &next,
-            128,
-            &Bus::i2c(400_000),
-            PanelState::UNKNOWN,
-            &mut p,
-        );
+        let p = plan_on(None, &next, Bus::i2c(400_000), PanelState::UNKNOWN);
         assert!(p.full && p.runs.is_empty());
         assert_eq!(p.floor, 1024);
     }
@@ -594,15 +593,7 @@ mod tests {
         // Two bytes with a one-byte gap on page 5: cheaper to resend the gap.
         next[5 * 128 + 40] = 1;
         next[5 * 128 + 42] = 1;
-        let mut p = Plan::default();
-        plan(
-            Some(&prev),
-            &next,
-            128,
-            &Bus::i2c(400_000),
-            page_mode(),
-            &mut p,
-        );
+        let p = plan_on(Some(&prev), &next, Bus::i2c(400_000), page_mode());
         assert_eq!(p.floor, 18);
         assert_eq!(runs(&p), vec![(0, 0, 7), (0, 100, 107), (5, 40, 42)]);
     }
@@ -650,23 +641,8 @@ mod tests {
         let mut next = prev.clone();
         next[0] = 1;
         next[20] = 1; // a 19-byte gap: 19 us on SPI at 8 MHz, less than two more transfers
-        let (mut i2c, mut spi) = (Plan::default(), Plan::default());
-        plan(
-            Some(&prev),
-            &next,
-            128,
-            &Bus::i2c(400_000),
-            page_mode(),
-            &mut i2c,
-        );
-        plan(
-            Some(&prev),
-            &next,
-            128,
-            &Bus::spi(8_000_000),
-            page_mode(),
-            &mut spi,
-        );
+        let i2c = plan_on(Some(&prev), &next, Bus::i2c(400_000), page_mode());
+        let spi = plan_on(Some(&prev), &next, Bus::spi(8_000_000), page_mode());
         assert_eq!(runs(&i2c), vec![(0, 0, 0), (0, 20, 20)]);
         assert_eq!(runs(&spi), vec![(0, 0, 20)]);
     }
@@ -675,15 +651,7 @@ mod tests {
     fn a_mostly_changed_frame_goes_out_whole() {
         let prev = vec![0u8; 128 * 8];
         let next: Vec<u8> = (0..1024).map(|i| (i % 3 != 0) as u8).collect();
-        let mut p = Plan::default();
-        plan(
-            Some(&prev),
-            &next,
-            128,
-            &Bus::i2c(400_000),
-            page_mode(),
-            &mut p,
-        );
+        let p = plan_on(Some(&prev), &next, Bus::i2c(400_000), page_mode());
         assert!(p.full, "{:?}", runs(&p));
     }
 
