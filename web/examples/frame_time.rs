@@ -9,7 +9,17 @@ use std::sync::Arc;
 use std::time::Instant;
 use tinydisplay::Engine;
 use tinydisplay_runtime::cache::entry_bytes;
-use tinydisplay_runtime::{Lookahead, Precomputer, SystemClock};
+use tinydisplay_runtime::{Clock, Lookahead, Precomputer};
+
+/// `SystemClock` is not built for wasm32, where this example must still compile (the browser
+/// stage builds the crate's examples for wasm32 too); measuring only needs `now`.
+struct Elapsed(Instant);
+
+impl Clock for Elapsed {
+    fn now(&self) -> std::time::Duration {
+        self.0.elapsed()
+    }
+}
 
 fn main() {
     for path in std::env::args().skip(1) {
@@ -32,7 +42,7 @@ fn main() {
             const WINDOW: u32 = 2400;
             let mut best = 0f64;
             for i in 0..3u64 {
-                let pre = Precomputer::builder(engine.clone(), Arc::new(SystemClock::new()))
+                let pre = Precomputer::builder(engine.clone(), Arc::new(Elapsed(Instant::now())))
                     .workers(workers)
                     .lookahead(Lookahead::Fixed(WINDOW))
                     .cache_bytes(2 * WINDOW as usize * entry_bytes(engine.width(), engine.height()))
