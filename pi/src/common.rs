@@ -281,6 +281,15 @@ pub fn default_ticks(engine: &Engine) -> Range<Tick> {
     0..Tick::from(engine.tick_rate()) * 10
 }
 
+/// The `--ticks` range, or [`default_ticks`] when it is not given; a bad range is reported.
+pub fn ticks_or_default(ticks: Option<&str>, engine: &Engine) -> Result<Range<Tick>, ExitCode> {
+    match ticks.map(parse_ticks) {
+        None => Ok(default_ticks(engine)),
+        Some(Ok(r)) => Ok(r),
+        Some(Err(e)) => Err(bad_arg(format!("--ticks: {e}"))),
+    }
+}
+
 /// Parses `--at T1,T2,...`: sorted, duplicates removed.
 pub fn parse_at(s: &str) -> Result<Vec<Tick>, String> {
     let mut v = s

@@ -3,7 +3,7 @@
 //! Ticks default to the scene's first ten seconds (`0..10 * tick_rate`). `--at` adds single far
 //! ticks (e.g. `--at 1000000000`); all ticks are printed once each, in increasing order.
 
-use crate::common::{bad_arg, default_ticks, load_scene_with_events, parse_at, parse_ticks};
+use crate::common::{bad_arg, load_scene_with_events, parse_at, ticks_or_default};
 use rayon::prelude::*;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -34,10 +34,9 @@ pub fn run(args: Args) -> ExitCode {
         Ok(e) => e,
         Err(code) => return code,
     };
-    let range = match args.ticks.as_deref().map(parse_ticks) {
-        None => default_ticks(&engine),
-        Some(Ok(r)) => r,
-        Some(Err(e)) => return bad_arg(format!("--ticks: {e}")),
+    let range = match ticks_or_default(args.ticks.as_deref(), &engine) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
     let at = match args.at.as_deref().map(parse_at) {
         None => Vec::new(),

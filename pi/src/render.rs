@@ -4,7 +4,7 @@
 //! never leaves a half-written image. An existing output file is replaced only if it is an image
 //! of the same type (PNG or GIF signature) or with `--force`; nothing else is ever deleted.
 
-use crate::common::{bad_arg, default_ticks, load_scene_with_events, parse_ticks};
+use crate::common::{bad_arg, load_scene_with_events, ticks_or_default};
 use crate::export::{save_png, write_atomic, GifWriter, Panel, Style};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::{Path, PathBuf};
@@ -53,10 +53,9 @@ pub fn run(args: Args) -> ExitCode {
         Ok(e) => e,
         Err(code) => return code,
     };
-    let range = match args.ticks.as_deref().map(parse_ticks) {
-        None => default_ticks(&engine),
-        Some(Ok(r)) => r,
-        Some(Err(e)) => return bad_arg(format!("--ticks: {e}")),
+    let range = match ticks_or_default(args.ticks.as_deref(), &engine) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
     let style = Style {
         scale: args.scale,

@@ -672,8 +672,9 @@ impl Precomputer {
         let frame = st.cache.get(tick);
         let ready = st.ready_at.get(&tick).copied();
         self.move_cursor(&mut st, tick.saturating_add(1));
-        let ready = ready.unwrap_or_else(|| self.shared().clock.now());
-        frame.map(|f| (f, ready))
+        drop(st);
+        // Every stored frame has its time; the fallback only guards the invariant.
+        frame.map(|f| (f, ready.unwrap_or_else(|| self.shared().clock.now())))
     }
 
     /// Starts workers for whatever the window lacks.
