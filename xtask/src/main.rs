@@ -6,6 +6,7 @@
 use std::process::ExitCode;
 
 mod bench;
+mod disk;
 mod golden;
 mod pi;
 mod setup;

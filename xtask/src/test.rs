@@ -20,6 +20,8 @@ struct Row {
     name: &'static str,
     status: Status,
     secs: f64,
+    /// Free disk (MiB) after the stage: the first thing to read when a build dies with ENOSPC.
+    free_mb: Option<u64>,
     note: String,
 }
 
@@ -71,6 +73,22 @@ pub fn main(args: &[String]) -> Result<(), String> {
         }
     }
     let root = root();
+    // Incremental caches roughly double the debug build's size and a CI clone builds once; a
+    // developer who wants them back sets CARGO_INCREMENTAL=1.
+    if std::env::var_os("CARGO_INCREMENTAL").is_none() {
+        std::env::set_var("CARGO_INCREMENTAL", "0");
+    }
+    let target = crate::golden::target_dir(&root);
+    if let Some(free) = crate::disk::free_mb(&root) {
+        eprintln!("disk: {} free at {}", crate::disk::gb(free), root.display());
+        if free < 2 * crate::disk::LOW_WATER_MB {
+            eprintln!(
+                "disk: little room; finished stages' own build output will be removed \
+                 once less than {} is free",
+                crate::disk::gb(crate::disk::LOW_WATER_MB)
+            );
+        }
+    }
     let started = Instant::now();
     let mut rows = Vec::new();
     let mut failed = false;
@@ -82,6 +100,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
                 name,
                 status: Status::Skipped,
                 secs: 0.0,
+                free_mb: None,
                 note: "not selected".into(),
             });
             continue;
@@ -91,6 +110,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
                 name,
                 status: Status::NotRun,
                 secs: 0.0,
+                free_mb: None,
                 note: "an earlier stage failed".into(),
             });
             continue;
@@ -98,17 +118,28 @@ pub fn main(args: &[String]) -> Result<(), String> {
         let t = Instant::now();
         let r = crate::util::stage(name, || f(&root));
         let secs = t.elapsed().as_secs_f64();
+        let r = r.map(|note| {
+            let pruned = crate::disk::prune_after(name, &root, &target);
+            match (note.is_empty(), pruned.is_empty()) {
+                (_, true) => note,
+                (true, false) => pruned,
+                (false, false) => format!("{note}; {pruned}"),
+            }
+        });
+        let free = crate::disk::free_mb(&root);
         let row = match r {
             Ok(note) if note.starts_with("SKIPPED") => Row {
                 name,
                 status: Status::Skipped,
                 secs,
+                free_mb: free,
                 note: note.trim_start_matches("SKIPPED").trim().into(),
             },
             Ok(note) => Row {
                 name,
                 status: Status::Ok,
                 secs,
+                free_mb: free,
                 note,
             },
             Err(e) => {
@@ -118,7 +149,15 @@ pub fn main(args: &[String]) -> Result<(), String> {
                     name,
                     status: Status::Failed,
                     secs,
-                    note: first_line(&e),
+                    free_mb: free,
+                    note: match free {
+                        Some(mb) if mb < 1024 => format!(
+                            "only {} free (No space left on device?): {}",
+                            crate::disk::gb(mb),
+                            first_line(&e)
+                        ),
+                        _ => first_line(&e),
+                    },
                 }
             }
         };
@@ -151,13 +190,15 @@ fn first_line(s: &str) -> String {
 }
 
 fn print_summary(rows: &[Row], total: f64) {
-    let mut out = String::from("\nstage        result    seconds  note\n");
+    let mut out = String::from("\nstage        result    seconds  disk free  note\n");
     for r in rows {
+        let free = r.free_mb.map_or(String::new(), crate::disk::gb);
         out.push_str(&format!(
-            "{:12} {:9} {:7.1}  {}\n",
+            "{:12} {:9} {:7.1}  {:>9}  {}\n",
             r.name,
             label(r.status),
             r.secs,
+            free,
             r.note
         ));
     }
