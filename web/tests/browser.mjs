@@ -271,7 +271,7 @@ try {
     const scene = scenes.includes('stress.toml') ? 'stress.toml' : scenes.includes('dashboard.toml') ? 'dashboard.toml' : scenes[0];
     const t = await benchThroughput(context, URL_, scene);
     measurements.throughput = t;
-    return `${scene}: threads ${t.threads.fps.toFixed(0)} fps (${t.threads.workers} workers, ${t.threads.per_frame_us.toFixed(1)} µs/frame) vs single ${t.single.fps.toFixed(0)} fps (${t.single.per_frame_us.toFixed(1)} µs/frame) = ${t.ratio.toFixed(2)}x`;
+    return `${scene}: threads ${t.threads.fps.toFixed(0)} fps (${t.threads.workers} workers, ${t.threads.per_frame_us.toFixed(1)} µs/frame) vs single ${t.single.fps.toFixed(0)} fps (${t.single.per_frame_us.toFixed(1)} µs/frame) = ${t.ratio.toFixed(2)}x; control: two single-thread pages at once ${t.control_two_single_pages.ratio.toFixed(2)}x one alone`;
   });
 
   // Per-frame compute time of every example, single-thread build (one frame at a time), to

@@ -30,6 +30,7 @@ export async function benchThroughput(context, url, scene) {
   const stPage = await openSimulator(context, url + '?build=st');
   const st = await bench(stPage.page);
   await stPage.page.close();
+  const control = await benchTwoSinglePages(context, url, scene);
   const summary = (r) => ({
     fps: r.fps, min_fps: r.min_fps, max_fps: r.max_fps,
     per_frame_us: r.per_frame_ms * 1000, serial_us_per_frame: (r.serial_ms * 1000) / r.frames,
@@ -40,7 +41,33 @@ export async function benchThroughput(context, url, scene) {
     threads: { workers: mt.workers, ...summary(mt), utilization: mt.utilization },
     single: summary(st),
     ratio: mt.fps / st.fps,
+    // What this machine gives two fully independent single-thread computations at once: the
+    // ceiling for any 2-worker ratio here, with no sharing, locks or pool in the way.
+    control_two_single_pages: { ...control, ratio: control.fps / control.solo_fps },
   };
+}
+
+// The control for the ratio above: two single-thread pages (two renderer threads, nothing
+// shared) run the same batch at the same moment. Their combined fps (both batches' frames over
+// the later finish) against one page's fps measured alone just before, median of 5.
+export async function benchTwoSinglePages(context, url, scene) {
+  const text = sceneText(scene);
+  const a = (await openSimulator(context, url + '?build=st')).page;
+  const b = (await openSimulator(context, url + '?build=st')).page;
+  const args = { file: scene, text, count: BATCH, settleMs: Number(process.env.TD_SETTLE_MS ?? 100) };
+  const run = (p, from) => p.evaluate((x) => window.tinydisplay.call('bench', x), { ...args, from });
+  for (let i = 0; i < 2; i++) await Promise.all([run(a, 1_000_000 * (i + 1)), run(b, 1_000_000 * (i + 3))]);
+  const solo = [];
+  const both = [];
+  for (let i = 0; i < 5; i++) {
+    solo.push((await run(a, 100_000 * (i + 1))).fps);
+    const [x, y] = await Promise.all([run(a, 100_000 * (i + 11)), run(b, 100_000 * (i + 21))]);
+    both.push(((x.frames + y.frames) * 1000) / Math.max(x.totalMs, y.totalMs));
+  }
+  await a.close();
+  await b.close();
+  const median = (v) => [...v].sort((p, q) => p - q)[v.length >> 1];
+  return { fps: median(both), solo_fps: median(solo) };
 }
 
 // Per-frame compute time (µs) of each scene in the single-thread build: ticks 0..1000, at least

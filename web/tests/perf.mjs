@@ -15,7 +15,7 @@ try {
     const t = await benchThroughput(context, URL_, 'stress.toml');
     const per = await perFrameUs(context, URL_, ['dashboard.toml', 'stress.toml']);
     const row = {
-      threads_fps: t.threads.fps, single_fps: t.single.fps, ratio: t.ratio, t_spread: t.threads.max_fps / t.threads.min_fps, s_spread: t.single.max_fps / t.single.min_fps,
+      threads_fps: t.threads.fps, single_fps: t.single.fps, ratio: t.ratio, control: t.control_two_single_pages.ratio, t_spread: t.threads.max_fps / t.threads.min_fps, s_spread: t.single.max_fps / t.single.min_fps,
       threads_us: t.threads.per_frame_us, single_us: t.single.per_frame_us,
       util: t.threads.utilization, t_serial_us: t.threads.serial_us_per_frame, s_serial_us: t.single.serial_us_per_frame, dashboard_us: per['dashboard.toml'], stress_us: per['stress.toml'],
     };
