@@ -13,6 +13,15 @@ use std::process::Command;
 /// Below this many MiB free, finished stages' private build output is removed.
 pub const LOW_WATER_MB: u64 = 8 * 1024;
 
+/// [`LOW_WATER_MB`], or `TINYDISPLAY_LOW_WATER_MB` from the environment: a huge value prunes
+/// always (a small disk), 0 never (keep every build for the next run).
+pub fn low_water_mb() -> u64 {
+    std::env::var("TINYDISPLAY_LOW_WATER_MB")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(LOW_WATER_MB)
+}
+
 /// Free MiB on the filesystem holding `path`, from POSIX `df -Pk` (xtask has no libc binding,
 /// and `df` is on every machine it runs on). None if `df` is missing or prints something else.
 pub fn free_mb(path: &Path) -> Option<u64> {
@@ -66,13 +75,14 @@ pub fn scratch_of(stage: &str, root: &Path, target: &Path) -> Vec<PathBuf> {
     }
 }
 
-/// After `stage` passed: when free space is below [`LOW_WATER_MB`], delete its scratch and say
+/// After `stage` passed: when free space is below [`low_water_mb`], delete its scratch and say
 /// how much that gave back. Returns a note for the summary ("" when nothing was done).
 pub fn prune_after(stage: &str, root: &Path, target: &Path) -> String {
     let Some(free) = free_mb(root) else {
         return String::new();
     };
-    if free >= LOW_WATER_MB {
+    let low_water = low_water_mb();
+    if free >= low_water {
         return String::new();
     }
     let mut freed = 0;
@@ -82,7 +92,7 @@ pub fn prune_after(stage: &str, root: &Path, target: &Path) -> String {
             eprintln!(
                 "disk: {} free (< {}): removed {} ({}), only the {stage} stage builds it",
                 gb(free),
-                gb(LOW_WATER_MB),
+                gb(low_water),
                 dir.display(),
                 gb(mb)
             );

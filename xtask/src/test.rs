@@ -81,11 +81,11 @@ pub fn main(args: &[String]) -> Result<(), String> {
     let target = crate::golden::target_dir(&root);
     if let Some(free) = crate::disk::free_mb(&root) {
         eprintln!("disk: {} free at {}", crate::disk::gb(free), root.display());
-        if free < 2 * crate::disk::LOW_WATER_MB {
+        if free < 2 * crate::disk::low_water_mb() {
             eprintln!(
                 "disk: little room; finished stages' own build output will be removed \
                  once less than {} is free",
-                crate::disk::gb(crate::disk::LOW_WATER_MB)
+                crate::disk::gb(crate::disk::low_water_mb())
             );
         }
     }
