@@ -125,47 +125,134 @@ pub fn throughput(
     round_ticks: u64,
     min_time: Duration,
 ) -> Result<Throughput, rayon::ThreadPoolBuildError> {
-    let entry = entry_bytes(engine.width(), engine.height());
-    let ticks = ticks.start..ticks.end.max(ticks.start.saturating_add(round_ticks));
-    let len = ticks.end.saturating_sub(ticks.start).max(1);
-    // Hold the whole range when it fits in 256 MiB; otherwise go through it in windows.
-    let window = len
-        .min((256 << 20) / entry as u64)
-        .min(u64::from(u32::MAX))
-        .max(1);
-    let pre = Precomputer::builder(engine.clone(), Arc::clone(&clock))
-        .workers(workers)
-        .lookahead(Lookahead::Fixed(window as u32))
-        .cache_bytes(window as usize * entry)
-        .build()?;
-    let round = |pre: &Precomputer| {
-        pre.set_cursor(ticks.start);
-        pre.invalidate_from(0);
-        let mut c = ticks.start;
-        while c < ticks.end {
-            pre.set_cursor(c);
-            pre.wait_idle();
-            c = c.saturating_add(window);
-        }
-    };
-    round(&pre);
-    pre.reset_stats();
-    let t0 = clock.now();
+    let rig = Rig::new(engine, &clock, workers, ticks, round_ticks)?;
+    rig.round();
+    rig.pre.reset_stats();
+    let mut wall = Duration::ZERO;
     let mut rounds = 0;
-    while rounds < 2 || clock.now().saturating_sub(t0) < min_time {
-        round(&pre);
+    while rounds < 2 || wall < min_time {
+        wall += rig.round();
         rounds += 1;
     }
-    let wall = clock.now().saturating_sub(t0);
-    let stats = pre.stats();
+    let stats = rig.pre.stats();
     let secs = wall.as_secs_f64().max(1e-9);
     Ok(Throughput {
-        workers: pre.workers(),
+        workers: rig.pre.workers(),
         frames: stats.frames_computed,
         wall,
         fps: stats.frames_computed as f64 / secs,
-        utilization: stats.busy.as_secs_f64() / (pre.workers() as f64 * secs),
+        utilization: stats.busy.as_secs_f64() / (rig.pre.workers() as f64 * secs),
     })
+}
+
+/// Throughput with 1 worker and with `workers`, measured in alternating rounds (1, N, 1, N, ...)
+/// until each side has had `min_time` and at least 5 rounds; each side's fps is the median of
+/// its rounds. On a shared machine a neighbour's burst of work then lands on both sides alike
+/// instead of on whichever ran during it, so their ratio, the speedup, stays put from run to
+/// run. Utilization is over all of the N-worker rounds.
+pub fn throughput_pair(
+    engine: &Engine,
+    clock: Arc<dyn Clock>,
+    workers: usize,
+    ticks: Range<Tick>,
+    round_ticks: u64,
+    min_time: Duration,
+) -> Result<(Throughput, Throughput), rayon::ThreadPoolBuildError> {
+    let rigs = [
+        Rig::new(engine, &clock, 1, ticks.clone(), round_ticks)?,
+        Rig::new(engine, &clock, workers, ticks, round_ticks)?,
+    ];
+    let mut fps: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    let mut total = [(0u64, Duration::ZERO, Duration::ZERO); 2];
+    for rig in &rigs {
+        rig.round();
+    }
+    while fps[0].len() < 5 || total.iter().any(|t| t.1 < min_time) {
+        for (i, rig) in rigs.iter().enumerate() {
+            rig.pre.reset_stats();
+            let wall = rig.round();
+            let stats = rig.pre.stats();
+            fps[i].push(stats.frames_computed as f64 / wall.as_secs_f64().max(1e-9));
+            total[i].0 += stats.frames_computed;
+            total[i].1 += wall;
+            total[i].2 += stats.busy;
+        }
+    }
+    let side = |i: usize| {
+        let (frames, wall, busy) = total[i];
+        let n = rigs[i].pre.workers();
+        Throughput {
+            workers: n,
+            frames,
+            wall,
+            fps: median(&mut fps[i].clone()),
+            utilization: busy.as_secs_f64() / (n as f64 * wall.as_secs_f64().max(1e-9)),
+        }
+    };
+    Ok((side(0), side(1)))
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// A precomputer whose window holds a whole throughput round.
+struct Rig {
+    pre: Precomputer,
+    clock: Arc<dyn Clock>,
+    ticks: Range<Tick>,
+    window: u64,
+}
+
+impl Rig {
+    fn new(
+        engine: &Engine,
+        clock: &Arc<dyn Clock>,
+        workers: usize,
+        ticks: Range<Tick>,
+        round_ticks: u64,
+    ) -> Result<Rig, rayon::ThreadPoolBuildError> {
+        let entry = entry_bytes(engine.width(), engine.height());
+        let ticks = ticks.start..ticks.end.max(ticks.start.saturating_add(round_ticks));
+        let len = ticks.end.saturating_sub(ticks.start).max(1);
+        // Hold the whole range when it fits in 256 MiB; otherwise go through it in windows.
+        let window = len
+            .min((256 << 20) / entry as u64)
+            .min(u64::from(u32::MAX))
+            .max(1);
+        let pre = Precomputer::builder(engine.clone(), Arc::clone(clock))
+            .workers(workers)
+            .lookahead(Lookahead::Fixed(window as u32))
+            .cache_bytes(window as usize * entry)
+            .build()?;
+        Ok(Rig {
+            pre,
+            clock: Arc::clone(clock),
+            ticks,
+            window,
+        })
+    }
+
+    /// Computes every tick of the range once, from an empty cache, and returns how long the
+    /// pool took. Emptying the cache of the last round (freeing its frames) is the harness's
+    /// work, not precomputation: it happens with the window closed, before the clock starts.
+    fn round(&self) -> Duration {
+        self.pre.set_lookahead(Lookahead::Fixed(0));
+        self.pre.set_cursor(self.ticks.start);
+        self.pre.invalidate_from(0);
+        let t0 = self.clock.now();
+        // Opening the window starts the workers on it.
+        self.pre
+            .set_lookahead(Lookahead::Fixed(self.window.min(u64::from(u32::MAX)) as u32));
+        let mut c = self.ticks.start;
+        while c < self.ticks.end {
+            self.pre.set_cursor(c);
+            self.pre.wait_idle();
+            c = c.saturating_add(self.window);
+        }
+        self.clock.now().saturating_sub(t0)
+    }
 }
 
 /// Plays `ticks` in real time at the scene's tick rate on a sink that discards frames, either
@@ -218,17 +305,10 @@ pub fn run(
     let times = frame_times(engine, clock.as_ref(), opts.ticks.clone());
     // Rounds of at least 50 ms of single-thread work (by the median cost just measured).
     let round_ticks = (50_000_000 / times.quantile_nanos(0.5).max(1)).min(1 << 20);
-    progress("precompute throughput, 1 worker");
-    let one = throughput(
-        engine,
-        Arc::clone(&clock),
-        1,
-        opts.ticks.clone(),
-        round_ticks,
-        opts.min_time,
-    )?;
-    progress(&format!("precompute throughput, {workers} workers"));
-    let n = throughput(
+    progress(&format!(
+        "precompute throughput, 1 worker and {workers} in alternating rounds"
+    ));
+    let (one, n) = throughput_pair(
         engine,
         Arc::clone(&clock),
         workers,

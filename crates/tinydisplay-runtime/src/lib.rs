@@ -54,7 +54,7 @@
 //! | `tick_rate` | the scene's ticks per second (the real-time play rate) |
 //! | `frame_us_p50`, `frame_us_p99` | compute time of one frame on one thread |
 //! | `workers` | N, the workers of the multi-worker runs |
-//! | `fps_1`, `fps_n` | precompute throughput (frames/s) with 1 and N workers, in rounds of at least 50 ms of work (past the range's end for cheap scenes) |
+//! | `fps_1`, `fps_n` | precompute throughput (frames/s) with 1 and N workers: the median of rounds of at least 50 ms of single-thread work (past the range's end for cheap scenes), 1-worker and N-worker rounds alternating so that a noisy neighbour hits both alike |
 //! | `speedup` | `fps_n / fps_1` |
 //! | `utilization`, `utilization_1` | busy / (workers x wall) while precomputing, N and 1 workers |
 //! | `latency_us_p99_inline` | p99 tick deadline to frame ready, every frame rendered by the player when it wakes for its tick |

@@ -636,3 +636,29 @@ fn precomputed_latency_counts_from_when_a_worker_stored_the_frame() {
     );
     assert_eq!(s.latency_inline.count(), 0);
 }
+
+/// The speedup's two sides come from alternating rounds on their own pools: each side runs at
+/// least 5 whole rounds of the range (so every frame of every round is counted), with its own
+/// worker count, and neither side's utilization exceeds its capacity.
+#[test]
+fn throughput_pair_measures_both_sides_in_whole_rounds() {
+    use tinydisplay_runtime::bench_report::throughput_pair;
+    let engine = fixture();
+    let clock: Arc<dyn Clock> = Arc::new(tinydisplay_runtime::SystemClock::new());
+    let (one, two) = throughput_pair(&engine, clock, 2, 0..40, 40, Duration::ZERO).unwrap();
+    assert_eq!((one.workers, two.workers), (1, 2));
+    for side in [one, two] {
+        assert!(side.frames >= 5 * 40, "{side:?}");
+        assert_eq!(
+            side.frames % 40,
+            0,
+            "{side:?}: a round computes every tick once"
+        );
+        assert!(side.fps > 0.0 && side.wall > Duration::ZERO, "{side:?}");
+        assert!(
+            side.utilization > 0.0 && side.utilization <= 1.0 + 1e-9,
+            "{side:?}"
+        );
+    }
+    assert_eq!(one.frames, two.frames, "both sides ran the same rounds");
+}
