@@ -7,6 +7,13 @@ function sceneText(scene) {
   return readFileSync(new URL(`../www/scenes/${scene}`, import.meta.url), 'utf8');
 }
 
+// `run(page, from)`: one precompute batch of `scene` (BATCH ticks from `from`) on a fresh
+// simulator in `page`; resolves to the worker's stats (fps, frames, totalMs, ...).
+function batchRunner(scene) {
+  const args = { file: scene, text: sceneText(scene), count: BATCH, settleMs: Number(process.env.TD_SETTLE_MS ?? 100) };
+  return (page, from) => page.evaluate((a) => window.tinydisplay.call('bench', a), { ...args, from });
+}
+
 // Precompute throughput of the threads build (the isolated page, all its workers) against the
 // single-thread build (`?build=st`), on `scene`. Both get the same treatment: a fresh simulator
 // per batch, batches of 3600 ticks (a minute of animation), two unmeasured warm-up batches (V8
@@ -17,9 +24,7 @@ function sceneText(scene) {
 // figure is its median batch.
 export const BATCH = 3600;
 export async function benchThroughput(context, url, scene) {
-  const text = sceneText(scene);
-  const args = { file: scene, text, from: 0, count: BATCH, settleMs: Number(process.env.TD_SETTLE_MS ?? 100) };
-  const run = (p, from) => p.evaluate((a) => window.tinydisplay.call('bench', a), { ...args, from });
+  const run = batchRunner(scene);
   const mtPage = await openSimulator(context, url);
   const stPage = await openSimulator(context, url + '?build=st');
   for (let i = 0; i < 2; i++) {
@@ -61,11 +66,9 @@ export async function benchThroughput(context, url, scene) {
 // shared) run the same batch at the same moment. Their combined fps (both batches' frames over
 // the later finish) against one page's fps measured alone just before, median of 5.
 export async function benchTwoSinglePages(context, url, scene) {
-  const text = sceneText(scene);
+  const run = batchRunner(scene);
   const a = (await openSimulator(context, url + '?build=st')).page;
   const b = (await openSimulator(context, url + '?build=st')).page;
-  const args = { file: scene, text, count: BATCH, settleMs: Number(process.env.TD_SETTLE_MS ?? 100) };
-  const run = (p, from) => p.evaluate((x) => window.tinydisplay.call('bench', x), { ...args, from });
   for (let i = 0; i < 2; i++) await Promise.all([run(a, 1_000_000 * (i + 1)), run(b, 1_000_000 * (i + 3))]);
   const solo = [];
   const both = [];

@@ -250,29 +250,37 @@ fn clippy(root: &Path) -> Result<String, String> {
 /// `cargo test --workspace`, streaming its output and adding up its `test result:` lines.
 fn cargo_test(root: &Path) -> Result<String, String> {
     let mut cmd = cargo(root);
-    cmd.args(["test", "--workspace"]).stdout(Stdio::piped());
-    eprintln!("$ {}", show(&cmd));
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("cannot start cargo test: {e}"))?;
-    let (mut passed, mut failed, mut ignored) = (0u64, 0u64, 0u64);
-    if let Some(out) = child.stdout.take() {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            println!("{line}");
-            if let Some((p, f, i)) = parse_test_result(&line) {
-                passed += p;
-                failed += f;
-                ignored += i;
-            }
-        }
-    }
-    let status = child.wait().map_err(|e| e.to_string())?;
+    cmd.args(["test", "--workspace"]);
+    let (status, (passed, failed, ignored)) = run_counting_tests(&mut cmd)?;
     let note = format!("{passed} tests passed, {failed} failed, {ignored} ignored");
     if status.success() {
         Ok(note)
     } else {
         Err(format!("cargo test --workspace failed ({note})"))
     }
+}
+
+/// Runs a `cargo test` command, echoing its stdout and adding up its `test result:` lines into
+/// (passed, failed, ignored).
+fn run_counting_tests(
+    cmd: &mut Command,
+) -> Result<(std::process::ExitStatus, (u64, u64, u64)), String> {
+    cmd.stdout(Stdio::piped());
+    eprintln!("$ {}", show(cmd));
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start cargo test: {e}"))?;
+    let mut sum = (0u64, 0u64, 0u64);
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            println!("{line}");
+            if let Some((p, f, i)) = parse_test_result(&line) {
+                sum = (sum.0 + p, sum.1 + f, sum.2 + i);
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    Ok((status, sum))
 }
 
 /// `test result: ok. 12 passed; 0 failed; 1 ignored; ...` -> (12, 0, 1).
@@ -501,23 +509,8 @@ fn wasm_threads_chromium(root: &Path) -> Result<String, String> {
         // `cargo +nightly` needs rustup's proxy, not the cargo that runs xtask.
         .env_remove("RUSTC")
         .env_remove("CARGO")
-        .env_remove("RUSTUP_TOOLCHAIN")
-        .stdout(Stdio::piped());
-    eprintln!("$ {}", show(&cmd));
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("cannot start cargo test: {e}"))?;
-    let (mut passed, mut failed) = (0u64, 0u64);
-    if let Some(out) = child.stdout.take() {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            println!("{line}");
-            if let Some((p, f, _)) = parse_test_result(&line) {
-                passed += p;
-                failed += f;
-            }
-        }
-    }
-    let status = child.wait().map_err(|e| e.to_string())?;
+        .env_remove("RUSTUP_TOOLCHAIN");
+    let (status, (passed, failed, _)) = run_counting_tests(&mut cmd)?;
     let note = format!("{passed} passed, {failed} failed");
     if !status.success() {
         return Err(format!(

@@ -111,45 +111,16 @@ pub struct Throughput {
     pub utilization: f64,
 }
 
-/// Precomputes `ticks` as fast as the pool can, repeatedly until at least `min_time` has passed
-/// (and at least twice), after one uncounted warm-up round that starts the threads.
-///
-/// Each round starts and drains the pool once, which costs thread wake-ups; so that this stays
-/// small next to the work, a round covers at least `round_ticks` ticks, extending the range past
-/// its end when it is shorter (frames cost about the same at any tick).
-pub fn throughput(
-    engine: &Engine,
-    clock: Arc<dyn Clock>,
-    workers: usize,
-    ticks: Range<Tick>,
-    round_ticks: u64,
-    min_time: Duration,
-) -> Result<Throughput, rayon::ThreadPoolBuildError> {
-    let rig = Rig::new(engine, &clock, workers, ticks, round_ticks)?;
-    rig.round();
-    rig.pre.reset_stats();
-    let mut wall = Duration::ZERO;
-    let mut rounds = 0;
-    while rounds < 2 || wall < min_time {
-        wall += rig.round();
-        rounds += 1;
-    }
-    let stats = rig.pre.stats();
-    let secs = wall.as_secs_f64().max(1e-9);
-    Ok(Throughput {
-        workers: rig.pre.workers(),
-        frames: stats.frames_computed,
-        wall,
-        fps: stats.frames_computed as f64 / secs,
-        utilization: stats.busy.as_secs_f64() / (rig.pre.workers() as f64 * secs),
-    })
-}
-
 /// Throughput with 1 worker and with `workers`, measured in alternating rounds (1, N, 1, N, ...)
 /// until each side has had `min_time` and at least 5 rounds; each side's fps is the median of
 /// its rounds. On a shared machine a neighbour's burst of work then lands on both sides alike
 /// instead of on whichever ran during it, so their ratio, the speedup, stays put from run to
 /// run. Utilization is over all of the N-worker rounds.
+///
+/// Each round starts and drains the pool once, which costs thread wake-ups; so that this stays
+/// small next to the work, a round covers at least `round_ticks` ticks, extending the range past
+/// its end when it is shorter (frames cost about the same at any tick). One uncounted warm-up
+/// round per side starts the threads.
 pub fn throughput_pair(
     engine: &Engine,
     clock: Arc<dyn Clock>,
@@ -178,14 +149,14 @@ pub fn throughput_pair(
             total[i].2 += stats.busy;
         }
     }
-    let side = |i: usize| {
+    let mut side = |i: usize| {
         let (frames, wall, busy) = total[i];
         let n = rigs[i].pre.workers();
         Throughput {
             workers: n,
             frames,
             wall,
-            fps: median(&mut fps[i].clone()),
+            fps: median(&mut fps[i]),
             utilization: busy.as_secs_f64() / (n as f64 * wall.as_secs_f64().max(1e-9)),
         }
     };
@@ -242,9 +213,8 @@ impl Rig {
         self.pre.set_cursor(self.ticks.start);
         self.pre.invalidate_from(0);
         let t0 = self.clock.now();
-        // Opening the window starts the workers on it.
-        self.pre
-            .set_lookahead(Lookahead::Fixed(self.window.min(u64::from(u32::MAX)) as u32));
+        // Opening the window starts the workers on it (`new` keeps the window within u32).
+        self.pre.set_lookahead(Lookahead::Fixed(self.window as u32));
         let mut c = self.ticks.start;
         while c < self.ticks.end {
             self.pre.set_cursor(c);
