@@ -11,8 +11,8 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::ops::Range;
 
-pub(crate) use crate::anim::compile;
-pub(crate) use crate::anim::Compiled;
+use crate::compile::compile;
+use crate::model::Compiled;
 
 /// A scene ready to render, plus the input events pushed so far.
 ///

@@ -33,26 +33,33 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
-mod anim;
+mod bitmap;
+mod compile;
 mod engine;
 mod error;
+mod eval;
 mod event;
 pub mod fixed;
 pub mod fonts;
 mod frame;
 mod image;
+pub mod limits;
 mod load;
+mod model;
 mod raster;
 pub mod scene;
+mod schedule;
 mod snapshot;
 mod state;
 mod text;
+mod validate;
 
 pub use engine::Engine;
 pub use error::{EventError, SceneError, SnapshotError};
 pub use event::{parse_event_log, Event};
 pub use frame::{Frame, FrameHash};
-pub use load::{parse_scene, Format, MAX_SCENE_BYTES};
+pub use limits::MAX_SCENE_BYTES;
+pub use load::{parse_scene, Format};
 pub use scene::{Scene, Value};
 pub use state::{FrameState, WidgetState};
 

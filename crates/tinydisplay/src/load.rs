@@ -1,12 +1,10 @@
 //! Scene text (TOML or JSON) to [`Scene`], with errors that point at line and column.
 
 use crate::error::SceneError;
+use crate::limits::MAX_SCENE_BYTES;
 use crate::scene::Scene;
 use alloc::format;
 use alloc::string::ToString;
-
-/// Scene files larger than this are refused before parsing (no hang on a 50 MB file).
-pub const MAX_SCENE_BYTES: usize = 1 << 20;
 
 /// The two spellings of one schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,7 +39,7 @@ impl Format {
 /// ```
 pub fn parse_scene(file: &str, bytes: &[u8]) -> Result<Scene, SceneError> {
     let scene = parse_unvalidated(file, bytes)?;
-    crate::engine::compile(&scene).map_err(|e| e.with_file(file))?;
+    crate::compile::compile(&scene).map_err(|e| e.with_file(file))?;
     Ok(scene)
 }
 

@@ -7,10 +7,11 @@
 //! from [`PageImage`]s a byte column at a time. The canvas applies the clip box, the draw mode
 //! (on/off/xor) and the ordered-dither opacity in every path, so they all agree pixel for pixel.
 
-use crate::anim::{CSeries, Compiled, Node};
 use crate::event::EventLog;
 use crate::frame::Frame;
 use crate::image::{GlyphFont, PageImage};
+use crate::limits::MAX_ELLIPSE_AREA;
+use crate::model::{CSeries, Compiled, Node};
 use crate::scene::{Align, DrawMode, Kind};
 use crate::state::{Resolved, Resolver};
 use crate::Tick;
@@ -613,9 +614,6 @@ fn clip_segment(a: Point, b: Point, bx: (i32, i32, i32, i32)) -> Option<(Point, 
     }
     None
 }
-
-/// Largest `w * h` of an ellipse that is not a circle (see the `Kind::Ellipse` arm).
-pub(crate) const MAX_ELLIPSE_AREA: i64 = 65_535;
 
 fn draw_progress(cv: &mut Canvas<'_>, s: &Resolved, x: i32, y: i32, w: i32, h: i32) {
     let st = s.stroke.max(0);

@@ -1,8 +1,9 @@
 //! Resolved widget properties at one tick: the pure "what" before the raster's "how".
 
-use crate::anim::{self, CSeries, Compiled, KeyValue, Node, Prop, Target};
+use crate::eval::{eval_wave, track_position, WaveWalk};
 use crate::event::EventLog;
 use crate::fixed::lerp;
+use crate::model::{CSeries, Compiled, KeyValue, Node, Prop, Target};
 use crate::scene::{Kind, Value};
 use crate::Tick;
 use alloc::string::String;
@@ -111,10 +112,9 @@ impl<'a> Samples<'a> {
     pub(crate) fn iter(&self) -> impl Iterator<Item = i64> + 'a {
         let (wave, input) = match self {
             Samples::None => (None, [].iter()),
-            Samples::Wave { wave, tick, count } => (
-                Some(anim::WaveWalk::new(wave, *tick).take(*count)),
-                [].iter(),
-            ),
+            Samples::Wave { wave, tick, count } => {
+                (Some(WaveWalk::new(wave, *tick).take(*count)), [].iter())
+            }
             Samples::Input(h) => (None, h.iter()),
         };
         wave.into_iter()
@@ -164,11 +164,11 @@ impl Resolver<'_> {
             match (&tr.target, &tr.wave) {
                 (Target::Num(prop), Some(w)) => {
                     if t >= tr.start {
-                        p[*prop as usize] = clamp_i32(anim::eval_wave(w, t - tr.start, 0));
+                        p[*prop as usize] = clamp_i32(eval_wave(w, t - tr.start, 0));
                     }
                 }
                 (target, None) => {
-                    let (a, b, e) = anim::track_position(tr, t);
+                    let (a, b, e) = track_position(tr, t);
                     match (target, &tr.keys[a].v, &tr.keys[b].v) {
                         // On/off properties switch at keyframes, like text: a lerp between 0
                         // and 1 would switch at an arbitrary point of the segment.

@@ -1,0 +1,44 @@
+//! Scene to [`Compiled`]: validation, then timeline scheduling, then drawing order.
+
+use crate::error::SceneError;
+use crate::model::{Compiled, Node};
+use crate::scene::{InputDef, Scene};
+use crate::schedule::{apply_start, schedule};
+use crate::validate;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// Validates a scene and compiles it.
+pub(crate) fn compile(scene: &Scene) -> Result<Compiled, SceneError> {
+    let d = &scene.display;
+    validate::check_display(d)?;
+    let inputs: Vec<(String, InputDef)> = scene
+        .inputs
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    validate::check_inputs(&inputs)?;
+    let (mut roots, tracks) = validate::widgets(&scene.widgets, &inputs)?;
+    // Schedule before sorting by z: track paths are file-order indices.
+    let starts = schedule(scene, &tracks)?;
+    for (id, start) in starts {
+        apply_start(&mut roots, &tracks[&id].0, start);
+    }
+    sort_by_z(&mut roots);
+    Ok(Compiled {
+        scene: scene.clone(),
+        width: d.width as u16,
+        height: d.height as u16,
+        tick_rate: d.tick_rate,
+        inputs,
+        roots,
+    })
+}
+
+fn sort_by_z(nodes: &mut [Node]) {
+    // Stable: equal z keeps file order.
+    nodes.sort_by_key(|n| n.z);
+    for n in nodes {
+        sort_by_z(&mut n.children);
+    }
+}

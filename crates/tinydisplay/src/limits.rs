@@ -1,0 +1,34 @@
+//! Every user-facing hard limit, in one place: validation enforces them with a message naming
+//! the limit, and the code that relies on them (the raster, the loader) reads them from here.
+//!
+//! They bound the work a scene can ask for, so that no scene makes a frame slow or a load hang;
+//! each is generous for real panels (at most 256x256 pixels).
+
+/// Largest scene file, in bytes; larger files are refused before parsing.
+pub const MAX_SCENE_BYTES: usize = 1 << 20;
+
+/// Largest panel width in pixels. SSD1306-family controllers top out at 128x64, SH1106 at
+/// 132x64, but bigger 1-bit canvases are useful in the simulator.
+pub const MAX_WIDTH: u32 = 256;
+
+/// Largest panel height in pixels (a multiple of 8: one page is 8 rows).
+pub const MAX_HEIGHT: u32 = 256;
+
+/// Largest tick rate, in ticks per second.
+pub const MAX_TICK_RATE: u32 = 1000;
+
+/// Largest absolute coordinate, size, radius or gap a scene may write.
+pub const MAX_COORD: i32 = 32_767;
+
+/// Most widgets in a scene, group children included.
+pub const MAX_WIDGETS: usize = 4096;
+
+/// Deepest nesting of groups below a top-level widget.
+pub const MAX_DEPTH: usize = 16;
+
+/// Most keys in one track.
+pub const MAX_KEYS: usize = 4096;
+
+/// Largest `w * h` of an ellipse that is not a circle: embedded-graphics draws an ellipse pixel
+/// by pixel over its bounding box, so the area bounds the work.
+pub const MAX_ELLIPSE_AREA: i64 = 65_535;

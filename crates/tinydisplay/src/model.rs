@@ -1,0 +1,137 @@
+//! The compiled scene: what validation produces and what evaluation and the raster read.
+
+use crate::fixed::Easing;
+use crate::image::{GlyphFont, PageImage};
+use crate::scene::{Align, DrawMode, InputDef, Kind, Scene, Wave};
+use crate::text::Template;
+use crate::Tick;
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+/// Animatable numeric properties. The index is a slot in [`Props`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Prop {
+    X,
+    Y,
+    W,
+    H,
+    Value,
+    Min,
+    Max,
+    Scroll,
+    Frame,
+    Opacity,
+    Stroke,
+    Radius,
+    Visible,
+    Invert,
+    Speed,
+}
+
+pub(crate) const PROP_COUNT: usize = 15;
+
+pub(crate) const PROP_NAMES: [&str; PROP_COUNT] = [
+    "x", "y", "w", "h", "value", "min", "max", "scroll", "frame", "opacity", "stroke", "radius",
+    "visible", "invert", "speed",
+];
+
+impl Prop {
+    pub(crate) fn parse(name: &str) -> Option<Prop> {
+        use Prop::*;
+        const ALL: [Prop; PROP_COUNT] = [
+            X, Y, W, H, Value, Min, Max, Scroll, Frame, Opacity, Stroke, Radius, Visible, Invert,
+            Speed,
+        ];
+        PROP_NAMES.iter().position(|&n| n == name).map(|i| ALL[i])
+    }
+}
+
+pub(crate) type Props = [i32; PROP_COUNT];
+
+/// A decoded 1-bit bitmap.
+pub(crate) type Bitmap = PageImage;
+
+#[derive(Clone, Debug)]
+pub(crate) enum KeyValue {
+    Num(i64),
+    Text(String),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct CKey {
+    pub t: u32,
+    pub v: KeyValue,
+    pub ease: Easing,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Target {
+    Num(Prop),
+    Text,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct CTrack {
+    pub target: Target,
+    pub keys: Vec<CKey>,
+    pub wave: Option<Wave>,
+    /// Absolute tick of the first key: timeline offset + delay.
+    pub start: Tick,
+    /// `None`: forever.
+    pub repeat: Option<u32>,
+    pub yoyo: bool,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum CSeries {
+    Input { input: usize, min: i64, max: i64 },
+    Wave { wave: Wave, min: i64, max: i64 },
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Node {
+    pub kind: Kind,
+    pub id: Option<String>,
+    pub z: i32,
+    pub base: Props,
+    pub mode: DrawMode,
+    pub fill: bool,
+    pub align: Align,
+    pub clip: bool,
+    pub font: Arc<GlyphFont>,
+    pub text: Option<Template>,
+    pub bitmap: Option<Bitmap>,
+    pub frames: Vec<Bitmap>,
+    pub frame_ticks: i32,
+    pub every: i32,
+    pub gap: i32,
+    pub series: Option<CSeries>,
+    pub binds: Vec<(Prop, usize)>,
+    pub tracks: Vec<CTrack>,
+    pub children: Vec<Node>,
+}
+
+/// A validated scene in the form the renderer wants.
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    pub scene: Scene,
+    pub width: u16,
+    pub height: u16,
+    pub tick_rate: u32,
+    /// Input names in `BTreeMap` order; an input's index is its position here.
+    pub inputs: Vec<(String, InputDef)>,
+    pub roots: Vec<Node>,
+}
+
+impl Compiled {
+    pub(crate) fn input_index(&self, name: &str) -> Option<usize> {
+        self.inputs.iter().position(|(n, _)| n == name)
+    }
+}
+/// Where a track lives: child indices from the roots, then the track index.
+pub(crate) type TrackPath = (Vec<usize>, usize);
+
+/// Track id -> where the track is, and its duration (`None`: it never ends).
+pub(crate) type TrackIds = BTreeMap<String, (TrackPath, Option<u64>)>;
