@@ -88,14 +88,16 @@ fn set(obj: &js_sys::Object, key: &str, value: impl Into<JsValue>) {
     let _ = js_sys::Reflect::set(obj, &key.into(), &value.into());
 }
 
-/// A scene error as a JS `Error` with `file`, `line`, `col` (1-based, 0 = unknown), `path` and
-/// `detail` (the message without the location) properties.
+/// A scene error as a JS `Error` with `file`, `line`, `column` (and its short name `col`; 1-based,
+/// 0 = unknown), `path` and `detail` (the message without the location) properties.
 fn scene_error(e: &SceneError) -> JsValue {
     let js = js_sys::Error::new(&e.to_string());
     js.set_name("SceneError");
+    let (line, column) = e.line_col.unwrap_or((0, 0));
     set(&js, "file", e.file.as_str());
-    set(&js, "line", e.line);
-    set(&js, "col", e.col);
+    set(&js, "line", line);
+    set(&js, "column", column);
+    set(&js, "col", column);
     set(&js, "path", e.path.as_str());
     set(&js, "detail", e.message.as_str());
     js.into()
@@ -452,7 +454,7 @@ pub struct Simulator {
 #[wasm_bindgen]
 impl Simulator {
     /// Loads TOML or JSON scene text. `file` names it in errors and picks the format by its
-    /// extension. A bad scene throws a `SceneError` with `line`, `col`, `path` and `detail`.
+    /// extension. A bad scene throws a `SceneError` with `line`, `column`, `path` and `detail`.
     #[wasm_bindgen(constructor)]
     pub fn new(file: &str, text: &str) -> Result<Simulator, JsValue> {
         let core = Core::new(file, text).map_err(|e| scene_error(&e))?;

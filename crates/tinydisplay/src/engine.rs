@@ -44,18 +44,21 @@ impl Engine {
     /// assert_eq!((engine.width(), engine.height(), engine.tick_rate()), (96, 16, 60));
     /// ```
     pub fn new(scene: Scene) -> Result<Engine, SceneError> {
-        let compiled = compile(&scene)?;
+        Ok(Engine::from_compiled(compile(&scene)?))
+    }
+
+    fn from_compiled(compiled: Compiled) -> Engine {
         let events = EventLog::new(compiled.inputs.len());
-        Ok(Engine {
+        Engine {
             compiled: Arc::new(compiled),
             events: Arc::new(events),
-        })
+        }
     }
 
     /// Parses TOML or JSON (see [`crate::Format::detect`]) and compiles it.
     ///
     /// Errors name the file and the place: `file:line:col: message` for syntax and type errors,
-    /// `file: field.path: message` for invalid values.
+    /// `file:line:col: field.path: message` for invalid values.
     ///
     /// ```
     /// use tinydisplay::Engine;
@@ -65,11 +68,10 @@ impl Engine {
     ///
     /// let src = b"display = { width = 128, height = 64 }\n[[widgets]]\nkind = \"rect\"\nw = -3\n";
     /// let err = Engine::from_source("bad.toml", src).unwrap_err();
-    /// assert_eq!(err.to_string(), "bad.toml: widgets[0].w: -3 is out of range: expected 0..=32767");
+    /// assert_eq!(err.to_string(), "bad.toml:4:5: widgets[0].w: -3 is out of range: expected 0..=32767");
     /// ```
     pub fn from_source(file: &str, bytes: &[u8]) -> Result<Engine, SceneError> {
-        let scene = crate::load::parse_unvalidated(file, bytes)?;
-        Engine::new(scene).map_err(|e| e.with_file(file))
+        crate::load::load(file, bytes).map(Engine::from_compiled)
     }
 
     pub fn scene(&self) -> &Scene {

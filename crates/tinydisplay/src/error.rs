@@ -7,9 +7,9 @@ use core::fmt;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SceneError {
     pub file: String,
-    /// 1-based line and column, when the format knows them (0 when not).
-    pub line: u32,
-    pub col: u32,
+    /// 1-based line and column (in characters) in the scene text. Every error from loading
+    /// text has one; errors from [`crate::Engine::new`] (a `Scene` value, no text) do not.
+    pub line_col: Option<(u32, u32)>,
     /// Field path such as `widgets[3].animate[0].keys`, when known.
     pub path: String,
     pub message: String,
@@ -19,8 +19,7 @@ impl SceneError {
     pub(crate) fn at_path(path: impl Into<String>, message: impl Into<String>) -> Self {
         SceneError {
             file: String::new(),
-            line: 0,
-            col: 0,
+            line_col: None,
             path: path.into(),
             message: message.into(),
         }
@@ -29,6 +28,16 @@ impl SceneError {
     pub(crate) fn with_file(mut self, file: &str) -> Self {
         self.file = file.into();
         self
+    }
+
+    /// The 1-based line, when known.
+    pub fn line(&self) -> Option<u32> {
+        self.line_col.map(|(l, _)| l)
+    }
+
+    /// The 1-based column, in characters, when known.
+    pub fn column(&self) -> Option<u32> {
+        self.line_col.map(|(_, c)| c)
     }
 }
 
@@ -39,8 +48,8 @@ impl fmt::Display for SceneError {
         } else {
             &self.file
         };
-        if self.line > 0 {
-            write!(f, "{file}:{}:{}: ", self.line, self.col.max(1))?;
+        if let Some((line, col)) = self.line_col {
+            write!(f, "{file}:{line}:{col}: ")?;
         } else {
             write!(f, "{file}: ")?;
         }

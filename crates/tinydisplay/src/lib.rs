@@ -45,6 +45,7 @@ mod frame;
 mod image;
 pub mod limits;
 mod load;
+mod locate;
 mod model;
 mod raster;
 pub mod scene;

@@ -1,10 +1,13 @@
 //! Scene text (TOML or JSON) to [`Scene`], with errors that point at line and column.
 
+use crate::compile::compile;
 use crate::error::SceneError;
 use crate::limits::MAX_SCENE_BYTES;
+use crate::locate::{line_col, Index};
+use crate::model::Compiled;
 use crate::scene::Scene;
 use alloc::format;
-use alloc::string::ToString;
+use alloc::string::{String, ToString};
 
 /// The two spellings of one schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,32 +32,53 @@ impl Format {
     }
 }
 
-/// Parses scene bytes and validates them. `file` names the source in error messages.
+/// Parses scene bytes and validates them. `file` names the source in error messages; every
+/// error carries the line and column it is about.
 ///
 /// ```
 /// let err = tinydisplay::parse_scene("bad.toml", b"display = { width = 128, height = 64 }\nwidgets = 3\n")
 ///     .unwrap_err();
-/// assert_eq!(err.line, 2);
+/// assert_eq!(err.line(), Some(2));
 /// assert!(err.to_string().starts_with("bad.toml:2:"));
+///
+/// // Invalid values are located too, through their field path.
+/// let src = b"display = { width = 128, height = 64 }\n[[widgets]]\nkind = \"rect\"\nw = -3\n";
+/// let err = tinydisplay::parse_scene("bad.toml", src).unwrap_err();
+/// assert_eq!(err.line_col, Some((4, 5)));
+/// assert_eq!(err.path, "widgets[0].w");
 /// ```
 pub fn parse_scene(file: &str, bytes: &[u8]) -> Result<Scene, SceneError> {
-    let scene = parse_unvalidated(file, bytes)?;
-    crate::compile::compile(&scene).map_err(|e| e.with_file(file))?;
-    Ok(scene)
+    load(file, bytes).map(|c| c.scene)
 }
 
-pub(crate) fn parse_unvalidated(file: &str, bytes: &[u8]) -> Result<Scene, SceneError> {
-    let fail = |line: u32, col: u32, message: alloc::string::String| SceneError {
+/// Parses and compiles scene bytes; a validation error gets the line and column of its path.
+pub(crate) fn load(file: &str, bytes: &[u8]) -> Result<Compiled, SceneError> {
+    let (text, format, scene) = parse_text(file, bytes)?;
+    compile(&scene).map_err(|mut e| {
+        if e.line_col.is_none() {
+            let index = match format {
+                Format::Toml => Index::toml(text),
+                Format::Json => Index::json(text),
+            };
+            // The text parsed, so it indexes; the fallback is the file's start.
+            e.line_col = Some(index.map_or((1, 1), |i| i.locate(&e.path)));
+        }
+        e.with_file(file)
+    })
+}
+
+/// Text to `Scene` (syntax and types), not yet validated.
+fn parse_text<'a>(file: &str, bytes: &'a [u8]) -> Result<(&'a str, Format, Scene), SceneError> {
+    let fail = |(line, col): (u32, u32), message: String| SceneError {
         file: file.to_string(),
-        line,
-        col,
-        path: alloc::string::String::new(),
+        line_col: Some((line.max(1), col.max(1))),
+        path: String::new(),
         message,
     };
     if bytes.len() > MAX_SCENE_BYTES {
+        // Where the limit is crossed: the first byte too many.
         return Err(fail(
-            0,
-            0,
+            line_col(bytes, MAX_SCENE_BYTES),
             format!(
                 "file is {} bytes; a scene may be at most {} bytes",
                 bytes.len(),
@@ -65,45 +89,32 @@ pub(crate) fn parse_unvalidated(file: &str, bytes: &[u8]) -> Result<Scene, Scene
     let text = match core::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let (line, col) = line_col(bytes, e.valid_up_to());
-            return Err(fail(line, col, "file is not valid UTF-8 text".to_string()));
+            return Err(fail(
+                line_col(bytes, e.valid_up_to()),
+                "file is not valid UTF-8 text".to_string(),
+            ));
         }
     };
     if text.trim().is_empty() {
         return Err(fail(
-            1,
-            1,
+            (1, 1),
             "file is empty; expected a scene with a `display` table".to_string(),
         ));
     }
-    match Format::detect(file, text) {
+    let format = Format::detect(file, text);
+    let scene = match format {
         Format::Toml => toml::from_str::<Scene>(text).map_err(|e| {
-            let (line, col) = e
+            let at = e
                 .span()
-                .map(|s| line_col(text.as_bytes(), s.start))
-                .unwrap_or((0, 0));
-            fail(line, col, e.message().trim().to_string())
+                .map_or((1, 1), |s| line_col(text.as_bytes(), s.start));
+            fail(at, e.message().trim().to_string())
         }),
         Format::Json => serde_json::from_str::<Scene>(text).map_err(|e| {
             let msg = e.to_string();
             // serde_json appends " at line L column C"; we print the location in front instead.
             let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            fail(e.line() as u32, e.column() as u32, msg)
+            fail((e.line() as u32, e.column() as u32), msg)
         }),
-    }
-}
-
-fn line_col(bytes: &[u8], offset: usize) -> (u32, u32) {
-    let before = &bytes[..offset.min(bytes.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1);
-    let col = before[line_start..]
-        .iter()
-        .filter(|&&b| (b & 0xC0) != 0x80)
-        .count()
-        + 1;
-    (line as u32, col as u32)
+    }?;
+    Ok((text, format, scene))
 }
