@@ -2,7 +2,8 @@
 //! as timed stages. It stops at the first failing stage (unless `--keep-going`) and always ends
 //! with the table of stages and a `N passed, N failed` line.
 
-use crate::util::{root, run, show};
+use crate::util::{first_line, root, run, show, target_dir};
+use crate::{build, disk, golden, setup, wasm, web};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -78,14 +79,14 @@ pub fn main(args: &[String]) -> Result<(), String> {
     if std::env::var_os("CARGO_INCREMENTAL").is_none() {
         std::env::set_var("CARGO_INCREMENTAL", "0");
     }
-    let target = crate::golden::target_dir(&root);
-    if let Some(free) = crate::disk::free_mb(&root) {
-        eprintln!("disk: {} free at {}", crate::disk::gb(free), root.display());
-        if free < 2 * crate::disk::low_water_mb() {
+    let target = target_dir(&root);
+    if let Some(free) = disk::free_mb(&root) {
+        eprintln!("disk: {} free at {}", disk::gb(free), root.display());
+        if free < 2 * disk::low_water_mb() {
             eprintln!(
                 "disk: little room; finished stages' own build output will be removed \
                  once less than {} is free",
-                crate::disk::gb(crate::disk::low_water_mb())
+                disk::gb(disk::low_water_mb())
             );
         }
     }
@@ -119,14 +120,14 @@ pub fn main(args: &[String]) -> Result<(), String> {
         let r = crate::util::stage(name, || f(&root));
         let secs = t.elapsed().as_secs_f64();
         let r = r.map(|note| {
-            let pruned = crate::disk::prune_after(name, &root, &target);
+            let pruned = disk::prune_after(name, &root, &target);
             match (note.is_empty(), pruned.is_empty()) {
                 (_, true) => note,
                 (true, false) => pruned,
                 (false, false) => format!("{note}; {pruned}"),
             }
         });
-        let free = crate::disk::free_mb(&root);
+        let free = disk::free_mb(&root);
         let row = match r {
             Ok(note) if note.starts_with("SKIPPED") => Row {
                 name,
@@ -153,10 +154,10 @@ pub fn main(args: &[String]) -> Result<(), String> {
                     note: match free {
                         Some(mb) if mb < 1024 => format!(
                             "only {} free (No space left on device?): {}",
-                            crate::disk::gb(mb),
-                            first_line(&e)
+                            disk::gb(mb),
+                            first_line(&e, 90)
                         ),
-                        _ => first_line(&e),
+                        _ => first_line(&e, 90),
                     },
                 }
             }
@@ -180,19 +181,10 @@ fn label(s: Status) -> &'static str {
     }
 }
 
-fn first_line(s: &str) -> String {
-    let l = s.lines().next().unwrap_or("");
-    if l.chars().count() > 90 {
-        format!("{}...", l.chars().take(87).collect::<String>())
-    } else {
-        l.to_string()
-    }
-}
-
 fn print_summary(rows: &[Row], total: f64) {
     let mut out = String::from("\nstage        result    seconds  disk free  note\n");
     for r in rows {
-        let free = r.free_mb.map_or(String::new(), crate::disk::gb);
+        let free = r.free_mb.map_or(String::new(), disk::gb);
         out.push_str(&format!(
             "{:12} {:9} {:7.1}  {:>9}  {}\n",
             r.name,
@@ -221,10 +213,10 @@ fn cargo(root: &Path) -> Command {
 // ---------------------------------------------------------------------------------------------
 
 fn setup(root: &Path) -> Result<String, String> {
-    crate::setup::all()?;
+    setup::all()?;
     let web = root.join("web");
     if web.join("package.json").exists() {
-        crate::setup::npm(&web)?;
+        setup::npm(&web)?;
     }
     Ok(String::new())
 }
@@ -365,28 +357,31 @@ fn float_tokens(line: &str) -> Vec<usize> {
     out
 }
 
-/// A short bounded run of each cargo-fuzz target (the engine's stable fuzz test inside
-/// `cargo test` runs regardless). Skipped while there is no `fuzz/` crate.
+/// A short bounded run of every cargo-fuzz target: each `[[bin]]` of `fuzz/Cargo.toml` (the
+/// engine's stable fuzz test inside `cargo test` runs regardless). Skipped while there is no
+/// `fuzz/` crate.
+///
+/// `-a` builds the targets with debug assertions, and so with overflow checks (rustc turns them
+/// on with `-C debug-assertions` unless told otherwise): bad input must never panic in any
+/// profile, and an overflow that wraps silently in release is exactly what the fuzzer should
+/// catch. It is cargo-fuzz's default without `-O` today; passing it keeps it so.
 fn fuzz(root: &Path) -> Result<String, String> {
     let dir = root.join("fuzz");
-    if !dir.join("Cargo.toml").exists() {
+    let manifest = dir.join("Cargo.toml");
+    if !manifest.exists() {
         return Ok("SKIPPED no fuzz/ crate".into());
     }
-    crate::setup::nightly_rust_src()?;
-    crate::setup::cargo_fuzz()?;
-    let list = crate::util::output(
-        Command::new("cargo")
-            .current_dir(&dir)
-            .args(["+nightly", "fuzz", "list"]),
-    )?;
-    let targets: Vec<&str> = list
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
+    let text =
+        std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    let targets = fuzz_bins(&text)?;
     if targets.is_empty() {
-        return Err("fuzz/ has no fuzz targets".into());
+        return Err(format!(
+            "{} lists no [[bin]] fuzz targets",
+            manifest.display()
+        ));
     }
+    setup::nightly_rust_src()?;
+    setup::cargo_fuzz()?;
     for t in &targets {
         // The scene loader starts from the example scenes, so it mutates valid input from the
         // first second instead of rediscovering TOML.
@@ -403,7 +398,7 @@ fn fuzz(root: &Path) -> Result<String, String> {
         // Seconds per target: enough to shake out a shallow crash, short enough for CI.
         run(Command::new("cargo")
             .current_dir(&dir)
-            .args(["+nightly", "fuzz", "run", t])
+            .args(["+nightly", "fuzz", "run", "--debug-assertions", t])
             .arg(&corpus)
             .args([
                 "--",
@@ -413,12 +408,59 @@ fn fuzz(root: &Path) -> Result<String, String> {
                 "-timeout=10",
             ]))?;
     }
-    Ok(format!("{} targets x 20 s", targets.len()))
+    Ok(format!(
+        "{} targets x 20 s: {}",
+        targets.len(),
+        targets.join(", ")
+    ))
+}
+
+/// The `name` of every `[[bin]]` table in a Cargo manifest, in file order. A line-based reading
+/// (xtask has no TOML dependency) that refuses what it does not understand rather than skipping
+/// a target.
+fn fuzz_bins(manifest: &str) -> Result<Vec<String>, String> {
+    let mut names = Vec::new();
+    let mut in_bin = false;
+    let mut bin_has_name = true;
+    for (i, line) in manifest.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.starts_with('[') {
+            if in_bin && !bin_has_name {
+                return Err(format!("fuzz/Cargo.toml:{i}: a [[bin]] without a name"));
+            }
+            in_bin = line == "[[bin]]";
+            bin_has_name = false;
+            continue;
+        }
+        if !in_bin {
+            continue;
+        }
+        if let Some((k, v)) = line.split_once('=') {
+            if k.trim() == "name" {
+                let v = v.trim();
+                let name = v
+                    .strip_prefix('"')
+                    .and_then(|v| v.strip_suffix('"'))
+                    .filter(|n| {
+                        !n.is_empty()
+                            && n.bytes()
+                                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                    })
+                    .ok_or(format!("fuzz/Cargo.toml:{}: bad bin name {v}", i + 1))?;
+                names.push(name.to_string());
+                bin_has_name = true;
+            }
+        }
+    }
+    if in_bin && !bin_has_name {
+        return Err("fuzz/Cargo.toml: the last [[bin]] has no name".into());
+    }
+    Ok(names)
 }
 
 fn golden(root: &Path) -> Result<String, String> {
-    let targets = crate::golden::targets();
-    let n = crate::golden::verify(root, &targets)?;
+    let targets = golden::targets();
+    let n = golden::verify(root, &targets)?;
     Ok(format!(
         "{} targets, {n} target x scene cells identical",
         targets.len()
@@ -428,19 +470,14 @@ fn golden(root: &Path) -> Result<String, String> {
 /// The bindings under wasm-bindgen-test (single-thread build in node, threads build in headless
 /// Chromium), then the site in Chromium through playwright-core (`web/tests/browser.mjs`).
 fn browser(root: &Path) -> Result<String, String> {
-    // The browser tests compare against the native `tinydisplay hash`. The debug binary (already
-    // built by the cargo-test stage) gives the same hashes as a release build, which would cost
-    // minutes of LTO on two cores.
-    if std::env::var_os("TINYDISPLAY_BIN").is_none() {
-        run(cargo(root).args(["build", "-p", "tinydisplay-cli"]))?;
-        let bin = crate::golden::target_dir(root).join("debug/tinydisplay");
-        std::env::set_var("TINYDISPLAY_BIN", bin);
-    }
-    crate::web::wasm_node_tests()?;
+    // The browser tests compare against the native `tinydisplay hash` (`build::cli`, the dev
+    // build that the cargo-test stage has already made).
+    build::cli()?;
+    web::wasm_node_tests()?;
     let threads = crate::util::stage("wasm-bindgen-test (threads build, chromium)", || {
         wasm_threads_chromium(root)
     })?;
-    crate::web::browser_tests()?;
+    web::browser_tests()?;
     Ok(format!(
         "wasm-bindgen-test in chromium (threads): {threads}"
     ))
@@ -454,13 +491,13 @@ fn browser(root: &Path) -> Result<String, String> {
 /// next to the site's threads build: `cargo test` builds std with the `test` crate, so the two
 /// cannot share std, and the site's artifacts stay untouched.
 fn wasm_threads_chromium(root: &Path) -> Result<String, String> {
-    crate::setup::chromium()?;
-    crate::setup::nightly_rust_src()?;
-    let bin = crate::setup::wasm_bindgen_cli()?;
-    let target_dir = crate::golden::target_dir(root).join("wasm-threads-test");
+    setup::chromium()?;
+    setup::nightly_rust_src()?;
+    let bin = setup::wasm_bindgen_cli()?;
+    let target_dir = target_dir(root).join("wasm-threads-test");
     std::fs::create_dir_all(&target_dir).map_err(|e| format!("{}: {e}", target_dir.display()))?;
     // Without the background-networking flags Chromium floods the closed network with refused
-    // connections (shared/TOOLCHAIN.md); the runner adds headless and no-sandbox itself.
+    // connections (docs/toolchain.md); the runner adds headless and no-sandbox itself.
     let caps = target_dir.join("webdriver.json");
     std::fs::write(
         &caps,
@@ -482,9 +519,9 @@ fn wasm_threads_chromium(root: &Path) -> Result<String, String> {
             "--test",
             "wasm",
             "--target",
-            "wasm32-unknown-unknown",
+            wasm::WASM,
             "--profile",
-            "wasm-release",
+            wasm::PROFILE,
             // The profile aborts on panic; without this cargo builds the test harness's std
             // with unwinding as well, and two `core`s collide.
             "-Z",
@@ -494,7 +531,7 @@ fn wasm_threads_chromium(root: &Path) -> Result<String, String> {
             "--target-dir",
         ])
         .arg(&target_dir)
-        .env("RUSTFLAGS", crate::web::THREADS_RUSTFLAGS)
+        .env("RUSTFLAGS", wasm::THREADS_RUSTFLAGS)
         .env(
             "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
             bin.join("wasm-bindgen-test-runner"),
@@ -505,11 +542,8 @@ fn wasm_threads_chromium(root: &Path) -> Result<String, String> {
         // starting Chromium and the workers.
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
         .env_remove("WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION")
-        .env_remove("NO_HEADLESS")
-        // `cargo +nightly` needs rustup's proxy, not the cargo that runs xtask.
-        .env_remove("RUSTC")
-        .env_remove("CARGO")
-        .env_remove("RUSTUP_TOOLCHAIN");
+        .env_remove("NO_HEADLESS");
+    wasm::use_rustup_proxy(&mut cmd);
     let (status, (passed, failed, _)) = run_counting_tests(&mut cmd)?;
     let note = format!("{passed} passed, {failed} failed");
     if !status.success() {
@@ -539,6 +573,34 @@ mod tests {
             Some((3, 2, 0))
         );
         assert_eq!(parse_test_result("running 3 tests"), None);
+    }
+
+    #[test]
+    fn every_fuzz_bin_is_found() {
+        let manifest = r#"
+[package]
+name = "tinydisplay-fuzz"
+
+[dependencies]
+tinydisplay = { path = "../crates/tinydisplay" }
+
+[[bin]]
+name = "scene_loader"   # the loader
+path = "fuzz_targets/scene_loader.rs"
+
+[[bin]]
+path = "fuzz_targets/render.rs"
+name = "render"
+test = false
+"#;
+        assert_eq!(fuzz_bins(manifest).unwrap(), ["scene_loader", "render"]);
+        assert!(fuzz_bins("[[bin]]\npath = \"x.rs\"\n").is_err());
+        assert!(fuzz_bins("[[bin]]\nname = \"a b\"\n").is_err());
+        // The repository's own manifest: every target it lists is run.
+        let ours = std::fs::read_to_string(root().join("fuzz/Cargo.toml")).unwrap();
+        let bins = fuzz_bins(&ours).unwrap();
+        assert!(bins.iter().any(|b| b == "scene_loader"), "{bins:?}");
+        assert_eq!(bins.len(), ours.matches("[[bin]]").count());
     }
 
     #[test]
