@@ -12,6 +12,7 @@ mod golden;
 mod pi;
 mod server;
 mod setup;
+mod stages;
 mod test;
 mod util;
 mod wasm;

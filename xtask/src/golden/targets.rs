@@ -9,7 +9,7 @@
 //! Adding a target is one entry in [`targets`].
 
 use super::format::{parse_hash_lines, Hashes};
-use super::job::{FrameBytes, Job, Target};
+use super::job::{FrameBytes, Job, Target, WireFn};
 use crate::util::{json_str, output, root, target_dir};
 use crate::wasm::{self, Build};
 use crate::{build, server, setup};
@@ -22,7 +22,7 @@ use std::rc::Rc;
 /// hashes the wire stream, and the diff images take their expected frame from it.
 pub fn targets() -> Vec<Target> {
     let mut reference = hasher_target("x86_64", None, None, "seq");
-    reference.wire = Some(Box::new(wire_hash));
+    reference.wire = Some(wire_fn());
     vec![
         reference,
         hasher_target("x86_64 pool:1", None, None, "pool:1"),
@@ -148,9 +148,25 @@ fn parse_frame(text: &str) -> Result<FrameBytes, String> {
     Ok((w, h, bytes))
 }
 
+/// The reference target's wire hash: the CLI and the hasher are built on first use and kept.
+fn wire_fn() -> WireFn {
+    let tools = OnceCell::<(PathBuf, PathBuf)>::new();
+    Box::new(move |scene, last| {
+        let (cli, hasher) = match tools.get() {
+            Some(t) => t.clone(),
+            None => {
+                let t = (build::cli()?, build::golden_hasher(None)?);
+                let _ = tools.set(t.clone());
+                t
+            }
+        };
+        wire_hash(&cli, &hasher, scene, last)
+    })
+}
+
 /// The wire-stream hash of ticks 0..=last, from the native `tinydisplay play --display wire:FILE`
 /// hashed by the golden hasher's `file-hash`.
-pub fn wire_hash(scene: &Path, last: u64) -> Result<String, String> {
+fn wire_hash(cli: &Path, hasher: &Path, scene: &Path, last: u64) -> Result<String, String> {
     let root = root();
     let dir = target_dir(&root).join("golden");
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -160,9 +176,8 @@ pub fn wire_hash(scene: &Path, last: u64) -> Result<String, String> {
         .unwrap_or("scene");
     let file = dir.join(format!("{stem}.wire"));
     let _ = std::fs::remove_file(&file);
-    let cli = build::cli()?;
     output(
-        Command::new(&cli)
+        Command::new(cli)
             .current_dir(&root)
             .arg("play")
             .arg(scene)
@@ -174,7 +189,6 @@ pub fn wire_hash(scene: &Path, last: u64) -> Result<String, String> {
     if !file.exists() {
         return Err(format!("`tinydisplay play` wrote no {}", file.display()));
     }
-    let hasher = build::golden_hasher(None)?;
     let out = output(Command::new(hasher).arg("file-hash").arg(&file))?;
     Ok(out.trim().to_string())
 }
