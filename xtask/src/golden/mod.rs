@@ -11,7 +11,7 @@
 //! - `check.rs`: runs the targets, compares, prints the target x scene table;
 //! - `diff.rs`: the diff images; `bless.rs`: `--bless`.
 //!
-//! Files here import only siblings further down this list and never this file, so the module
+//! Each file here imports only siblings listed before it, and never this file, so the module
 //! has no cycles: `format` (nothing), `job` and `verify` (format), `diff` (job), `targets`
 //! (format, job), `check` (format, job, verify, diff), `bless` (format, job).
 
