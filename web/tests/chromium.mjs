@@ -1,4 +1,4 @@
-// Launches Debian's Chromium through playwright-core (no downloaded browser; see TOOLCHAIN.md).
+// Launches Debian's Chromium through playwright-core (no downloaded browser; see docs/toolchain.md).
 import { chromium } from 'playwright-core';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -8,7 +8,7 @@
 //!   wasm-bindgen-test-runner's server sends COOP/COEP, so the page is cross-origin isolated.
 //!
 //! The exact commands (flags, runner, chromedriver) are in `wasm_threads_chromium` in
-//! `xtask/src/test.rs`; `cargo xtask test --only browser` runs both.
+//! `xtask/src/stages.rs`; `cargo xtask test --only browser` runs both.
 #![cfg(target_arch = "wasm32")]
 
 use tinydisplay::{Engine, Frame};

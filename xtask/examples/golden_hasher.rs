@@ -10,6 +10,12 @@
 //! It is an example of the xtask package so that the engine stays a dev-dependency of xtask:
 //! `cargo xtask` itself never waits for the engine to compile.
 //!
+//! It must run with overflow checks, as the engine's tests do: a frame that only comes out right
+//! because an addition wrapped silently would otherwise pass the golden set. xtask builds it in
+//! the dev profile and says `overflow-checks` and `debug-assertions` on cargo's command line
+//! (`xtask/src/build.rs`); the `hash` and `frame` subcommands refuse to run when a build without
+//! them slipped through (see [`overflow_checks_on`]).
+//!
 //! ```text
 //! golden_hasher hash SCENE --ticks A..B [--at T1,T2] [--events LOG] [--mode seq|pool:N|snapshot]
 //! golden_hasher frame SCENE --tick T [--events LOG] [--mode ...]   -> "W H HEX" on stdout
@@ -66,6 +72,7 @@ fn real_main() -> Result<(), String> {
             Ok(())
         }
         "hash" => {
+            require_overflow_checks()?;
             let o = parse(&args[1..])?;
             let engine = engine_for(&o)?;
             let ticks: Vec<Tick> = o.ticks.clone().chain(o.at.iter().copied()).collect();
@@ -78,6 +85,7 @@ fn real_main() -> Result<(), String> {
             Ok(())
         }
         "frame" => {
+            require_overflow_checks()?;
             let o = parse(&args[1..])?;
             let engine = engine_for(&o)?;
             let frame = frames(&engine, &[o.ticks.start], o.mode)?.remove(0);
@@ -91,6 +99,30 @@ fn real_main() -> Result<(), String> {
         }
         other => Err(format!("unknown subcommand {other:?}")),
     }
+}
+
+fn require_overflow_checks() -> Result<(), String> {
+    if overflow_checks_on() {
+        Ok(())
+    } else {
+        Err(
+            "built without overflow checks; build it with `cargo build -p xtask --example \
+             golden_hasher` (the dev profile), as `cargo xtask golden` does"
+                .into(),
+        )
+    }
+}
+
+/// True when integer overflow panics in this build. Probed rather than read from a cfg, because
+/// `overflow-checks` has no cfg of its own (`debug_assertions` can differ from it).
+fn overflow_checks_on() -> bool {
+    let quiet = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let overflowed =
+        std::panic::catch_unwind(|| std::hint::black_box(u8::MAX) + std::hint::black_box(1u8))
+            .is_err();
+    std::panic::set_hook(quiet);
+    overflowed
 }
 
 fn parse(args: &[String]) -> Result<Opts, String> {

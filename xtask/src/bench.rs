@@ -1,12 +1,13 @@
 //! `cargo xtask bench [--quick]`: the criterion benchmarks, `tinydisplay bench --json` on every
-//! example scene, and (when python3 is there) the luma.oled reference measured in the same run.
-//! Writes a Markdown report to `target/bench/report.md` and prints it.
+//! example scene, and the luma.oled reference (`xtask/luma/dashboard.py`, in a cached venv)
+//! measured in the same run. Writes a Markdown report to `target/bench/report.md` and prints it.
+//! A part that cannot run is listed under "Failures" and fails the command, never left out.
 
-use crate::golden::{scenes, target_dir};
-use crate::util::{have, output, root, run, show};
+use crate::util::{have, output, root, run, scenes, show, target_dir};
+use crate::{build, setup};
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 /// The `tinydisplay bench --json` keys shown in the report, in column order.
@@ -88,12 +89,13 @@ pub fn main(args: &[String]) -> Result<(), String> {
     }
     report.push('\n');
 
-    match crate::util::stage("luma reference", || luma(&root)) {
-        Ok(Some(luma_us)) => {
-            report.push_str("## tinydisplay vs luma.core (dashboard, per frame, same run)\n\n");
+    match crate::util::stage("luma reference", || luma(&root, quick)) {
+        Ok(luma) => {
+            report.push_str("## tinydisplay vs luma.oled (dashboard, same run)\n\n");
             let _ = writeln!(
                 report,
-                "- luma.core + Pillow (`luma_dash.py 600`): {luma_us:.1} us/frame"
+                "- luma.core + Pillow (`xtask/luma/dashboard.py time 600`): {:.1} us/frame",
+                luma.frame_us
             );
             let td = scene_rows
                 .iter()
@@ -103,16 +105,26 @@ pub fn main(args: &[String]) -> Result<(), String> {
             match td {
                 Some(td) if td > 0.0 => {
                     let _ = writeln!(report, "- tinydisplay (`frame_us_p50`): {td:.2} us/frame");
-                    let _ = writeln!(report, "- ratio: **{:.0}x** faster", luma_us / td);
+                    let _ = writeln!(report, "- ratio: **{:.0}x** faster", luma.frame_us / td);
                 }
                 _ => report.push_str("- tinydisplay: no dashboard frame_us_p50 in this run\n"),
             }
+            let _ = writeln!(report, "- luma.oled ssd1306 driver (`bus`): {}", luma.bus);
+            match &luma.realtime {
+                Some(r) => {
+                    let _ = writeln!(report, "- luma.core real-time play (`realtime 10`): {r}");
+                }
+                None => report.push_str("- luma.core real-time play: not measured with --quick\n"),
+            }
             report.push('\n');
         }
-        Ok(None) => report.push_str("luma reference: skipped (no python3 or no luma_dash.py)\n"),
         Err(e) => {
-            let _ = writeln!(report, "luma reference: failed: {e}");
-            failures.push(format!("luma: {e}"));
+            let _ = writeln!(
+                report,
+                "## tinydisplay vs luma.oled\n\n**NOT MEASURED: {}**\n",
+                e.lines().next().unwrap_or("")
+            );
+            failures.push(format!("luma reference: {e}"));
         }
     }
     if !failures.is_empty() {
@@ -205,13 +217,7 @@ fn parse_criterion_line(line: &str, last_name: &str) -> Option<(String, String)>
 /// `tinydisplay bench SCENE --json` for every scene, with the release binary. A scene whose
 /// bench fails is reported and skipped, so one bad scene does not hide the others' numbers.
 fn scene_benches(root: &Path, failures: &mut Vec<String>) -> Result<Vec<(String, String)>, String> {
-    run(Command::new("cargo").current_dir(root).args([
-        "build",
-        "--release",
-        "-p",
-        "tinydisplay-cli",
-    ]))?;
-    let bin = target_dir(root).join("release/tinydisplay");
+    let bin = build::cli_release()?;
     let mut rows = Vec::new();
     for s in scenes(root)? {
         let r = output(
@@ -259,27 +265,33 @@ pub fn json_value(json: &str, key: &str) -> Option<String> {
     })
 }
 
-fn anchors(root: &Path) -> Option<PathBuf> {
-    [
-        root.join("../shared/anchors"),
-        PathBuf::from("/work/shared/anchors"),
-    ]
-    .into_iter()
-    .find(|p| p.join("luma_dash.py").exists())
+/// What the luma.oled reference measured.
+struct Luma {
+    frame_us: f64,
+    /// `dashboard.py bus`'s line.
+    bus: String,
+    /// `dashboard.py realtime`'s line (not with `--quick`: it takes 10 s).
+    realtime: Option<String>,
 }
 
-/// luma.core's time per frame in microseconds, from `luma_dash.py 600` in a cached venv.
-fn luma(root: &Path) -> Result<Option<f64>, String> {
-    let Some(dir) = anchors(root) else {
-        return Ok(None);
-    };
-    if !have("python3") {
-        return Ok(None);
+/// Runs `xtask/luma/dashboard.py` in a venv under `~/.cache/tinydisplay/luma-venv`, installing
+/// python3 (apt) and luma.oled (pip) when missing. Every way this can fail is an error: a bench
+/// report without the comparison the README promises must say why.
+fn luma(root: &Path, quick: bool) -> Result<Luma, String> {
+    let script = root.join("xtask/luma/dashboard.py");
+    if !script.exists() {
+        return Err(format!("{} is missing", script.display()));
     }
-    let venv = crate::setup::cache_dir().join("luma-venv");
+    if !have("python3") {
+        setup::apt(&["python3", "python3-venv"])
+            .map_err(|e| format!("python3 is not installed, and installing it failed: {e}"))?;
+    }
+    let venv = setup::cache_dir().join("luma-venv");
     let py = venv.join("bin/python");
     if !py.exists() {
-        run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+        run(Command::new("python3").arg("-m").arg("venv").arg(&venv)).map_err(|e| {
+            format!("cannot make a python venv (on Debian: apt-get install python3-venv): {e}")
+        })?;
     }
     let has_luma = Command::new(&py)
         .args(["-c", "import luma.oled"])
@@ -289,17 +301,43 @@ fn luma(root: &Path) -> Result<Option<f64>, String> {
     if !has_luma {
         run(Command::new(&py).args(["-m", "pip", "install", "--quiet", "luma.oled"]))?;
     }
-    let out = output(Command::new(&py).arg(dir.join("luma_dash.py")).arg("600"))?;
-    // "... = 700 fps, 1.428 ms/frame"
-    let ms = out
-        .split(',')
-        .find_map(|p| p.trim().strip_suffix("ms/frame"))
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .ok_or(format!(
-            "cannot read ms/frame from luma_dash.py output: {out}"
-        ))?;
-    eprintln!("luma: {}", out.trim());
-    Ok(Some(ms * 1000.0))
+    let script_run = |args: &[&str]| -> Result<String, String> {
+        let out = output(Command::new(&py).arg(&script).args(args))?;
+        eprintln!("luma: {}", out.trim());
+        Ok(out.trim().to_string())
+    };
+    let time = script_run(&["time", "600"])?;
+    let ms: f64 = kv(&time, "ms_per_frame")
+        .and_then(|v| v.parse().ok())
+        .ok_or(format!("no ms_per_frame in dashboard.py's output: {time}"))?;
+    let bus = script_run(&["bus", "300"])?;
+    let bus = match (
+        kv(&bus, "command_bytes_per_frame"),
+        kv(&bus, "data_bytes_per_frame"),
+    ) {
+        (Some(c), Some(d)) => format!("{c} command + {d} data bytes per frame, every frame"),
+        _ => return Err(format!("no byte counts in dashboard.py's output: {bus}")),
+    };
+    let realtime = if quick {
+        None
+    } else {
+        let r = script_run(&["realtime", "10"])?;
+        match (kv(&r, "fps"), kv(&r, "cpu_pct")) {
+            (Some(fps), Some(cpu)) => Some(format!("{fps} fps, {cpu}% of one core")),
+            _ => return Err(format!("no fps/cpu_pct in dashboard.py's output: {r}")),
+        }
+    };
+    Ok(Luma {
+        frame_us: ms * 1000.0,
+        bus,
+        realtime,
+    })
+}
+
+/// The value of `key=value` in a line of `dashboard.py` output.
+fn kv<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    line.split_whitespace()
+        .find_map(|w| w.strip_prefix(key)?.strip_prefix('='))
 }
 
 #[cfg(test)]
@@ -314,6 +352,15 @@ mod tests {
         assert_eq!(json_value(j, "workers").as_deref(), Some("2"));
         assert_eq!(json_value(j, "speedup").as_deref(), Some("1.90"));
         assert_eq!(json_value(j, "missing"), None);
+    }
+
+    #[test]
+    fn luma_lines() {
+        let l = "mode=time frames=600 seconds=0.857 ms_per_frame=1.4283 fps=700";
+        assert_eq!(kv(l, "ms_per_frame"), Some("1.4283"));
+        assert_eq!(kv(l, "fps"), Some("700"));
+        assert_eq!(kv(l, "frames"), Some("600"));
+        assert_eq!(kv(l, "ms"), None);
     }
 
     #[test]

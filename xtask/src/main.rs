@@ -6,12 +6,16 @@
 use std::process::ExitCode;
 
 mod bench;
+mod build;
 mod disk;
 mod golden;
 mod pi;
+mod server;
 mod setup;
+mod stages;
 mod test;
 mod util;
+mod wasm;
 mod web;
 
 fn usage() -> &'static str {
@@ -19,10 +23,15 @@ fn usage() -> &'static str {
 
 commands:
   serve [--port N]   build both wasm builds and serve the simulator (default 127.0.0.1:8000)
-  web [--out DIR]    build the static simulator site
-  test               run every test (unit, property, golden on all targets, browser)
-  golden [--bless]   verify (or rewrite) golden frame hashes on every target
-  bench              criterion benches + `tinydisplay bench` on every scene -> target/bench/report.md
+  web [--out DIR]    build the static simulator site (default target/site)
+  web --test         the wasm-bindgen tests in node and the browser tests in Chromium
+  test [--keep-going] [--only S,..] [--skip S,..]
+                     run every test (unit, property, fuzz, golden on all targets, browser)
+  golden [--target NAME,..]
+                     check the golden frame and wire hashes on every target (or those named)
+  golden --bless     rewrite tests/golden/ from the reference target and print what changed
+  bench [--quick]    criterion benches + `tinydisplay bench` on every scene + the luma.oled
+                     reference (xtask/luma/dashboard.py) -> target/bench/report.md
   pi                 cross-build the Raspberry Pi binaries and smoke-test them under qemu
   setup              install everything the other commands need"
 }

@@ -4,8 +4,8 @@
 //!
 //! Outputs: `target/pi/tinydisplay-aarch64` and `target/pi/tinydisplay-armv7`.
 
-use crate::setup;
-use crate::util::{output, root, run, stage};
+use crate::util::{output, root, run, stage, target_dir};
+use crate::{build, setup};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -19,7 +19,7 @@ const SMOKE_SCENE: &str = "tests/scenes/dashboard.toml";
 const SMOKE_TICKS: &str = "0..120";
 
 /// The qemu-user binary that runs `target`'s executables here (no binfmt_misc in our containers,
-/// so it is called explicitly).
+/// so it is called explicitly: docs/toolchain.md).
 pub fn qemu(target: &str) -> &'static str {
     if target.starts_with("aarch64") {
         "qemu-aarch64-static"
@@ -45,8 +45,7 @@ pub fn build(target: &str) -> Result<PathBuf, String> {
         "--target",
         target,
     ]))?;
-    let bin = root()
-        .join("target")
+    let bin = target_dir(&root())
         .join(target)
         .join("release")
         .join("tinydisplay");
@@ -89,21 +88,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
     let scene = root().join(SMOKE_SCENE);
     let scene = scene.to_str().ok_or("non-UTF-8 checkout path")?;
     let native = stage("pi: native hash", || {
-        run(Command::new("cargo").current_dir(root()).args([
-            "build",
-            "--release",
-            "--locked",
-            "-p",
-            "tinydisplay-cli",
-        ]))?;
-        output(
-            Command::new(root().join("target/release/tinydisplay")).args([
-                "hash",
-                scene,
-                "--ticks",
-                SMOKE_TICKS,
-            ]),
-        )
+        output(Command::new(build::cli()?).args(["hash", scene, "--ticks", SMOKE_TICKS]))
     })?;
     if native.lines().count() != 120 {
         return Err(format!(
@@ -111,7 +96,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
             native.lines().count()
         ));
     }
-    let out_dir = root().join("target").join("pi");
+    let out_dir = target_dir(&root()).join("pi");
     std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
     let golden = out_dir.join("smoke.golden");
     std::fs::write(&golden, &native).map_err(|e| format!("{}: {e}", golden.display()))?;

@@ -118,7 +118,7 @@ pub fn wasm_bindgen_version() -> Result<String, String> {
 /// `~/.cache/tinydisplay/wasm-bindgen-VERSION/bin`. Returns that bin directory.
 ///
 /// Installed without `--locked`: a locked dependency of the CLI is missing from the registry
-/// we reach (see shared/TOOLCHAIN.md).
+/// we reach (docs/toolchain.md).
 pub fn wasm_bindgen_cli() -> Result<PathBuf, String> {
     let version = wasm_bindgen_version()?;
     let root = cache_dir().join(format!("wasm-bindgen-{version}"));

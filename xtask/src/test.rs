@@ -1,11 +1,11 @@
 //! `cargo xtask test [--keep-going] [--skip STAGE,...] [--only STAGE,...]`: everything CI checks,
 //! as timed stages. It stops at the first failing stage (unless `--keep-going`) and always ends
-//! with the table of stages and a `N passed, N failed` line.
+//! with the table of stages and a `N passed, N failed` line. The stages themselves are in
+//! `stages.rs`.
 
-use crate::util::{root, run, show};
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Command, Stdio};
+use crate::disk;
+use crate::stages::stages;
+use crate::util::{first_line, root, target_dir};
 use std::time::Instant;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -23,23 +23,6 @@ struct Row {
     /// Free disk (MiB) after the stage: the first thing to read when a build dies with ENOSPC.
     free_mb: Option<u64>,
     note: String,
-}
-
-type StageFn = fn(&Path) -> Result<String, String>;
-
-/// The stages, in order. A stage returns a short note for the summary, or an error.
-/// Cheap checks first, so that a formatting slip fails in seconds rather than after the builds.
-fn stages() -> Vec<(&'static str, StageFn)> {
-    vec![
-        ("setup", setup),
-        ("fmt", fmt),
-        ("float-check", float_check),
-        ("clippy", clippy),
-        ("cargo-test", cargo_test),
-        ("fuzz", fuzz),
-        ("golden", golden),
-        ("browser", browser),
-    ]
 }
 
 pub fn main(args: &[String]) -> Result<(), String> {
@@ -78,14 +61,14 @@ pub fn main(args: &[String]) -> Result<(), String> {
     if std::env::var_os("CARGO_INCREMENTAL").is_none() {
         std::env::set_var("CARGO_INCREMENTAL", "0");
     }
-    let target = crate::golden::target_dir(&root);
-    if let Some(free) = crate::disk::free_mb(&root) {
-        eprintln!("disk: {} free at {}", crate::disk::gb(free), root.display());
-        if free < 2 * crate::disk::low_water_mb() {
+    let target = target_dir(&root);
+    if let Some(free) = disk::free_mb(&root) {
+        eprintln!("disk: {} free at {}", disk::gb(free), root.display());
+        if free < 2 * disk::low_water_mb() {
             eprintln!(
                 "disk: little room; finished stages' own build output will be removed \
                  once less than {} is free",
-                crate::disk::gb(crate::disk::low_water_mb())
+                disk::gb(disk::low_water_mb())
             );
         }
     }
@@ -119,14 +102,14 @@ pub fn main(args: &[String]) -> Result<(), String> {
         let r = crate::util::stage(name, || f(&root));
         let secs = t.elapsed().as_secs_f64();
         let r = r.map(|note| {
-            let pruned = crate::disk::prune_after(name, &root, &target);
+            let pruned = disk::prune_after(name, &root, &target);
             match (note.is_empty(), pruned.is_empty()) {
                 (_, true) => note,
                 (true, false) => pruned,
                 (false, false) => format!("{note}; {pruned}"),
             }
         });
-        let free = crate::disk::free_mb(&root);
+        let free = disk::free_mb(&root);
         let row = match r {
             Ok(note) if note.starts_with("SKIPPED") => Row {
                 name,
@@ -153,10 +136,10 @@ pub fn main(args: &[String]) -> Result<(), String> {
                     note: match free {
                         Some(mb) if mb < 1024 => format!(
                             "only {} free (No space left on device?): {}",
-                            crate::disk::gb(mb),
-                            first_line(&e)
+                            disk::gb(mb),
+                            first_line(&e, 90)
                         ),
-                        _ => first_line(&e),
+                        _ => first_line(&e, 90),
                     },
                 }
             }
@@ -180,19 +163,10 @@ fn label(s: Status) -> &'static str {
     }
 }
 
-fn first_line(s: &str) -> String {
-    let l = s.lines().next().unwrap_or("");
-    if l.chars().count() > 90 {
-        format!("{}...", l.chars().take(87).collect::<String>())
-    } else {
-        l.to_string()
-    }
-}
-
 fn print_summary(rows: &[Row], total: f64) {
     let mut out = String::from("\nstage        result    seconds  disk free  note\n");
     for r in rows {
-        let free = r.free_mb.map_or(String::new(), crate::disk::gb);
+        let free = r.free_mb.map_or(String::new(), disk::gb);
         out.push_str(&format!(
             "{:12} {:9} {:7.1}  {:>9}  {}\n",
             r.name,
@@ -208,344 +182,4 @@ fn print_summary(rows: &[Row], total: f64) {
     // Plain last line for CI: stages passed and failed.
     out.push_str(&format!("{passed} passed, {failed} failed\n"));
     println!("{out}");
-}
-
-fn cargo(root: &Path) -> Command {
-    let mut c = Command::new("cargo");
-    c.current_dir(root);
-    c
-}
-
-// ---------------------------------------------------------------------------------------------
-// Stages
-// ---------------------------------------------------------------------------------------------
-
-fn setup(root: &Path) -> Result<String, String> {
-    crate::setup::all()?;
-    let web = root.join("web");
-    if web.join("package.json").exists() {
-        crate::setup::npm(&web)?;
-    }
-    Ok(String::new())
-}
-
-fn fmt(root: &Path) -> Result<String, String> {
-    run(cargo(root).args(["fmt", "--all", "--check"]))
-        .map_err(|e| format!("{e}\n(run `cargo fmt --all`)"))?;
-    Ok(String::new())
-}
-
-fn clippy(root: &Path) -> Result<String, String> {
-    run(cargo(root).args([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
-    Ok(String::new())
-}
-
-/// `cargo test --workspace`, streaming its output and adding up its `test result:` lines.
-fn cargo_test(root: &Path) -> Result<String, String> {
-    let mut cmd = cargo(root);
-    cmd.args(["test", "--workspace"]);
-    let (status, (passed, failed, ignored)) = run_counting_tests(&mut cmd)?;
-    let note = format!("{passed} tests passed, {failed} failed, {ignored} ignored");
-    if status.success() {
-        Ok(note)
-    } else {
-        Err(format!("cargo test --workspace failed ({note})"))
-    }
-}
-
-/// Runs a `cargo test` command, echoing its stdout and adding up its `test result:` lines into
-/// (passed, failed, ignored).
-fn run_counting_tests(
-    cmd: &mut Command,
-) -> Result<(std::process::ExitStatus, (u64, u64, u64)), String> {
-    cmd.stdout(Stdio::piped());
-    eprintln!("$ {}", show(cmd));
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("cannot start cargo test: {e}"))?;
-    let mut sum = (0u64, 0u64, 0u64);
-    if let Some(out) = child.stdout.take() {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            println!("{line}");
-            if let Some((p, f, i)) = parse_test_result(&line) {
-                sum = (sum.0 + p, sum.1 + f, sum.2 + i);
-            }
-        }
-    }
-    let status = child.wait().map_err(|e| e.to_string())?;
-    Ok((status, sum))
-}
-
-/// `test result: ok. 12 passed; 0 failed; 1 ignored; ...` -> (12, 0, 1).
-fn parse_test_result(line: &str) -> Option<(u64, u64, u64)> {
-    let rest = line.trim().strip_prefix("test result: ")?;
-    let count = |word: &str| -> u64 {
-        rest.split(';')
-            .find_map(|part| {
-                part.trim()
-                    .trim_start_matches("ok. ")
-                    .trim_start_matches("FAILED. ")
-                    .strip_suffix(word)
-            })
-            .and_then(|n| n.trim().parse().ok())
-            .unwrap_or(0)
-    };
-    Some((count("passed"), count("failed"), count("ignored")))
-}
-
-/// No `f32`/`f64` in the engine's source (comments aside). The engine's own test and its
-/// `clippy::float_arithmetic` deny cover arithmetic; this also catches a float type or literal
-/// suffix that clippy does not flag (a field, a cast, a const).
-fn float_check(root: &Path) -> Result<String, String> {
-    let dir = root.join("crates/tinydisplay/src");
-    let mut files = Vec::new();
-    collect_rs(&dir, &mut files)?;
-    let mut hits = Vec::new();
-    for f in &files {
-        let text = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
-        for (i, line) in text.lines().enumerate() {
-            for col in float_tokens(line) {
-                hits.push(format!(
-                    "{}:{}:{}: {}",
-                    f.display(),
-                    i + 1,
-                    col + 1,
-                    line.trim()
-                ));
-            }
-        }
-    }
-    if hits.is_empty() {
-        Ok(format!("{} files, no f32/f64", files.len()))
-    } else {
-        Err(format!("floating point in the engine (forbidden: frames must be bit-identical everywhere):\n{}", hits.join("\n")))
-    }
-}
-
-fn collect_rs(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            collect_rs(&p, out)?;
-        } else if p.extension().is_some_and(|e| e == "rs") {
-            out.push(p);
-        }
-    }
-    Ok(())
-}
-
-/// Columns of `f32`/`f64` tokens outside `//` comments (also as literal suffixes: `1f32`).
-fn float_tokens(line: &str) -> Vec<usize> {
-    let code = match line.find("//") {
-        Some(i) => &line[..i],
-        None => line,
-    };
-    let b = code.as_bytes();
-    let mut out = Vec::new();
-    for i in 0..b.len().saturating_sub(2) {
-        if b[i] == b'f' && (&b[i + 1..i + 3] == b"32" || &b[i + 1..i + 3] == b"64") {
-            let before_ok = i == 0 || !(b[i - 1].is_ascii_alphabetic() || b[i - 1] == b'_');
-            let after_ok = b
-                .get(i + 3)
-                .is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'));
-            if before_ok && after_ok {
-                out.push(i);
-            }
-        }
-    }
-    out
-}
-
-/// A short bounded run of each cargo-fuzz target (the engine's stable fuzz test inside
-/// `cargo test` runs regardless). Skipped while there is no `fuzz/` crate.
-fn fuzz(root: &Path) -> Result<String, String> {
-    let dir = root.join("fuzz");
-    if !dir.join("Cargo.toml").exists() {
-        return Ok("SKIPPED no fuzz/ crate".into());
-    }
-    crate::setup::nightly_rust_src()?;
-    crate::setup::cargo_fuzz()?;
-    let list = crate::util::output(
-        Command::new("cargo")
-            .current_dir(&dir)
-            .args(["+nightly", "fuzz", "list"]),
-    )?;
-    let targets: Vec<&str> = list
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    if targets.is_empty() {
-        return Err("fuzz/ has no fuzz targets".into());
-    }
-    for t in &targets {
-        // The scene loader starts from the example scenes, so it mutates valid input from the
-        // first second instead of rediscovering TOML.
-        let corpus = dir.join("corpus").join(t);
-        std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
-        if t.contains("scene") {
-            for e in std::fs::read_dir(root.join("tests/scenes"))
-                .map_err(|e| e.to_string())?
-                .flatten()
-            {
-                let _ = std::fs::copy(e.path(), corpus.join(e.file_name()));
-            }
-        }
-        // Seconds per target: enough to shake out a shallow crash, short enough for CI.
-        run(Command::new("cargo")
-            .current_dir(&dir)
-            .args(["+nightly", "fuzz", "run", t])
-            .arg(&corpus)
-            .args([
-                "--",
-                "-max_total_time=20",
-                "-max_len=65536",
-                "-rss_limit_mb=2048",
-                "-timeout=10",
-            ]))?;
-    }
-    Ok(format!("{} targets x 20 s", targets.len()))
-}
-
-fn golden(root: &Path) -> Result<String, String> {
-    let targets = crate::golden::targets();
-    let n = crate::golden::verify(root, &targets)?;
-    Ok(format!(
-        "{} targets, {n} target x scene cells identical",
-        targets.len()
-    ))
-}
-
-/// The bindings under wasm-bindgen-test (single-thread build in node, threads build in headless
-/// Chromium), then the site in Chromium through playwright-core (`web/tests/browser.mjs`).
-fn browser(root: &Path) -> Result<String, String> {
-    // The browser tests compare against the native `tinydisplay hash`. The debug binary (already
-    // built by the cargo-test stage) gives the same hashes as a release build, which would cost
-    // minutes of LTO on two cores.
-    if std::env::var_os("TINYDISPLAY_BIN").is_none() {
-        run(cargo(root).args(["build", "-p", "tinydisplay-cli"]))?;
-        let bin = crate::golden::target_dir(root).join("debug/tinydisplay");
-        std::env::set_var("TINYDISPLAY_BIN", bin);
-    }
-    crate::web::wasm_node_tests()?;
-    let threads = crate::util::stage("wasm-bindgen-test (threads build, chromium)", || {
-        wasm_threads_chromium(root)
-    })?;
-    crate::web::browser_tests()?;
-    Ok(format!(
-        "wasm-bindgen-test in chromium (threads): {threads}"
-    ))
-}
-
-/// `web/tests/wasm.rs` again, built as the threads build (nightly, `-Z build-std`, the site's
-/// shared-memory flags, `--features threads`) and run by wasm-bindgen-test-runner in Debian's
-/// headless Chromium through chromedriver. The runner's server sends COOP/COEP itself (unless
-/// `WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION` is set), so the page is cross-origin isolated; the
-/// tests run in a dedicated worker and start wasm-bindgen-rayon's pool. Its own target dir
-/// next to the site's threads build: `cargo test` builds std with the `test` crate, so the two
-/// cannot share std, and the site's artifacts stay untouched.
-fn wasm_threads_chromium(root: &Path) -> Result<String, String> {
-    crate::setup::chromium()?;
-    crate::setup::nightly_rust_src()?;
-    let bin = crate::setup::wasm_bindgen_cli()?;
-    let target_dir = crate::golden::target_dir(root).join("wasm-threads-test");
-    std::fs::create_dir_all(&target_dir).map_err(|e| format!("{}: {e}", target_dir.display()))?;
-    // Without the background-networking flags Chromium floods the closed network with refused
-    // connections (shared/TOOLCHAIN.md); the runner adds headless and no-sandbox itself.
-    let caps = target_dir.join("webdriver.json");
-    std::fs::write(
-        &caps,
-        r#"{"goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": ["--disable-gpu",
-  "--disable-quic", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync"]}}
-"#,
-    )
-    .map_err(|e| format!("{}: {e}", caps.display()))?;
-    let mut cmd = Command::new("cargo");
-    cmd.current_dir(root)
-        .args([
-            "+nightly",
-            "test",
-            "-p",
-            "tinydisplay-web",
-            "--features",
-            "threads",
-            "--test",
-            "wasm",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            "wasm-release",
-            // The profile aborts on panic; without this cargo builds the test harness's std
-            // with unwinding as well, and two `core`s collide.
-            "-Z",
-            "build-std=panic_abort,std",
-            "-Z",
-            "panic-abort-tests",
-            "--target-dir",
-        ])
-        .arg(&target_dir)
-        .env("RUSTFLAGS", crate::web::THREADS_RUSTFLAGS)
-        .env(
-            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-            bin.join("wasm-bindgen-test-runner"),
-        )
-        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &caps)
-        // The tests take well under a second; the default 20 s is tight for a loaded machine
-        // starting Chromium and the workers.
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
-        .env_remove("WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION")
-        .env_remove("NO_HEADLESS")
-        // `cargo +nightly` needs rustup's proxy, not the cargo that runs xtask.
-        .env_remove("RUSTC")
-        .env_remove("CARGO")
-        .env_remove("RUSTUP_TOOLCHAIN");
-    let (status, (passed, failed, _)) = run_counting_tests(&mut cmd)?;
-    let note = format!("{passed} passed, {failed} failed");
-    if !status.success() {
-        return Err(format!(
-            "wasm-bindgen-test of the threads build in chromium failed ({note})"
-        ));
-    }
-    // A runner that found no tests (or a harness that never reported) is not a pass.
-    if passed == 0 {
-        return Err("wasm-bindgen-test in chromium ran no tests".into());
-    }
-    Ok(note)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn test_result_lines() {
-        assert_eq!(
-            parse_test_result("test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s"),
-            Some((12, 0, 1))
-        );
-        assert_eq!(
-            parse_test_result("test result: FAILED. 3 passed; 2 failed; 0 ignored"),
-            Some((3, 2, 0))
-        );
-        assert_eq!(parse_test_result("running 3 tests"), None);
-    }
-
-    #[test]
-    fn float_tokens_found_outside_comments() {
-        assert_eq!(float_tokens("let x: f32 = 1.0;"), vec![7]);
-        assert_eq!(float_tokens("let x = 1f64;"), vec![9]);
-        assert!(float_tokens("// no f32 here").is_empty());
-        assert!(float_tokens("let buf32 = x_f64b; fn f320()").is_empty());
-    }
 }

@@ -19,7 +19,7 @@
 //! - **payload bytes** ([`FlushStats::payload_bytes`]): the SSD1306 command bytes + data bytes.
 //!   This is the "bytes on the wire" figure compared with the floor and with luma.oled, whose
 //!   "1030 bytes per frame" is counted the same way (6 window commands + 1024 data bytes,
-//!   `anchors/luma_bus.py`);
+//!   `xtask/luma/dashboard.py bus`);
 //! - **framing bytes**: what I2C adds around the payload, one address byte per transaction and
 //!   the control bytes (0x00/0x40, or 0x80/0xC0 before each byte with Co = 1). SPI has none: D/C
 //!   is a pin;
