@@ -296,6 +296,25 @@ pub fn parse_at(s: &str) -> Result<Vec<Tick>, String> {
     Ok(v)
 }
 
+/// `--ticks` ranges longer than this need `--force`: at a few hundred microseconds a frame, 10^7
+/// ticks is already an hour of work, and a typo such as `0..18446744073709551615` would otherwise
+/// run for ever without a word.
+pub const MAX_TICKS_WITHOUT_FORCE: u64 = 10_000_000;
+
+/// Refuses (exit 2, naming `--force`) a range longer than [`MAX_TICKS_WITHOUT_FORCE`] unless
+/// `force` is given.
+pub fn check_range_len(range: &Range<Tick>, force: bool) -> Result<(), ExitCode> {
+    let len = range.end - range.start;
+    if len > MAX_TICKS_WITHOUT_FORCE && !force {
+        return Err(bad_arg(format!(
+            "--ticks {}..{} is {len} ticks, more than {MAX_TICKS_WITHOUT_FORCE}; \
+             add --force to run a range that long",
+            range.start, range.end
+        )));
+    }
+    Ok(())
+}
+
 /// Prints an argument error and returns exit code 2.
 pub fn bad_arg(msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {msg}");
@@ -309,14 +328,22 @@ pub fn parse_ticks(s: &str) -> Result<Range<Tick>, String> {
             .parse::<Tick>()
             .map_err(|_| format!("{t:?} is not a tick number"))
     };
+    // A range's end is exclusive, so the last tick there is cannot be in one.
+    let past_last = |t: Tick| {
+        t.checked_add(1).ok_or_else(|| {
+            format!(
+                "tick {t} is the last tick there is and cannot be in a range \
+                 (its end, {t} + 1, does not fit in 64 bits); `hash --at {t}` renders it alone"
+            )
+        })
+    };
     let r = if let Some((a, b)) = s.split_once("..=") {
-        let b = num(b)?;
-        num(a)?..b.checked_add(1).ok_or("tick range end is too large")?
+        num(a)?..past_last(num(b)?)?
     } else if let Some((a, b)) = s.split_once("..") {
         num(a)?..num(b)?
     } else {
         let a = num(s)?;
-        a..a.checked_add(1).ok_or("tick is too large")?
+        a..past_last(a)?
     };
     if r.start >= r.end {
         return Err(format!("tick range {s:?} is empty"));
@@ -336,6 +363,11 @@ mod tests {
         assert!(parse_ticks("9..3").is_err());
         assert!(parse_ticks("x..3").is_err());
         assert!(parse_ticks("3..3").is_err());
+        assert_eq!(parse_ticks("0..18446744073709551615"), Ok(0..u64::MAX));
+        for last in ["18446744073709551615", "5..=18446744073709551615"] {
+            let e = parse_ticks(last).unwrap_err();
+            assert!(e.contains("tick 18446744073709551615"), "{e}");
+        }
     }
 
     #[test]
