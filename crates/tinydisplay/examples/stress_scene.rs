@@ -1,15 +1,16 @@
-//! Writes the stress scene, `tests/scenes/stress.toml`, to stdout:
-//!
-//! ```sh
-//! cargo run -p tinydisplay --example stress_scene > tests/scenes/stress.toml
-//! cargo run -p tinydisplay --example stress_scene -- --live   # the runtime tests' variant
-//! ```
-//!
-//! The checked-in file must stay byte for byte this program's output (a test in
-//! `crates/tinydisplay/tests/stress_scene.rs` says so), since its golden hashes pin every
-//! frame. `--live` adds two inputs and three widgets bound to them (a progress bar, a text and a
-//! sparkline over the field), so that the runtime's tests can push events into the same heavy
-//! scene; those tests `include!` this file and call [`stress_scene`].
+// Writes the stress scene, `tests/scenes/stress.toml`, to stdout:
+//
+// ```sh
+// cargo run -p tinydisplay --example stress_scene > tests/scenes/stress.toml
+// cargo run -p tinydisplay --example stress_scene -- --live   # the runtime tests' variant
+// ```
+//
+// The checked-in file must stay byte for byte this program's output (a test in
+// `crates/tinydisplay/tests/stress_scene.rs` says so), since its golden hashes pin every
+// frame. `--live` adds two inputs and three widgets bound to them (a progress bar, a text and a
+// sparkline over the field), so that the runtime's tests can push events into the same heavy
+// scene; those tests `include!` this file and call `stress_scene` (hence plain comments here:
+// an included file cannot carry inner doc comments).
 
 use std::fmt::Write;
 

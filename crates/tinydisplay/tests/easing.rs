@@ -298,9 +298,9 @@ fn easings_hit_their_pinned_fixed_point_values() {
         }
         let got: Vec<i32> = PINNED_AT.iter().map(|&p| e.apply(p)).collect();
         assert_eq!(&got[..], &want[..], "{e:?} at {PINNED_AT:?}");
-        // Every curve reaches a large value somewhere in the table, so a 0.1% change is many
-        // units there.
-        assert!(want.iter().any(|v| v.abs() >= 30_000), "{e:?}");
+        // Every curve reaches a large value somewhere in the table, so a 0.1% change is at
+        // least 10 units there.
+        assert!(want.iter().any(|v| v.abs() >= 10_000), "{e:?}");
     }
 }
 
