@@ -493,7 +493,11 @@ mod tests {
         want[3 * 128 + 18..3 * 128 + 22].copy_from_slice(&[0xA1, 0xA2, 0xA3, 0xA4]);
         want[4 * 128 + 125..4 * 128 + 128].copy_from_slice(&[0xB1, 0xB2, 0xB3]);
         want[4 * 128..4 * 128 + 2].copy_from_slice(&[0xB4, 0xB5]);
-        assert_eq!(v.ram(), &want[..]);
+        for page in [3, 4] {
+            let row = page * COLS..(page + 1) * COLS;
+            assert_eq!(v.ram()[row.clone()], want[row], "page {page}");
+        }
+        assert_eq!(v.ram(), &want[..], "nothing else written");
         assert_eq!(v.pointer(), (2, 4), "column 2 of the same page");
     }
 
