@@ -28,6 +28,9 @@ pub struct Args {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Allow `--ticks` over 10^7 ticks (the real-time runs alone then take days).
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -35,6 +38,9 @@ pub fn run(args: Args) -> ExitCode {
         Ok(e) => e,
         Err(code) => return code,
     };
+    if let Err(code) = common::check_range_len(&args.ticks, args.force) {
+        return code;
+    }
     let workers = args
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))

@@ -64,21 +64,11 @@ pub fn load_events(engine: &mut Engine, path: &Path) -> Result<(), ExitCode> {
         eprintln!("{name}: cannot read event log: {e}");
         ExitCode::from(EXIT_BAD_INPUT)
     })?;
-    // Line by line, so that an event the scene rejects is reported with its line too.
-    for (i, line) in text.lines().enumerate() {
-        let lineno = i + 1;
-        let events = tinydisplay::parse_event_log(line).map_err(|e| {
-            eprintln!("{name}:{lineno}: {}", e.message);
-            ExitCode::from(EXIT_BAD_INPUT)
-        })?;
-        for ev in events {
-            engine.push_event(ev).map_err(|e| {
-                eprintln!("{name}:{lineno}: {e}");
-                ExitCode::from(EXIT_BAD_INPUT)
-            })?;
-        }
-    }
-    Ok(())
+    // One batch (sorted once, so a log in any order loads in O(n log n)); errors carry the line.
+    engine.push_event_log(&text).map_err(|e| {
+        eprintln!("{name}:{}: {}", e.line, e.message);
+        ExitCode::from(EXIT_BAD_INPUT)
+    })
 }
 
 /// Ticks used when `--ticks` is not given: the first ten seconds of the scene.
@@ -111,6 +101,25 @@ pub fn parse_at(s: &str) -> Result<Vec<Tick>, String> {
     Ok(v)
 }
 
+/// `--ticks` ranges longer than this need `--force`: at a few hundred microseconds a frame, 10^7
+/// ticks is already an hour of work, and a typo such as `0..18446744073709551615` would otherwise
+/// run for ever without a word.
+pub const MAX_TICKS_WITHOUT_FORCE: u64 = 10_000_000;
+
+/// Refuses (exit 2, naming `--force`) a range longer than [`MAX_TICKS_WITHOUT_FORCE`] unless
+/// `force` is given.
+pub fn check_range_len(range: &Range<Tick>, force: bool) -> Result<(), ExitCode> {
+    let len = range.end - range.start;
+    if len > MAX_TICKS_WITHOUT_FORCE && !force {
+        return Err(bad_arg(format!(
+            "--ticks {}..{} is {len} ticks, more than {MAX_TICKS_WITHOUT_FORCE}; \
+             add --force to run a range that long",
+            range.start, range.end
+        )));
+    }
+    Ok(())
+}
+
 /// Prints an argument error and returns exit code 2.
 pub fn bad_arg(msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {msg}");
@@ -124,14 +133,22 @@ pub fn parse_ticks(s: &str) -> Result<Range<Tick>, String> {
             .parse::<Tick>()
             .map_err(|_| format!("{t:?} is not a tick number"))
     };
+    // A range's end is exclusive, so the last tick there is cannot be in one.
+    let past_last = |t: Tick| {
+        t.checked_add(1).ok_or_else(|| {
+            format!(
+                "tick {t} is the last tick there is and cannot be in a range \
+                 (its end, {t} + 1, does not fit in 64 bits); `hash --at {t}` renders it alone"
+            )
+        })
+    };
     let r = if let Some((a, b)) = s.split_once("..=") {
-        let b = num(b)?;
-        num(a)?..b.checked_add(1).ok_or("tick range end is too large")?
+        num(a)?..past_last(num(b)?)?
     } else if let Some((a, b)) = s.split_once("..") {
         num(a)?..num(b)?
     } else {
         let a = num(s)?;
-        a..a.checked_add(1).ok_or("tick is too large")?
+        a..past_last(a)?
     };
     if r.start >= r.end {
         return Err(format!("tick range {s:?} is empty"));
@@ -151,6 +168,11 @@ mod tests {
         assert!(parse_ticks("9..3").is_err());
         assert!(parse_ticks("x..3").is_err());
         assert!(parse_ticks("3..3").is_err());
+        assert_eq!(parse_ticks("0..18446744073709551615"), Ok(0..u64::MAX));
+        for last in ["18446744073709551615", "5..=18446744073709551615"] {
+            let e = parse_ticks(last).unwrap_err();
+            assert!(e.contains("tick 18446744073709551615"), "{e}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! never leaves a half-written image. An existing output file is replaced only if it is an image
 //! of the same type (PNG or GIF signature) or with `--force`; nothing else is ever deleted.
 
-use crate::common::{bad_arg, load_scene_with_events, ticks_or_default};
+use crate::common::{bad_arg, check_range_len, load_scene_with_events, ticks_or_default};
 use crate::export::{save_png, write_atomic, GifWriter, Panel, Style};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::{Path, PathBuf};
@@ -34,7 +34,8 @@ pub struct Args {
     /// Replay this `TICK NAME=VALUE` event log.
     #[arg(long, value_name = "LOG")]
     pub events: Option<PathBuf>,
-    /// Replace an existing output file even if it does not look like an image of that type.
+    /// Replace an existing output file even if it does not look like an image of that type, and
+    /// allow a GIF or directory of more than 10^7 ticks.
     #[arg(long)]
     pub force: bool,
 }
@@ -69,6 +70,12 @@ pub fn run(args: Args) -> ExitCode {
         Ok(t) => t,
         Err(e) => return bad_arg(e),
     };
+    // A PNG is the range's first tick only, so only GIFs and directories can be too long.
+    if !matches!(target, Target::Png) {
+        if let Err(code) = check_range_len(&range, args.force) {
+            return code;
+        }
+    }
     let result = match target {
         Target::Png => guard_existing(&args.out, PNG_MAGIC, args.force)
             .and_then(|()| save_png(&args.out, &engine.render(range.start), &style)),

@@ -532,6 +532,147 @@ fn hash_rejects_bad_ranges() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+/// Runs the binary, but kills it after `secs` (a regression here would otherwise hang the test
+/// run: these are the cases that used to stream for ever).
+fn run_bounded(args: &[&str], secs: u64) -> Output {
+    use std::process::Stdio;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run tinydisplay");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("tinydisplay {args:?} still running after {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn hash_at_the_last_tick_prints_it() {
+    let scene = scenes_dir().join("dashboard.toml");
+    let o = run(&[
+        "hash",
+        scene.to_str().unwrap(),
+        "--ticks",
+        "0..1",
+        "--at",
+        "18446744073709551615,18446744073709551614",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines = parse_hash_lines(&stdout(&o));
+    let ticks: Vec<u64> = lines.iter().map(|l| l.0).collect();
+    assert_eq!(
+        ticks,
+        [0, u64::MAX - 1, u64::MAX],
+        "no requested tick dropped"
+    );
+    let e = engine_for(&scene, None);
+    for (t, h) in &lines {
+        assert_eq!(*h, e.render(*t).hash().to_string(), "tick {t}");
+    }
+}
+
+#[test]
+fn a_range_cannot_hold_the_last_tick_and_says_so() {
+    let scene = scenes_dir().join("dashboard.toml");
+    for ticks in ["18446744073709551615", "0..=18446744073709551615"] {
+        let o = run_bounded(&["hash", scene.to_str().unwrap(), "--ticks", ticks], 60);
+        assert_eq!(o.status.code(), Some(2), "{ticks}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("tick 18446744073709551615"), "{err}");
+        assert!(err.contains("--at 18446744073709551615"), "{err}");
+        assert!(stdout(&o).is_empty());
+    }
+}
+
+#[test]
+fn huge_ranges_need_force() {
+    let scene = scenes_dir().join("dashboard.toml");
+    let scene = scene.to_str().unwrap();
+    let dir = TempDir::new("huge");
+    let gif = dir.path("long.gif");
+    let frames = dir.path("frames");
+    let cases: [&[&str]; 5] = [
+        &["hash", scene, "--ticks", "0..18446744073709551615"],
+        &["hash", scene, "--ticks", "5..10000006"],
+        &[
+            "render",
+            scene,
+            "--ticks",
+            "0..18446744073709551615",
+            "--out",
+            gif.to_str().unwrap(),
+        ],
+        &[
+            "render",
+            scene,
+            "--ticks",
+            "0..20000000",
+            "--out",
+            frames.to_str().unwrap(),
+        ],
+        &["bench", scene, "--ticks", "0..18446744073709551615"],
+    ];
+    for args in cases {
+        let o = run_bounded(args, 60);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--force"), "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "{args:?}");
+    }
+    assert!(!gif.exists() && !frames.exists(), "nothing written");
+    // 10^7 ticks exactly is still allowed without --force (not run here: it takes a while), and
+    // a PNG only ever uses the first tick, so its range's length does not matter.
+    let png = dir.path("first.png");
+    let o = run_bounded(
+        &[
+            "render",
+            scene,
+            "--ticks",
+            "0..18446744073709551615",
+            "--out",
+            png.to_str().unwrap(),
+        ],
+        60,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(png.exists());
+}
+
+#[test]
+fn a_forced_huge_range_streams_hashes_and_no_bar_into_a_pipe() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let scene = scenes_dir().join("dashboard.toml");
+    let mut child = Command::new(BIN)
+        .args(["hash", scene.to_str().unwrap(), "--force"])
+        .args(["--ticks", "0..18446744073709551615"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first: Vec<String> = (0..3).map(|_| lines.next().unwrap().unwrap()).collect();
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let ticks: Vec<u64> = parse_hash_lines(&first.join("\n"))
+        .iter()
+        .map(|l| l.0)
+        .collect();
+    assert_eq!(ticks, [0, 1, 2]);
+    // stderr is not a terminal here: the progress bar stays hidden.
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // render
 

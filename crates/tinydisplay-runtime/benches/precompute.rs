@@ -1,5 +1,5 @@
 //! Precompute throughput, 1 worker against N (all cores): 240 frames of the stress scene per
-//! iteration. Uses `tests/scenes/stress.toml` when present, else this crate's stand-in fixture.
+//! iteration, of `tests/scenes/stress.toml`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::path::Path;
@@ -10,13 +10,7 @@ use tinydisplay_runtime::{cache::entry_bytes, Lookahead, Precomputer, SystemCloc
 const FRAMES: u32 = 240;
 
 fn stress() -> (String, Engine) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let shared = root.join("../../tests/scenes/stress.toml");
-    let path = if shared.exists() {
-        shared
-    } else {
-        root.join("tests/fixtures/stress_local.toml")
-    };
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenes/stress.toml");
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let bytes = std::fs::read(&path).expect("read the stress scene");
     let engine = Engine::from_source(&name, &bytes).expect("the stress scene compiles");

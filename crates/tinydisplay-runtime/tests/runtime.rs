@@ -35,11 +35,19 @@ fn load_with_events(path: &Path) -> Engine {
     engine
 }
 
-fn fixture() -> Engine {
-    load(&root().join("tests/fixtures/stress_local.toml"))
+/// The stress scene's generator (the one that writes `tests/scenes/stress.toml`).
+mod stress {
+    include!("../../tinydisplay/examples/stress_scene.rs");
 }
 
-/// Every example scene plus this crate's stress fixture.
+/// The stress scene with live inputs (`cpu`, `label`) bound to widgets over its field: the
+/// heaviest example scene, plus events to push.
+fn fixture() -> Engine {
+    Engine::from_source("stress-live.toml", stress::stress_scene(true).as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Every example scene (the live stress variant is added by the tests that take engines).
 fn scenes() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("../../tests/scenes"))
         .expect("tests/scenes exists")
@@ -53,7 +61,6 @@ fn scenes() -> Vec<PathBuf> {
         .collect();
     v.sort();
     assert!(!v.is_empty(), "no example scenes found");
-    v.push(root().join("tests/fixtures/stress_local.toml"));
     v
 }
 
@@ -85,8 +92,11 @@ fn cache_for(engine: &Engine, frames: usize) -> usize {
 
 #[test]
 fn pool_frames_equal_sequential_frames_for_every_scene() {
-    for path in scenes() {
-        let engine = load_with_events(&path);
+    let engines = scenes()
+        .into_iter()
+        .map(|p| (p.display().to_string(), load_with_events(&p)))
+        .chain([("stress --live".to_string(), fixture())]);
+    for (name, engine) in engines {
         let pre = Precomputer::builder(engine.clone(), fake())
             .workers(2)
             .lookahead(Lookahead::Fixed(600))
@@ -95,15 +105,10 @@ fn pool_frames_equal_sequential_frames_for_every_scene() {
             .unwrap();
         pre.set_cursor(0);
         pre.wait_idle();
-        assert_eq!(
-            pre.cached_ticks(),
-            (0..600).collect::<Vec<_>>(),
-            "{}",
-            path.display()
-        );
+        assert_eq!(pre.cached_ticks(), (0..600).collect::<Vec<_>>(), "{name}");
         for t in 0..600 {
             let cached = pre.peek(t).unwrap();
-            assert_frame_eq(t, &engine.render(t), &cached, &path.display().to_string());
+            assert_frame_eq(t, &engine.render(t), &cached, &name);
         }
         assert_eq!(pre.stats().panics_caught, 0);
     }
@@ -475,6 +480,17 @@ fn a_panicking_frame_is_caught_counted_and_the_pool_keeps_working() {
     assert_eq!(pre.stats().inline_panics, 1);
 }
 
+/// Keeps every frame it is shown.
+#[derive(Default)]
+struct Frames(Vec<(Tick, Frame)>);
+
+impl Sink for Frames {
+    fn show(&mut self, tick: Tick, frame: &Frame) -> Result<(), SinkError> {
+        self.0.push((tick, frame.clone()));
+        Ok(())
+    }
+}
+
 #[test]
 fn the_player_renders_inline_a_frame_whose_worker_panicked() {
     let engine = fixture();
@@ -497,8 +513,9 @@ fn the_player_renders_inline_a_frame_whose_worker_panicked() {
     let mut player = Player::starting_at(pre, 0);
     player.set_end(Some(20));
     let mut shown = Vec::new();
+    let mut frames = Frames::default();
     loop {
-        match player.step(&mut NullSink).unwrap() {
+        match player.step(&mut frames).unwrap() {
             Step::Finished => break,
             Step::Waiting { next_deadline } => clock.sleep_until(next_deadline),
             Step::Shown {
@@ -514,6 +531,21 @@ fn the_player_renders_inline_a_frame_whose_worker_panicked() {
         shown.iter().filter(|s| s.0 != 7).all(|s| s.1),
         "all other frames were precomputed"
     );
+    // The scene moves every tick, so a neighbour's frame (or a blank one) would not pass.
+    assert_ne!(engine.render(7), engine.render(6));
+    assert_ne!(engine.render(7), engine.render(8));
+    assert_eq!(
+        frames.0.iter().map(|f| f.0).collect::<Vec<_>>(),
+        (0..20).collect::<Vec<_>>()
+    );
+    for (tick, frame) in &frames.0 {
+        assert!(
+            *frame == engine.render(*tick),
+            "tick {tick}: the shown frame is not the engine's\nshown:\n{}\nexpected:\n{}",
+            frame.to_ascii(),
+            engine.render(*tick).to_ascii()
+        );
+    }
     let m = player.metrics();
     assert_eq!(m.panics_caught, 1);
     assert_eq!(m.inline_renders, 1);

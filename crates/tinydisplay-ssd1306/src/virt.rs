@@ -474,6 +474,33 @@ mod tests {
         assert_eq!(v.ram()[5 * 128], 0xCC);
     }
 
+    /// The datasheet's 0x21 "is only for horizontal or vertical addressing mode": a window left
+    /// over from a horizontal-mode flush must not bound page mode, whose column pointer runs to
+    /// 127 and then wraps to column 0 of the same page (never to the old window's start).
+    #[test]
+    fn page_mode_ignores_a_leftover_column_window() {
+        let mut v = VirtualSsd1306::new();
+        // Horizontal mode, columns 10..=20, pages 1..=2; then page mode.
+        v.i2c_write(&[0x00, 0x20, 0x00, 0x21, 10, 20, 0x22, 1, 2, 0x20, 0x02]);
+        assert_eq!(v.window(), ((10, 20), (1, 2)));
+        // Page 3, column 18: past the window's end column without wrapping at 20.
+        v.i2c_write(&[0x00, 0xB3, 0x02, 0x11]);
+        v.i2c_write(&[0x40, 0xA1, 0xA2, 0xA3, 0xA4]);
+        // Page 4, column 125: four bytes run past the end of the row.
+        v.i2c_write(&[0x00, 0xB4, 0x0D, 0x17]);
+        v.i2c_write(&[0x40, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5]);
+        let mut want = vec![0u8; COLS * PAGES];
+        want[3 * 128 + 18..3 * 128 + 22].copy_from_slice(&[0xA1, 0xA2, 0xA3, 0xA4]);
+        want[4 * 128 + 125..4 * 128 + 128].copy_from_slice(&[0xB1, 0xB2, 0xB3]);
+        want[4 * 128..4 * 128 + 2].copy_from_slice(&[0xB4, 0xB5]);
+        for page in [3, 4] {
+            let row = page * COLS..(page + 1) * COLS;
+            assert_eq!(v.ram()[row.clone()], want[row], "page {page}");
+        }
+        assert_eq!(v.ram(), &want[..], "nothing else written");
+        assert_eq!(v.pointer(), (2, 4), "column 2 of the same page");
+    }
+
     #[test]
     fn state_commands_are_tracked_and_unknown_ones_counted() {
         let mut v = VirtualSsd1306::new();

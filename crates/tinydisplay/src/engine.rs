@@ -122,8 +122,55 @@ impl Engine {
             });
         };
         let tick = event.tick;
-        Arc::make_mut(&mut self.events).insert(input, event);
+        Arc::make_mut(&mut self.events).insert(input, event)?;
         Ok(tick)
+    }
+
+    /// Adds many events in O(n log n) whatever their order, with the same result as pushing
+    /// them one by one. All or nothing: an error's `line` is the 1-based position of the
+    /// offending event in `events`, and the engine is left unchanged. At most
+    /// [`crate::MAX_EVENTS`] events in all and [`crate::MAX_EVENTS_PER_TICK`] at one tick.
+    pub fn push_events(
+        &mut self,
+        events: impl IntoIterator<Item = Event>,
+    ) -> Result<(), EventError> {
+        let numbered = events
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| (u32::try_from(i + 1).unwrap_or(u32::MAX), e));
+        self.push_numbered(numbered)
+    }
+
+    /// Parses a `TICK NAME=VALUE` log (see [`crate::parse_event_log`]) and adds its events like
+    /// [`Engine::push_events`]; an error's `line` is the log line.
+    ///
+    /// ```
+    /// let src = "display = { width = 128, height = 16 }\n[inputs]\ncpu = { default = 0 }\n";
+    /// let mut engine = tinydisplay::Engine::from_source("s.toml", src.as_bytes()).unwrap();
+    /// engine.push_event_log("90 cpu=3\n# any order\n30 cpu=1\n").unwrap();
+    /// assert_eq!(engine.events()[0].tick, 30);
+    /// assert_eq!(engine.push_event_log("1 cpu=1\n2 gpu=1\n").unwrap_err().line, 2);
+    /// assert_eq!(engine.events().len(), 2);
+    /// ```
+    pub fn push_event_log(&mut self, text: &str) -> Result<(), EventError> {
+        self.push_numbered(crate::event::parse_event_log_lines(text)?)
+    }
+
+    fn push_numbered(
+        &mut self,
+        events: impl IntoIterator<Item = (u32, Event)>,
+    ) -> Result<(), EventError> {
+        let mut batch = Vec::new();
+        for (line, event) in events {
+            match self.compiled.input_index(&event.input) {
+                Some(input) => batch.push((input, event, line)),
+                None => {
+                    let e = self.push_event(event).unwrap_err();
+                    return Err(EventError { line, ..e });
+                }
+            }
+        }
+        Arc::make_mut(&mut self.events).extend(batch)
     }
 
     fn input_names(&self) -> alloc::string::String {
@@ -221,11 +268,9 @@ impl Engine {
     pub fn restore(bytes: &[u8]) -> Result<(Engine, Tick), SnapshotError> {
         let (scene, events, tick) = crate::snapshot::decode(bytes)?;
         let mut engine = Engine::new(scene).map_err(SnapshotError::Scene)?;
-        for e in events {
-            engine
-                .push_event(e)
-                .map_err(|e| SnapshotError::Decode(format!("event log: {e}")))?;
-        }
+        engine
+            .push_events(events)
+            .map_err(|e| SnapshotError::Decode(format!("event log: {e}")))?;
         Ok((engine, tick))
     }
 }

@@ -179,13 +179,22 @@ fn strip_comment(line: &str) -> &str {
 /// assert_eq!(log[2].value, tinydisplay::Value::Text("No #1".into()));
 /// ```
 pub fn parse_event_log(text: &str) -> Result<Vec<Event>, EventError> {
+    Ok(parse_event_log_lines(text)?
+        .into_iter()
+        .map(|(_, e)| e)
+        .collect())
+}
+
+/// [`parse_event_log`] with each event's 1-based line, so that an error found later (an input
+/// the scene lacks, a full tick) can still point at the line.
+pub(crate) fn parse_event_log_lines(text: &str) -> Result<Vec<(u32, Event)>, EventError> {
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line = strip_comment(raw).trim();
         if line.is_empty() {
             continue;
         }
-        let lineno = (i + 1) as u32;
+        let lineno = u32::try_from(i + 1).unwrap_or(u32::MAX);
         let (tick, rest) = line
             .split_once(char::is_whitespace)
             .ok_or_else(|| EventError {
@@ -200,10 +209,20 @@ pub fn parse_event_log(text: &str) -> Result<Vec<Event>, EventError> {
             line: lineno,
             message: e.message,
         })?;
-        out.push(ev);
+        out.push((lineno, ev));
     }
     Ok(out)
 }
+
+/// The most events one engine holds (about 100 MB of log at the typical size of an event). A log
+/// or a snapshot with more is refused with an [`EventError`] instead of exhausting memory.
+pub const MAX_EVENTS: usize = 1 << 22;
+
+/// The most events one tick may carry, over all inputs. A tick is one frame (1/60 s by default),
+/// and only the last value of an input at a tick is ever shown, so thousands of events at one tick
+/// mean a broken producer (a stuck or missing clock column); the error names the tick instead of
+/// silently letting the last of them win.
+pub const MAX_EVENTS_PER_TICK: usize = 1024;
 
 /// The event log, sorted by tick, with a per-input index so that a value lookup is a binary
 /// search (a frame's cost must not grow with the tick or the log).
@@ -222,13 +241,85 @@ impl EventLog {
         }
     }
 
-    pub(crate) fn insert(&mut self, input: usize, event: Event) {
+    /// How many events the log holds at `tick`.
+    fn count_at(&self, tick: Tick) -> usize {
+        let end = self.all.partition_point(|e| e.tick <= tick);
+        let start = self.all[..end].partition_point(|e| e.tick < tick);
+        end - start
+    }
+
+    fn check_room(&self, adding: usize, line: u32) -> Result<(), EventError> {
+        if self.all.len().saturating_add(adding) > MAX_EVENTS {
+            return Err(EventError {
+                line,
+                message: format!(
+                    "too many events: {} plus {adding} is more than the {MAX_EVENTS} an engine holds",
+                    self.all.len()
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    fn per_tick_error(tick: Tick, line: u32) -> EventError {
+        EventError {
+            line,
+            message: format!(
+                "too many events at tick {tick}: at most {MAX_EVENTS_PER_TICK} events may share a tick"
+            ),
+        }
+    }
+
+    /// Adds one event after the ones already at its tick. O(log n) when it comes at or after the
+    /// last tick (a live feed), O(n) when it lands in the middle: a whole log goes through
+    /// [`EventLog::extend`] instead.
+    pub(crate) fn insert(&mut self, input: usize, event: Event) -> Result<(), EventError> {
         let tick = event.tick;
+        self.check_room(1, 0)?;
+        if self.count_at(tick) >= MAX_EVENTS_PER_TICK {
+            return Err(Self::per_tick_error(tick, 0));
+        }
         let list = &mut self.by_input[input];
         let at = list.partition_point(|(t, _)| *t <= tick);
         list.insert(at, (tick, event.value.clone()));
         let at = self.all.partition_point(|e| e.tick <= tick);
         self.all.insert(at, event);
+        Ok(())
+    }
+
+    /// Adds a batch of `(input index, event, line)` in O((n + k) log(n + k)), with the same
+    /// result as inserting them one by one in order: a stable sort by tick keeps, within a tick,
+    /// the events already held first and then the batch's own order. All or nothing: on an error
+    /// (which carries the offending event's `line`) the log is unchanged.
+    pub(crate) fn extend(&mut self, mut batch: Vec<(usize, Event, u32)>) -> Result<(), EventError> {
+        self.check_room(batch.len(), batch.first().map_or(0, |b| b.2))?;
+        batch.sort_by_key(|(_, e, _)| e.tick);
+        let mut run = 0;
+        for (i, (_, e, line)) in batch.iter().enumerate() {
+            run = match i.checked_sub(1).map(|p| batch[p].1.tick) {
+                Some(prev) if prev == e.tick => run + 1,
+                _ => self.count_at(e.tick) + 1,
+            };
+            if run > MAX_EVENTS_PER_TICK {
+                return Err(Self::per_tick_error(e.tick, *line));
+            }
+        }
+        // Each list is now two sorted runs (old, then new), which the stable sort merges in
+        // linear time.
+        let mut touched = alloc::vec![false; self.by_input.len()];
+        self.all.reserve(batch.len());
+        for (input, event, _) in batch {
+            self.by_input[input].push((event.tick, event.value.clone()));
+            touched[input] = true;
+            self.all.push(event);
+        }
+        self.all.sort_by_key(|e| e.tick);
+        for (list, touched) in self.by_input.iter_mut().zip(touched) {
+            if touched {
+                list.sort_by_key(|(t, _)| *t);
+            }
+        }
+        Ok(())
     }
 
     /// The latest value of `input` at `tick`, if any event set it.

@@ -57,7 +57,7 @@ mod validate;
 
 pub use engine::Engine;
 pub use error::{EventError, SceneError, SnapshotError};
-pub use event::{parse_event_log, Event};
+pub use event::{parse_event_log, Event, MAX_EVENTS, MAX_EVENTS_PER_TICK};
 pub use frame::{Frame, FrameHash};
 pub use limits::MAX_SCENE_BYTES;
 pub use load::{parse_scene, Format};

@@ -188,6 +188,122 @@ fn easings_follow_the_reference_curves() {
     }
 }
 
+/// Progress points of the pinned table: spread over 0..1, including the halfway point where
+/// the in-out curves join, and two that are no simple fraction.
+const PINNED_AT: [i32; 9] = [4096, 12345, 16384, 26214, 32768, 39322, 49152, 54321, 61440];
+
+fn named(name: &str) -> Easing {
+    Easing::parse(name).unwrap_or_else(|| panic!("{name} parses"))
+}
+
+/// Every easing's exact Q16 output at [`PINNED_AT`]. The float comparison above allows
+/// 1.5e-3 (about 98 units), which a 0.1% change to a curve or one of its constants slips
+/// through; these integers do not. They were computed from the implementation and are checked
+/// here against the reference curves, so they cannot pin a wrong curve.
+#[test]
+fn easings_hit_their_pinned_fixed_point_values() {
+    let table: Vec<(Easing, [i32; 9])> = vec![
+        (
+            named("linear"),
+            [4096, 12345, 16384, 26214, 32768, 39322, 49152, 54321, 61440],
+        ),
+        (
+            named("quad_in"),
+            [256, 2325, 4096, 10485, 16384, 23593, 36864, 45025, 57600],
+        ),
+        (
+            named("quad_out"),
+            [7936, 22365, 28672, 41943, 49152, 55051, 61440, 63617, 65280],
+        ),
+        (
+            named("quad_in_out"),
+            [512, 4650, 8192, 20970, 32768, 44566, 57344, 61698, 65024],
+        ),
+        (
+            named("cubic_in"),
+            [16, 437, 1024, 4193, 8192, 14155, 27648, 37319, 54000],
+        ),
+        (
+            named("cubic_out"),
+            [
+                11536, 30498, 37888, 51381, 57344, 61343, 64512, 65208, 65520,
+            ],
+        ),
+        (
+            named("cubic_in_out"),
+            [64, 1752, 4096, 16776, 32768, 48760, 61440, 64223, 65472],
+        ),
+        (
+            named("back_in"),
+            [-392, -2776, -4203, -6513, -5747, -1905, 11966, 24206, 47874],
+        ),
+        (
+            named("back_out"),
+            [
+                17662, 44337, 53570, 67441, 71283, 72049, 69739, 67915, 65928,
+            ],
+        ),
+        (
+            named("back_in_out"),
+            [-1098, -5769, -6532, 5891, 32768, 59645, 72068, 70773, 66634],
+        ),
+        (
+            named("bounce_in"),
+            [881, 4081, 1797, 14910, 15364, 5903, 34560, 51024, 63600],
+        ),
+        (
+            named("bounce_out"),
+            [1936, 17582, 30976, 59633, 50172, 50626, 63739, 61492, 64655],
+        ),
+        (
+            named("bounce_in_out"),
+            [1250, 6695, 7682, 22857, 32768, 42678, 57854, 60467, 64285],
+        ),
+        (
+            named("elastic_in"),
+            [70, -65, -361, 1023, -1024, -2047, 5792, -18089, 10995],
+        ),
+        (
+            named("elastic_out"),
+            [
+                54541, 77863, 59744, 67583, 66560, 64513, 65897, 65519, 65466,
+            ],
+        ),
+        (
+            named("elastic_in_out"),
+            [66, 385, -512, -4093, 32769, 69629, 66048, 65414, 65470],
+        ),
+        (
+            Easing::Steps(3),
+            [0, 0, 0, 21845, 21845, 21845, 43690, 43690, 43690],
+        ),
+        (
+            Easing::Steps(7),
+            [0, 9362, 9362, 18724, 28086, 37449, 46811, 46811, 56173],
+        ),
+    ];
+    assert_eq!(
+        table.len(),
+        EASING_NAMES.len() - 1 + 2,
+        "every named easing is pinned"
+    );
+    for (e, want) in &table {
+        for (&p, &v) in PINNED_AT.iter().zip(want) {
+            let x = f64::from(p) / 65536.0;
+            let pinned_err = (f64::from(v) / 65536.0 - reference(*e, x)).abs();
+            assert!(
+                pinned_err <= 1.5e-3,
+                "pinned {e:?}({p}) = {v} is {pinned_err} off the reference"
+            );
+        }
+        let got: Vec<i32> = PINNED_AT.iter().map(|&p| e.apply(p)).collect();
+        assert_eq!(&got[..], &want[..], "{e:?} at {PINNED_AT:?}");
+        // Every curve reaches a large value somewhere in the table, so a 0.1% change is at
+        // least 10 units there.
+        assert!(want.iter().any(|v| v.abs() >= 10_000), "{e:?}");
+    }
+}
+
 #[test]
 fn sine_table_is_accurate() {
     let mut worst = 0.0f64;
