@@ -268,8 +268,8 @@ mod tests {
     #[test]
     fn absent_panel_fails_at_init_with_a_hint() {
         let e = sink(vec![], true).err().unwrap();
-        assert!(!e.transient);
-        assert!(e.message.contains("i2cdetect"), "{e}");
+        assert!(!e.is_transient());
+        assert!(e.message().contains("i2cdetect"), "{e}");
     }
 
     #[test]
