@@ -9,6 +9,7 @@ mod common;
 mod display;
 mod export;
 mod hash;
+mod interrupt;
 mod play;
 mod render;
 

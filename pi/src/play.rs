@@ -2,30 +2,34 @@
 //! rppal), the virtual SSD1306, a wire file or the terminal.
 //!
 //! Frames are a pure function of the tick, so the loop shows the frame of the tick that is due
-//! now; when it falls behind it skips ticks rather than drifting. Transient bus errors are retried
-//! with backoff (the flush after an error resends the whole frame); SIGINT/SIGTERM stop the loop
-//! and `--on-exit` decides what the panel keeps showing.
+//! now; when it falls behind it skips ticks rather than drifting. The runtime's player drives
+//! the display sink and applies the one error policy (`tinydisplay_runtime::sink`: a transient
+//! bus error costs a frame and a backoff, `--retries` in a row are fatal; the frame after an
+//! error goes out whole). SIGINT/SIGTERM stop the loop and `--on-exit` decides what the panel
+//! keeps showing.
 
 use crate::common::{load_scene_with_events, parse_ticks, EXIT_BAD_INPUT};
 use crate::display::terminal::{Style, Terminal};
 use crate::display::{
-    self, emulator::Emulator, hw, wire::WireFile, OnExit, PanelSink, Retry, Sink, SinkError,
+    self, emulator::Emulator, hw, wire::WireFile, BusTotals, OnExit, PanelSink, Sink, SinkError,
 };
+use crate::interrupt;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tinydisplay::{Event, Frame, FrameHash, Tick};
 use tinydisplay_runtime::{
-    Clock, FakeClock, Player, Precomputer, Sink as RtSink, SinkError as RtSinkError, Step,
-    SystemClock,
+    Clock, FakeClock, Player, PlayerStats, Precomputer, Retry, Step, SystemClock,
 };
 use tinydisplay_ssd1306::wire::WireBus;
-use tinydisplay_ssd1306::{Bus, FlushStats, I2cFraming, PanelConfig};
+use tinydisplay_ssd1306::{Bus, I2cFraming, PanelConfig};
 
 /// Exit code for a device that cannot be used, or a `--verify` mismatch.
 const EXIT_FAILURE: u8 = 1;
@@ -103,7 +107,7 @@ pub struct Args {
     #[arg(long)]
     pub stdin_events: bool,
     /// What the panel shows after play stops (also on SIGINT/SIGTERM).
-    #[arg(long, value_enum, default_value = "clear")]
+    #[arg(long, default_value = "clear", value_parser = on_exit_parser())]
     pub on_exit: OnExit,
     /// Compare each frame's hash with a golden file (`TICK HASH` lines, as `tinydisplay hash`
     /// prints); report the first mismatch and exit 1.
@@ -163,7 +167,8 @@ pub struct Args {
     /// Terminal: half blocks or braille.
     #[arg(long, value_enum, default_value = "half")]
     pub terminal_style: Style,
-    /// Attempts per frame before a bus error is fatal.
+    /// Failed frames in a row before a bus error is fatal (each costs its frame and a backoff
+    /// of 5 ms, doubling up to 500 ms).
     #[arg(long, default_value_t = 8)]
     pub retries: u32,
 }
@@ -178,6 +183,13 @@ pub fn run(args: Args) -> ExitCode {
 fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("tinydisplay play: {msg}");
     ExitCode::from(code)
+}
+
+/// `--on-exit`: the runtime's names, listed in `--help`.
+fn on_exit_parser() -> impl clap::builder::TypedValueParser<Value = OnExit> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(OnExit::NAMES)
+        .try_map(|s: String| OnExit::parse(&s).ok_or_else(|| format!("unknown --on-exit {s:?}")))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -195,7 +207,10 @@ impl From<FramingArg> for I2cFraming {
     }
 }
 
-fn open_sink(args: &Args, w: u16, h: u16) -> Result<Box<dyn Sink>, SinkError> {
+/// The display sink, and the handle to its bus numbers when it is a panel.
+type Opened = (Box<dyn Sink>, Option<Rc<RefCell<BusTotals>>>);
+
+fn open_sink(args: &Args, w: u16, h: u16) -> Result<Opened, SinkError> {
     let framing = I2cFraming::from(args.i2c_framing);
     let config = PanelConfig {
         width: w,
@@ -205,18 +220,22 @@ fn open_sink(args: &Args, w: u16, h: u16) -> Result<Box<dyn Sink>, SinkError> {
     };
     let i2c = Bus::i2c(args.i2c_hz);
     let spi = Bus::spi(args.spi_hz);
+    fn panel<B: display::PanelBus + 'static>(sink: PanelSink<B>) -> Opened {
+        let totals = sink.totals();
+        (Box::new(sink), Some(totals))
+    }
     Ok(match &args.display {
-        DisplayKind::I2c => Box::new(
+        DisplayKind::I2c => panel(
             PanelSink::new(hw::RppalI2c::open(args.bus, args.address)?, config, i2c)?
                 .with_i2c_framing(framing),
         ),
         DisplayKind::Spi => {
             let bus = hw::RppalSpi::open(args.spi_cs, args.spi_hz, args.dc, Some(args.rst))?;
-            Box::new(PanelSink::new(bus, config, spi)?)
+            panel(PanelSink::new(bus, config, spi)?)
         }
         DisplayKind::Emulator => {
             let emu = Emulator::new(args.address, w, args.snapshot_dir.clone(), args.png.clone())?;
-            Box::new(PanelSink::new(emu, config, i2c)?.with_i2c_framing(framing))
+            panel(PanelSink::new(emu, config, i2c)?.with_i2c_framing(framing))
         }
         DisplayKind::Wire(path) => {
             let (bus, model) = match args.wire_bus {
@@ -228,12 +247,15 @@ fn open_sink(args: &Args, w: u16, h: u16) -> Result<Box<dyn Sink>, SinkError> {
                 ),
                 WireKind::Spi => (WireBus::Spi, spi),
             };
-            Box::new(
+            panel(
                 PanelSink::new(WireFile::create(path, bus, w, h)?, config, model)?
                     .with_i2c_framing(framing),
             )
         }
-        DisplayKind::Terminal => Box::new(Terminal::new(std::io::stdout(), args.terminal_style)),
+        DisplayKind::Terminal => (
+            Box::new(Terminal::new(std::io::stdout(), args.terminal_style)),
+            None,
+        ),
     })
 }
 
@@ -282,17 +304,6 @@ fn load_golden(
     Ok(out)
 }
 
-/// Per-run numbers for `--stats`.
-#[derive(Default)]
-struct Totals {
-    frames: u64,
-    first: Option<FlushStats>,
-    rest: FlushStats,
-    rest_frames: u64,
-    retries: u64,
-    dropped: u64,
-}
-
 fn play(args: Args) -> Result<(), ExitCode> {
     let engine = load_scene_with_events(&args.scene, args.events.as_deref())?;
     let golden = match &args.verify {
@@ -316,13 +327,20 @@ fn play(args: Args) -> Result<(), ExitCode> {
     let rate = u64::from(engine.tick_rate().max(1));
     let fps = args.fps.map_or(rate, |f| u64::from(f.max(1)));
 
-    let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(sig, stop.clone())
-            .map_err(|e| fail(EXIT_FAILURE, format!("cannot install signal handler: {e}")))?;
-    }
+    interrupt::install().map_err(|e| fail(EXIT_FAILURE, e))?;
+    let stop = interrupt::flag();
 
-    let sink = open_sink(&args, w, h).map_err(|e| fail(EXIT_FAILURE, e))?;
+    let (display, bus_totals) = open_sink(&args, w, h).map_err(|e| fail(EXIT_FAILURE, e))?;
+    let mut sink = Verifier {
+        display,
+        golden: golden.as_ref(),
+        file: args
+            .verify
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+        verified: 0,
+    };
 
     let stdin_lines = args.stdin_events.then(|| {
         let (tx, rx) = mpsc::channel::<String>();
@@ -365,133 +383,98 @@ fn play(args: Args) -> Result<(), ExitCode> {
     if range.end != Tick::MAX {
         player.set_end(Some(range.end));
     }
+    player.set_retry(Retry {
+        attempts: args.retries.max(1),
+        ..Retry::default()
+    });
 
-    let mut shower = Shower {
-        sink,
-        retry: Retry {
-            attempts: args.retries.max(1),
-            ..Retry::default()
-        },
-        stop: stop.clone(),
-        golden: golden.as_ref(),
-        verify_file: args
-            .verify
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default(),
-        totals: Totals::default(),
-        verified: 0,
-        last_tick: None,
-        failure: None,
-    };
-
+    let mut last_tick = None;
+    let mut failure = None;
     while !stop.load(Ordering::Relaxed) {
         if let Some(rx) = &stdin_lines {
             while let Ok(line) = rx.try_recv() {
                 push_live_event(&player, &line);
             }
         }
-        match player.step(&mut shower) {
+        match player.step(&mut sink) {
             Ok(Step::Finished) => break,
             Ok(Step::Waiting { next_deadline }) => {
                 if args.fast {
                     clock.sleep_until(next_deadline);
                 } else {
-                    wait_until(clock.as_ref(), next_deadline, &stop);
+                    wait_until(clock.as_ref(), next_deadline, stop);
                 }
             }
-            Ok(Step::Shown { .. }) => {}
+            Ok(Step::Shown { tick, .. }) => last_tick = Some(tick),
             Ok(Step::Failed { tick }) => {
                 eprintln!("tinydisplay play: tick {tick}: the frame could not be rendered")
             }
-            Err(_) => break,
+            // Counted, and the player backs off before the next frame, which goes out whole.
+            Err(e) if e.is_transient() => eprintln!("tinydisplay play: {e}"),
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
         }
     }
-    let mut totals = std::mem::take(&mut shower.totals);
-    totals.dropped = player.stats().dropped;
-    let outcome: Result<(), ExitCode> = match shower.failure.take() {
-        Some(msg) => Err(fail(EXIT_FAILURE, msg)),
+    let outcome: Result<(), ExitCode> = match failure {
+        Some(e) => Err(fail(EXIT_FAILURE, e)),
         None => Ok(()),
     };
-    let tick = shower.last_tick.map_or(range.start, |t| t + 1);
+    let tick = last_tick.map_or(range.start, |t| t + 1);
 
-    let finished = shower.sink.finish(args.on_exit);
+    let finished = sink.finish(args.on_exit);
     if let Err(e) = &finished {
         eprintln!("tinydisplay play: on exit: {e}");
     }
-    if stop.load(Ordering::Relaxed) {
+    if let Some((name, _)) = interrupt::signal() {
         eprintln!(
-            "tinydisplay play: stopped by signal at tick {tick}; on exit: {:?}",
-            args.on_exit
+            "tinydisplay play: stopped by signal ({name}) at tick {tick}; on exit: {}",
+            args.on_exit.name()
         );
     }
     if let (Some(g), Ok(())) = (&golden, &outcome) {
         let in_range = g.range(range.start..tick).count() as u64;
         eprintln!(
             "verify: {} frames matched {} ({} golden ticks in the played range)",
-            shower.verified, shower.verify_file, in_range
+            sink.verified, sink.file, in_range
         );
     }
     if args.stats {
-        print_stats(&totals, &args);
+        let bus = bus_totals.map(|t| t.borrow().clone());
+        print_stats(player.stats(), bus.as_ref(), &args);
     }
     outcome?;
     finished.map_err(|_| ExitCode::from(EXIT_FAILURE))
 }
 
-/// The runtime player's sink: shows each frame on our display with retries, checks it against
-/// the golden file and keeps the bus numbers.
-struct Shower<'g> {
-    sink: Box<dyn Sink>,
-    retry: Retry,
-    stop: Arc<AtomicBool>,
+/// `--verify`: the display sink, checking every frame it is given against the golden file. A
+/// mismatch is a fatal sink error, so the player stops at the first one.
+struct Verifier<'g> {
+    display: Box<dyn Sink>,
     golden: Option<&'g BTreeMap<Tick, (FrameHash, usize)>>,
-    verify_file: String,
-    totals: Totals,
+    file: String,
     verified: u64,
-    last_tick: Option<Tick>,
-    /// Why play stops (already worded for the user).
-    failure: Option<String>,
 }
 
-impl RtSink for Shower<'_> {
-    fn show(&mut self, tick: Tick, frame: &Frame) -> Result<(), RtSinkError> {
-        let stop = self.stop.clone();
-        let mut sleeper = |d: Duration| sleep_unless(d, &stop);
-        match display::show_with_retry(self.sink.as_mut(), tick, frame, self.retry, &mut sleeper) {
-            Ok((stats, failed)) => {
-                let t = &mut self.totals;
-                t.retries += u64::from(failed);
-                t.frames += 1;
-                if let Some(s) = stats {
-                    if t.first.is_none() {
-                        t.first = Some(s);
-                    } else {
-                        t.rest.add(&s);
-                        t.rest_frames += 1;
-                    }
-                }
-            }
-            Err(e) => {
-                let msg = format!("tick {tick}: {e}");
-                self.failure = Some(msg.clone());
-                return Err(RtSinkError::fatal(msg));
-            }
-        }
-        self.last_tick = Some(tick);
+impl Sink for Verifier<'_> {
+    fn show(&mut self, tick: Tick, frame: &Frame) -> Result<(), SinkError> {
+        self.display.show(tick, frame)?;
         if let Some((want, line)) = self.golden.and_then(|g| g.get(&tick)) {
             let got = frame.hash();
             if got != *want {
-                let msg = format!(
-                    "verify: tick {tick}: frame hash {got} but {}:{line} says {want} (first mismatch)",
-                    self.verify_file
-                );
-                self.failure = Some(msg.clone());
-                return Err(RtSinkError::fatal(msg));
+                return Err(SinkError::fatal(format!(
+                    "verify: frame hash {got} but {}:{line} says {want} (first mismatch)",
+                    self.file
+                )));
             }
             self.verified += 1;
         }
         Ok(())
+    }
+
+    fn finish(&mut self, on_exit: OnExit) -> Result<(), SinkError> {
+        self.display.finish(on_exit)
     }
 }
 
@@ -545,23 +528,15 @@ fn push_live_event(player: &Player, line: &str) {
     }
 }
 
-/// Sleeps in short steps so that a signal stops play promptly.
-fn sleep_unless(d: Duration, stop: &AtomicBool) {
-    let end = Instant::now() + d;
-    loop {
-        let now = Instant::now();
-        if now >= end || stop.load(Ordering::Relaxed) {
-            return;
-        }
-        std::thread::sleep((end - now).min(Duration::from_millis(20)));
-    }
-}
-
-fn print_stats(t: &Totals, args: &Args) {
+fn print_stats(p: &PlayerStats, bus: Option<&BusTotals>, args: &Args) {
     eprintln!(
-        "frames shown: {} (dropped {}, retried {})",
-        t.frames, t.dropped, t.retries
+        "frames shown: {} (dropped {}, lost to bus errors {}, sent whole {})",
+        p.shown,
+        p.dropped,
+        p.sink_errors,
+        bus.map_or(0, |b| b.full_frames)
     );
+    let Some(t) = bus else { return };
     if let Some(f) = &t.first {
         eprintln!(
             "first frame (full): {} payload bytes ({} on the wire), {} transactions ({} data), {} us modelled",

@@ -1,11 +1,14 @@
 //! `tinydisplay render`: frames to an animated GIF, one PNG, or a directory of PNGs.
 //!
-//! Output files are written atomically (temporary file, then rename), so an interrupted render
-//! never leaves a half-written image. An existing output file is replaced only if it is an image
-//! of the same type (PNG or GIF signature) or with `--force`; nothing else is ever deleted.
+//! Output files are written atomically (temporary file, then rename), so a failed render never
+//! leaves a half-written image. SIGINT/SIGTERM stop the render between frames: the temporary
+//! file is removed and nothing is written under the final name (a directory keeps the PNGs
+//! finished before the signal). An existing output file is replaced only if it is an image of
+//! the same type (PNG or GIF signature) or with `--force`; nothing else is ever deleted.
 
 use crate::common::{bad_arg, check_range_len, load_scene_with_events, ticks_or_default};
 use crate::export::{save_png, write_atomic, GifWriter, Panel, Style};
+use crate::interrupt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -26,7 +29,7 @@ pub struct Args {
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
     pub scale: u32,
     /// Panel colour.
-    #[arg(long, value_enum, default_value_t = Panel::White)]
+    #[arg(long, default_value = "white", value_parser = panel_parser())]
     pub panel: Panel,
     /// Draw the dark gaps between pixels, like a real panel (scale 3 and up).
     #[arg(long)]
@@ -40,6 +43,13 @@ pub struct Args {
     pub force: bool,
 }
 
+/// `--panel`: the export crate's names, listed in `--help`.
+fn panel_parser() -> impl clap::builder::TypedValueParser<Value = Panel> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Panel::NAMES)
+        .try_map(|s: String| Panel::parse(&s).ok_or_else(|| format!("unknown panel {s:?}")))
+}
+
 enum Target {
     Png,
     Gif,
@@ -50,6 +60,10 @@ enum Target {
 const PROGRESS_MIN_FRAMES: u64 = 120;
 
 pub fn run(args: Args) -> ExitCode {
+    if let Err(e) = interrupt::install() {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
     let engine = match load_scene_with_events(&args.scene, args.events.as_deref()) {
         Ok(e) => e,
         Err(code) => return code,
@@ -64,7 +78,7 @@ pub fn run(args: Args) -> ExitCode {
         grid: args.grid,
     };
     if let Err(e) = style.image_size(engine.width(), engine.height()) {
-        return bad_arg(e);
+        return bad_arg(format!("--scale: {e}"));
     }
     let target = match classify(&args.out) {
         Ok(t) => t,
@@ -83,12 +97,28 @@ pub fn run(args: Args) -> ExitCode {
             .and_then(|()| render_gif(&engine, range, &args.out, style)),
         Target::Dir => render_dir(&engine, range, &args.out, style, args.force),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+    match (result, interrupt::signal()) {
+        (Ok(()), _) => ExitCode::SUCCESS,
+        (Err(_), Some((name, code))) => {
+            eprintln!(
+                "stopped by {name} before {} was finished; no temporary file is left",
+                args.out.display()
+            );
+            ExitCode::from(code)
+        }
+        (Err(e), None) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Ends a render loop between frames once a signal asked to stop.
+fn check_interrupt() -> Result<(), String> {
+    if interrupt::requested() {
+        Err("interrupted".into())
+    } else {
+        Ok(())
     }
 }
 
@@ -158,24 +188,28 @@ fn render_gif(
 ) -> Result<(), String> {
     let pb = progress(range.end - range.start);
     let mut frames = 0;
-    write_atomic(out, |w| {
+    let written = write_atomic(out, |w| {
         let mut g = GifWriter::new(
             w,
             engine.width(),
             engine.height(),
             engine.tick_rate(),
             style,
-        )?;
+        )
+        .map_err(|e| e.to_string())?;
         let mut frame = Frame::new(engine.width(), engine.height());
         for t in range.clone() {
+            check_interrupt()?;
             engine.render_into(t, &mut frame);
-            g.push(t, &frame)?;
+            g.push(t, &frame).map_err(|e| e.to_string())?;
             pb.inc(1);
         }
-        frames = g.finish(range.end)?.1;
+        check_interrupt()?;
+        frames = g.finish(range.end).map_err(|e| e.to_string())?.1;
         Ok(())
-    })?;
+    });
     pb.finish_and_clear();
+    written?;
     eprintln!(
         "wrote {} ({} ticks, {frames} GIF frames, {}x{})",
         out.display(),
@@ -201,6 +235,10 @@ fn render_dir(
     let pb = progress(range.end - range.start);
     let mut frame = Frame::new(engine.width(), engine.height());
     for t in range.clone() {
+        if let Err(e) = check_interrupt() {
+            pb.finish_and_clear();
+            return Err(e);
+        }
         let path = dir.join(format!("tick-{t:06}.png"));
         guard_existing(&path, PNG_MAGIC, force)?;
         engine.render_into(t, &mut frame);

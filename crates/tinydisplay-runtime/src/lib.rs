@@ -13,6 +13,9 @@
 //! - [`Player`]: a fixed-timestep tick clock that does not drift, hands each tick's frame to a
 //!   [`Sink`], renders inline on a cache miss, never waits for a worker, and drops (and counts)
 //!   frames when the sink is slower than the tick rate.
+//! - [`sink`]: the one sink contract every display implements, and the one error and retry
+//!   policy ([`Retry`]: transient errors cost a frame and a backoff, then fatal after N in a
+//!   row; after an error the sink's next show is a whole frame).
 //! - [`Metrics`]: utilization, throughput, compute time, tick-to-frame-ready latency, cache use,
 //!   drops and caught panics, as a struct and as JSON.
 //!
@@ -76,6 +79,7 @@ pub mod histogram;
 pub mod metrics;
 pub mod player;
 pub mod precompute;
+pub mod sink;
 
 pub use cache::{CacheStats, FrameCache};
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
@@ -83,9 +87,10 @@ pub use clock::SystemClock;
 pub use clock::{Clock, FakeClock};
 pub use histogram::Histogram;
 pub use metrics::{Latency, Metrics};
-pub use player::{NullSink, Player, PlayerStats, Sink, SinkError, Step};
+pub use player::{Player, PlayerStats, Step};
 pub use precompute::{
     default_workers, Footprint, Lookahead, PoolChoice, PrecomputeStats, Precomputer,
     PrecomputerBuilder, RenderPanic,
 };
+pub use sink::{NullSink, OnExit, Retry, Sink, SinkError};
 pub use tinydisplay::{Frame, Tick};

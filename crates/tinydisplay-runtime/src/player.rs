@@ -1,130 +1,14 @@
-//! The player: a fixed-timestep tick clock that shows each tick's frame on a [`Sink`].
+//! The player: a fixed-timestep tick clock that shows each tick's frame on a [`Sink`], with the
+//! error and retry policy of [`crate::sink`].
 
 use crate::clock::{duration_nanos, Clock};
 use crate::histogram::Histogram;
 use crate::precompute::Precomputer;
+use crate::sink::{Retry, Sink, SinkError};
 use crate::Tick;
 use core::time::Duration;
 use std::sync::Arc;
-use tinydisplay::{Event, EventError, Frame};
-
-/// Where frames go: an SSD1306 over I2C or SPI, an emulator, a terminal, a canvas.
-///
-/// `show` may take longer than a tick (a 400 kHz I2C bus needs ~23 ms per full frame); the player
-/// then skips the ticks that passed meanwhile instead of falling behind. Object safe, so hosts can
-/// pick a sink at run time (`Box<dyn Sink>`).
-///
-/// ```
-/// use tinydisplay::Frame;
-/// use tinydisplay_runtime::{Sink, SinkError, Tick};
-/// struct Count(u64);
-/// impl Sink for Count {
-///     fn show(&mut self, _tick: Tick, frame: &Frame) -> Result<(), SinkError> {
-///         if frame.width() != 128 {
-///             return Err(SinkError::new("this panel is 128 pixels wide"));
-///         }
-///         self.0 += 1;
-///         Ok(())
-///     }
-/// }
-/// let mut sink: Box<dyn Sink> = Box::new(Count(0));
-/// sink.show(0, &Frame::new(128, 64)).unwrap();
-/// assert!(sink.show(1, &Frame::new(64, 32)).is_err());
-/// ```
-pub trait Sink {
-    /// Shows `frame`, the frame of `tick` (ticks only increase, with gaps where frames were
-    /// dropped). An error stops [`Player::run`] and is handed back to its caller.
-    fn show(&mut self, tick: Tick, frame: &Frame) -> Result<(), SinkError>;
-}
-
-impl<S: Sink + ?Sized> Sink for &mut S {
-    fn show(&mut self, tick: Tick, frame: &Frame) -> Result<(), SinkError> {
-        (**self).show(tick, frame)
-    }
-}
-
-impl<S: Sink + ?Sized> Sink for Box<S> {
-    fn show(&mut self, tick: Tick, frame: &Frame) -> Result<(), SinkError> {
-        (**self).show(tick, frame)
-    }
-}
-
-/// A sink that discards frames (benchmarks, soak tests).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct NullSink;
-
-impl Sink for NullSink {
-    fn show(&mut self, _tick: Tick, _frame: &Frame) -> Result<(), SinkError> {
-        Ok(())
-    }
-}
-
-/// A sink failure: what went wrong, in words for the user (e.g. "I2C write to 0x3c failed:
-/// no acknowledge"), the underlying error when there is one, and whether it is worth going on.
-///
-/// A transient error (a bus glitch) costs that one frame: [`Player::run`] counts it in
-/// [`PlayerStats::sink_errors`] and plays on. Any other error stops `run` and is returned.
-#[derive(Debug)]
-pub struct SinkError {
-    message: String,
-    transient: bool,
-    source: Option<Box<dyn std::error::Error + Send + Sync>>,
-}
-
-impl SinkError {
-    /// An error that stops playback.
-    pub fn new(message: impl Into<String>) -> Self {
-        SinkError {
-            message: message.into(),
-            transient: false,
-            source: None,
-        }
-    }
-
-    /// Same as [`SinkError::new`].
-    pub fn fatal(message: impl Into<String>) -> Self {
-        SinkError::new(message)
-    }
-
-    /// An error that loses only this frame.
-    pub fn transient(message: impl Into<String>) -> Self {
-        SinkError {
-            message: message.into(),
-            transient: true,
-            source: None,
-        }
-    }
-
-    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
-        self
-    }
-
-    pub fn is_transient(&self) -> bool {
-        self.transient
-    }
-
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-}
-
-impl core::fmt::Display for SinkError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match &self.source {
-            Some(s) => write!(f, "{}: {s}", self.message),
-            None => f.write_str(&self.message),
-        }
-    }
-}
-
-impl std::error::Error for SinkError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
-    }
-}
+use tinydisplay::{Event, EventError};
 
 /// What one [`Player::step`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -176,7 +60,8 @@ pub struct PlayerStats {
     /// From the player waking for a tick to its frame in hand: the in-hand time without the
     /// wake-up delay (a cache lookup, or an inline render).
     pub service: Histogram,
-    /// Transient sink errors [`Player::run`] played through (each lost one frame).
+    /// Transient sink errors played through: each lost one frame and cost a backoff (see
+    /// [`crate::sink`]).
     pub sink_errors: u64,
 }
 
@@ -211,6 +96,11 @@ pub struct Player {
     next: Tick,
     end: Option<Tick>,
     stats: PlayerStats,
+    retry: Retry,
+    /// Consecutive failed shows (reset by a success).
+    failures: u32,
+    /// While backing off after a transient sink error: the clock time to show again.
+    resume_at: Option<Duration>,
 }
 
 impl Player {
@@ -234,6 +124,9 @@ impl Player {
             next: tick,
             end: None,
             stats: PlayerStats::default(),
+            retry: Retry::default(),
+            failures: 0,
+            resume_at: None,
         }
     }
 
@@ -243,6 +136,14 @@ impl Player {
         self.first = tick;
         self.next = tick;
         self.pre.set_cursor(tick);
+    }
+
+    /// How transient sink errors are retried (default: [`Retry::default`]).
+    pub fn set_retry(&mut self, retry: Retry) {
+        self.retry = Retry {
+            attempts: retry.attempts.max(1),
+            ..retry
+        };
     }
 
     /// `run` returns and `step` reports [`Step::Finished`] once the timeline reaches `end`.
@@ -284,6 +185,10 @@ impl Player {
 
     /// Shows the current tick's frame unless it was already shown. Never waits for a worker:
     /// on a cache miss the frame is rendered here.
+    ///
+    /// A sink error comes back with its tick; a transient one has been counted and its backoff
+    /// set ([`SinkError::retry_in`]: the next steps report [`Step::Waiting`] until it is over), so
+    /// the caller only reports it and steps on. See [`crate::sink`] for the policy.
     pub fn step<S: Sink + ?Sized>(&mut self, sink: &mut S) -> Result<Step, SinkError> {
         let now = self.clock.now();
         let tick = self.tick_at(now);
@@ -293,6 +198,12 @@ impl Player {
                 self.next = self.next.max(end);
                 return Ok(Step::Finished);
             }
+        }
+        if let Some(at) = self.resume_at {
+            if now < at {
+                return Ok(Step::Waiting { next_deadline: at });
+            }
+            self.resume_at = None;
         }
         if tick < self.next {
             return Ok(Step::Waiting {
@@ -334,7 +245,21 @@ impl Player {
             self.stats.latency_inline.record_nanos(latency);
             self.stats.in_hand_inline.record_nanos(in_hand);
         }
-        sink.show(tick, &frame)?;
+        if let Err(e) = sink.show(tick, &frame) {
+            let e = e.at_tick(tick);
+            if !e.is_transient() {
+                return Err(e);
+            }
+            self.stats.sink_errors += 1;
+            self.failures = self.failures.saturating_add(1);
+            if self.failures >= self.retry.attempts {
+                return Err(e.gave_up(self.failures));
+            }
+            let delay = self.retry.backoff(self.failures);
+            self.resume_at = Some(self.clock.now().saturating_add(delay));
+            return Err(e.retrying_in(delay));
+        }
+        self.failures = 0;
         self.stats.shown += 1;
         Ok(Step::Shown {
             tick,
@@ -344,14 +269,15 @@ impl Player {
     }
 
     /// Steps and sleeps (with the clock's `sleep_until`) until the end tick, or forever when no
-    /// end is set. Plays through transient sink errors (counted); returns the first other one. Native hosts only: a browser calls [`Player::step`] from its frame callback.
+    /// end is set. Plays through transient sink errors as [`crate::sink`] says; returns the first
+    /// fatal one. Native hosts only: a browser calls [`Player::step`] from its frame callback.
     pub fn run<S: Sink + ?Sized>(&mut self, sink: &mut S) -> Result<(), SinkError> {
         loop {
             match self.step(sink) {
                 Ok(Step::Finished) => return Ok(()),
                 Ok(Step::Waiting { next_deadline }) => self.clock.sleep_until(next_deadline),
                 Ok(Step::Shown { .. } | Step::Failed { .. }) => {}
-                Err(e) if e.is_transient() => self.stats.sink_errors += 1,
+                Err(e) if e.is_transient() => {} // counted, backoff set: step on
                 Err(e) => return Err(e),
             }
         }

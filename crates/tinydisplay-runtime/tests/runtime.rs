@@ -8,8 +8,8 @@ use std::time::Duration;
 use tinydisplay::{Engine, Event, Frame, Value};
 use tinydisplay_runtime::cache::entry_bytes;
 use tinydisplay_runtime::{
-    Clock, FakeClock, Lookahead, NullSink, Player, PoolChoice, Precomputer, Sink, SinkError, Step,
-    Tick,
+    Clock, FakeClock, Lookahead, NullSink, Player, PoolChoice, Precomputer, Retry, Sink, SinkError,
+    Step, Tick,
 };
 
 fn root() -> &'static Path {
@@ -377,6 +377,63 @@ fn a_transient_sink_error_costs_one_frame() {
     player.run(&mut Glitchy).unwrap();
     assert_eq!(player.stats().shown, 9);
     assert_eq!(player.stats().sink_errors, 1);
+}
+
+/// The one retry policy: a transient error costs its frame and a backoff during which ticks
+/// pass (dropped, as for a slow sink); a success resets it; `attempts` failures in a row are
+/// fatal and say so.
+#[test]
+fn transient_errors_back_off_and_too_many_in_a_row_are_fatal() {
+    struct Flaky {
+        clock: FakeClock,
+        shown: Vec<(Tick, Duration)>,
+    }
+    impl Sink for Flaky {
+        fn show(&mut self, tick: Tick, _frame: &Frame) -> Result<(), SinkError> {
+            if tick == 2 || tick >= 20 {
+                return Err(SinkError::transient("bus error"));
+            }
+            self.shown.push((tick, self.clock.now()));
+            Ok(())
+        }
+    }
+    let engine =
+        Engine::from_source("t.toml", b"display = { width = 32, height = 16, tick_rate = 10 }")
+            .unwrap();
+    let clock = FakeClock::new();
+    let pre = Precomputer::builder(engine, Arc::new(clock.clone()))
+        .pool(PoolChoice::None)
+        .build()
+        .unwrap();
+    let mut player = Player::new(pre);
+    player.set_retry(Retry {
+        attempts: 3,
+        first: Duration::from_millis(250),
+        max: Duration::from_secs(1),
+    });
+    let mut sink = Flaky {
+        clock: clock.clone(),
+        shown: Vec::new(),
+    };
+    let err = player.run(&mut sink).unwrap_err();
+    let ms = Duration::from_millis;
+    // Tick 2 fails at 200 ms; after 250 ms of backoff tick 4 is due (tick 3 passed meanwhile).
+    assert_eq!(sink.shown[..4], [(0, ms(0)), (1, ms(100)), (4, ms(450)), (5, ms(500))]);
+    assert_eq!(
+        sink.shown.iter().map(|s| s.0).collect::<Vec<_>>(),
+        [0, 1].into_iter().chain(4..20).collect::<Vec<_>>()
+    );
+    // From tick 20: fails at 2000 ms, backoff 250 ms -> tick 22 fails, backoff 500 ms -> tick 27
+    // fails: the third in a row.
+    assert!(!err.is_transient());
+    assert_eq!(err.tick(), Some(27));
+    assert_eq!(
+        err.to_string(),
+        "tick 27: bus error (gave up after 3 attempts)"
+    );
+    let stats = player.stats();
+    assert_eq!(stats.sink_errors, 4);
+    assert_eq!(stats.shown, 18);
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! panel would get; it can write PNG snapshots of what its glass shows.
 
 use super::{PanelBus, SinkError};
+use crate::export::{save_png, Panel, Style};
 use std::path::{Path, PathBuf};
 use tinydisplay::{Frame, Tick};
 use tinydisplay_ssd1306::{I2cTransport, Nack, Transport, VirtualSsd1306, Write};
@@ -72,26 +73,14 @@ impl PanelBus for Emulator {
     }
 }
 
-/// An 8-bit greyscale PNG: lit pixels white.
+/// What the glass shows, as `render` would draw it at scale 1 on a white panel, written
+/// atomically: an interrupted play leaves no half-written snapshot.
 pub fn write_png(path: &Path, frame: &Frame) -> Result<(), SinkError> {
-    let err = |e: &dyn std::fmt::Display| {
-        SinkError::fatal(format!("{}: cannot write PNG: {e}", path.display()))
+    let style = Style {
+        scale: 1,
+        panel: Panel::White,
+        grid: false,
     };
-    let file = std::fs::File::create(path).map_err(|e| err(&e))?;
-    let mut enc = png::Encoder::new(
-        std::io::BufWriter::new(file),
-        u32::from(frame.width()),
-        u32::from(frame.height()),
-    );
-    enc.set_color(png::ColorType::Grayscale);
-    enc.set_depth(png::BitDepth::Eight);
-    let mut pixels = Vec::with_capacity(usize::from(frame.width()) * usize::from(frame.height()));
-    for y in 0..i32::from(frame.height()) {
-        for x in 0..i32::from(frame.width()) {
-            pixels.push(if frame.pixel(x, y) { 255 } else { 0 });
-        }
-    }
-    let mut w = enc.write_header().map_err(|e| err(&e))?;
-    w.write_image_data(&pixels).map_err(|e| err(&e))?;
-    w.finish().map_err(|e| err(&e))
+    save_png(path, frame, &style)
+        .map_err(|e| SinkError::fatal(format!("cannot write PNG snapshot: {e}")))
 }

@@ -159,9 +159,9 @@ mod tests {
         let e = RppalI2c::open(250, 0x3c)
             .err()
             .expect("no /dev/i2c-250 here");
-        assert!(e.message.contains("/dev/i2c-250 does not exist"), "{e}");
-        assert!(e.message.contains("raspi-config nonint do_i2c 0"), "{e}");
-        assert!(!e.transient);
+        assert!(e.message().contains("/dev/i2c-250 does not exist"), "{e}");
+        assert!(e.message().contains("raspi-config nonint do_i2c 0"), "{e}");
+        assert!(!e.is_transient());
     }
 
     #[test]
@@ -175,9 +175,9 @@ mod tests {
             0x3c,
             &rppal::i2c::Error::Io(io::Error::from_raw_os_error(ENXIO)),
         );
-        assert!(nack.transient);
+        assert!(nack.is_transient());
         assert!(
-            nack.message.contains("i2cdetect -y 1") && nack.message.contains("0x3c"),
+            nack.message().contains("i2cdetect -y 1") && nack.message().contains("0x3c"),
             "{nack}"
         );
         let remote = describe_i2c(
@@ -187,11 +187,11 @@ mod tests {
         );
         assert!(
             remote
-                .message
+                .message()
                 .contains("no device acknowledged address 0x3d"),
             "{remote}"
         );
         let perm = describe_i2c(1, 0x3c, &rppal::i2c::Error::Io(denied));
-        assert!(!perm.transient && perm.message.contains("i2c group"));
+        assert!(!perm.is_transient() && perm.message().contains("i2c group"));
     }
 }

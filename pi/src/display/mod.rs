@@ -1,66 +1,43 @@
 //! Where `play` sends frames: SSD1306 panels (rppal I2C/SPI), the virtual SSD1306, a wire file,
-//! the terminal.
-//!
-//! [`Sink`] mirrors the runtime crate's sink trait (show the frame for a tick), so that the play
-//! loop can move onto the runtime's Player without touching the sinks.
+//! the terminal. Each implements the runtime's [`Sink`] directly; the error and retry policy
+//! (transient errors cost a frame and a backoff, N in a row are fatal) is the runtime player's,
+//! documented in `tinydisplay_runtime::sink`. The sinks' half of it: a bus error makes the
+//! flush planner forget what the panel holds, so the next frame goes out whole.
 
 pub mod emulator;
 pub mod hw;
 pub mod terminal;
 pub mod wire;
 
-use std::fmt;
-use std::time::Duration;
+use std::cell::RefCell;
+use std::rc::Rc;
 use tinydisplay::{Frame, Tick};
+pub use tinydisplay_runtime::{OnExit, Sink, SinkError};
 use tinydisplay_ssd1306::{
     Bus, FlushError, FlushStats, Flusher, I2cFraming, PanelConfig, Transport,
 };
 
-/// What the panel shows after play stops (`--on-exit`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum OnExit {
-    /// Blank the panel (RAM cleared, display left on).
-    Clear,
-    /// Leave the last frame on the panel.
-    Keep,
-    /// Switch the display off (RAM kept; the panel draws almost nothing).
-    Off,
+/// What a panel's frames cost on the bus, for `play --stats`: the first (full) frame apart from
+/// the rest, whose average is the number that matters.
+#[derive(Clone, Debug, Default)]
+pub struct BusTotals {
+    pub first: Option<FlushStats>,
+    pub rest: FlushStats,
+    pub rest_frames: u64,
+    /// Frames sent whole: the first, those after a bus error, and any update that cost more.
+    pub full_frames: u64,
 }
 
-/// A failure to show a frame. `transient` ones (a bus glitch) are worth retrying.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SinkError {
-    pub message: String,
-    pub transient: bool,
-}
-
-impl SinkError {
-    pub fn fatal(message: impl Into<String>) -> Self {
-        SinkError {
-            message: message.into(),
-            transient: false,
+impl BusTotals {
+    fn record(&mut self, s: FlushStats) {
+        self.full_frames += u64::from(s.full);
+        if self.first.is_none() {
+            self.first = Some(s);
+        } else {
+            self.rest.add(&s);
+            self.rest_frames += 1;
         }
     }
-    pub fn transient(message: impl Into<String>) -> Self {
-        SinkError {
-            message: message.into(),
-            transient: true,
-        }
-    }
-}
-
-impl fmt::Display for SinkError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-/// Shows frames somewhere.
-pub trait Sink {
-    /// Shows the frame for `tick`. Panel sinks return what went over the bus.
-    fn show(&mut self, tick: Tick, frame: &Frame) -> Result<Option<FlushStats>, SinkError>;
-    /// Play is over: leave the display as `on_exit` says and flush files.
-    fn finish(&mut self, on_exit: OnExit) -> Result<(), SinkError>;
 }
 
 /// A transport plus what a panel sink needs around it: per-frame hooks (the wire file's frame
@@ -86,6 +63,8 @@ pub struct PanelSink<B: PanelBus> {
     flusher: Flusher,
     width: u16,
     height: u16,
+    /// Shared with `play`, which holds the sink as a `Box<dyn Sink>`.
+    totals: Rc<RefCell<BusTotals>>,
 }
 
 impl<B: PanelBus> PanelSink<B> {
@@ -93,16 +72,20 @@ impl<B: PanelBus> PanelSink<B> {
     pub fn new(mut bus: B, config: PanelConfig, model: Bus) -> Result<Self, SinkError> {
         let mut flusher = Flusher::new(config.width, config.height, model);
         if let Err(e) = flusher.init(&config, &mut bus) {
-            let mut err = flush_error(&bus, e);
-            err.transient = false;
-            return Err(err);
+            return Err(flush_error(&bus, e).into_fatal());
         }
         Ok(PanelSink {
             bus,
             flusher,
             width: config.width,
             height: config.height,
+            totals: Rc::default(),
         })
+    }
+
+    /// The bus numbers of the frames shown so far (a handle that stays current).
+    pub fn totals(&self) -> Rc<RefCell<BusTotals>> {
+        Rc::clone(&self.totals)
     }
 }
 
@@ -122,15 +105,16 @@ fn flush_error<B: PanelBus>(bus: &B, e: FlushError<B::Error>) -> SinkError {
 }
 
 impl<B: PanelBus> Sink for PanelSink<B> {
-    fn show(&mut self, tick: Tick, frame: &Frame) -> Result<Option<FlushStats>, SinkError> {
+    fn show(&mut self, tick: Tick, frame: &Frame) -> Result<(), SinkError> {
         self.bus.begin_frame(tick);
-        // On error the flusher forgets the panel's content: the retry sends the full frame.
+        // On error the flusher forgets the panel's content: the next frame goes out whole, as
+        // the sink contract asks.
         let stats = self
             .flusher
             .flush(frame, &mut self.bus)
             .map_err(|e| flush_error(&self.bus, e))?;
-        self.bus.end_frame(tick)?;
-        Ok(Some(stats))
+        self.totals.borrow_mut().record(stats);
+        self.bus.end_frame(tick)
     }
 
     fn finish(&mut self, on_exit: OnExit) -> Result<(), SinkError> {
@@ -152,62 +136,14 @@ impl<B: PanelBus> Sink for PanelSink<B> {
     }
 }
 
-/// Retry policy for transient bus errors: exponential backoff from `first` up to `max`.
-#[derive(Clone, Copy, Debug)]
-pub struct Retry {
-    pub attempts: u32,
-    pub first: Duration,
-    pub max: Duration,
-}
-
-impl Default for Retry {
-    fn default() -> Self {
-        Retry {
-            attempts: 8,
-            first: Duration::from_millis(5),
-            max: Duration::from_millis(500),
-        }
-    }
-}
-
-/// Shows a frame, retrying transient errors with backoff (`sleep` is injected for tests).
-/// Returns the stats of the attempt that worked and how many attempts failed before it.
-pub fn show_with_retry(
-    sink: &mut dyn Sink,
-    tick: Tick,
-    frame: &Frame,
-    retry: Retry,
-    sleep: &mut dyn FnMut(Duration),
-) -> Result<(Option<FlushStats>, u32), SinkError> {
-    let mut delay = retry.first;
-    let mut failed = 0;
-    loop {
-        match sink.show(tick, frame) {
-            Ok(s) => return Ok((s, failed)),
-            Err(e) if e.transient && failed + 1 < retry.attempts => {
-                failed += 1;
-                eprintln!(
-                    "tick {tick}: {e}; retrying in {} ms (the next flush resends the whole frame)",
-                    delay.as_millis()
-                );
-                sleep(delay);
-                delay = (delay * 2).min(retry.max);
-            }
-            Err(e) => {
-                let mut e = e;
-                if failed > 0 {
-                    e.message = format!("{} (gave up after {} attempts)", e.message, failed + 1);
-                }
-                return Err(e);
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use embedded_hal::i2c::ErrorKind;
+    use std::sync::Arc;
+    use std::time::Duration;
+    use tinydisplay::Engine;
+    use tinydisplay_runtime::{Clock, FakeClock, Player, PoolChoice, Precomputer, Retry, Step};
     use tinydisplay_ssd1306::testing::{Fault, FaultyI2c};
     use tinydisplay_ssd1306::{I2cTransport, VirtualSsd1306};
 
@@ -245,30 +181,71 @@ mod tests {
         f
     }
 
+    /// Plays ticks `0..end` at 10 ticks/s on a fake clock into `sink`, tick t showing
+    /// `frame(10 + 10 t)`, checking after every shown tick that the panel holds exactly that
+    /// frame. Returns the errors as (tick, backoff), the ticks shown and how play ended.
+    #[allow(clippy::type_complexity)]
+    fn play_through(
+        s: &mut PanelSink<I2cTransport<FaultyI2c>>,
+        end: Tick,
+        retry: Retry,
+    ) -> (Vec<(Option<Tick>, Option<Duration>)>, Vec<Tick>, Option<SinkError>) {
+        let engine = Engine::from_source(
+            "t.toml",
+            b"display = { width = 128, height = 64, tick_rate = 10 }",
+        )
+        .unwrap();
+        let clock = FakeClock::new();
+        let pre = Precomputer::builder(engine, Arc::new(clock.clone()))
+            .pool(PoolChoice::None)
+            .render_fn(|_, t| frame(10 + 10 * t as i32))
+            .build()
+            .unwrap();
+        let mut player = Player::new(pre);
+        player.set_end(Some(end));
+        player.set_retry(retry);
+        let (mut errors, mut shown) = (Vec::new(), Vec::new());
+        loop {
+            match player.step(s) {
+                Ok(Step::Finished) => return (errors, shown, None),
+                Ok(Step::Waiting { next_deadline }) => clock.sleep_until(next_deadline),
+                Ok(Step::Shown { tick, .. }) => {
+                    let ram = s.bus.bus().panel.ram_frame(128, 64);
+                    assert!(
+                        ram == frame(10 + 10 * tick as i32),
+                        "tick {tick}: the panel does not hold the frame:\n{}",
+                        ram.to_ascii()
+                    );
+                    shown.push(tick);
+                }
+                Ok(Step::Failed { tick }) => panic!("tick {tick} failed to render"),
+                Err(e) if e.is_transient() => errors.push((e.tick(), e.retry_in())),
+                Err(e) => return (errors, shown, Some(e)),
+            }
+        }
+    }
+
     #[test]
-    fn transient_errors_are_retried_with_backoff_and_frames_stay_whole() {
-        // Transaction 0 is init; fail the data of the first frame, then the first two
-        // transactions of the second.
+    fn a_transient_bus_error_costs_a_frame_and_a_backoff_and_the_next_frame_goes_out_whole() {
+        // Transaction 0 is init; a full frame is a command and a data transaction. Fail the data
+        // of tick 0's frame, then the first transaction of tick 2's and of tick 3's.
         let mut s = sink(vec![2, 5, 6], false).unwrap();
-        let mut slept = Vec::new();
-        let retry = Retry::default();
-        let (st, failed) =
-            show_with_retry(&mut s, 0, &frame(10), retry, &mut |d| slept.push(d)).unwrap();
-        assert_eq!(failed, 1);
-        assert!(st.unwrap().full);
-        assert_eq!(s.bus.bus().panel.ram_frame(128, 64), frame(10));
-        let (_, failed) =
-            show_with_retry(&mut s, 1, &frame(40), retry, &mut |d| slept.push(d)).unwrap();
-        assert_eq!(failed, 2);
-        assert_eq!(s.bus.bus().panel.ram_frame(128, 64), frame(40));
+        let (errors, shown, end) = play_through(&mut s, 8, Retry::default());
+        assert!(end.is_none(), "{end:?}");
+        let ms = |n| Some(Duration::from_millis(n));
+        // The backoff doubles while errors follow each other and starts over after a success.
         assert_eq!(
-            slept,
-            vec![
-                Duration::from_millis(5),
-                Duration::from_millis(5),
-                Duration::from_millis(10)
-            ]
+            errors,
+            [(Some(0), ms(5)), (Some(2), ms(5)), (Some(3), ms(10))]
         );
+        assert_eq!(shown, [1, 4, 5, 6, 7]);
+        // Ticks 1 and 4 followed an error: the panel's RAM was unknown, so they went out whole
+        // (the check after every tick shows the result was right); the others were updates.
+        let t = s.totals();
+        let t = t.borrow();
+        assert!(t.first.as_ref().unwrap().full);
+        assert_eq!(t.rest_frames, 4);
+        assert_eq!(t.full_frames, 2);
     }
 
     #[test]
@@ -278,15 +255,21 @@ mod tests {
             attempts: 3,
             ..Retry::default()
         };
-        let e = show_with_retry(&mut s, 0, &frame(3), retry, &mut |_| {}).unwrap_err();
-        assert!(e.message.contains("gave up after 3 attempts"), "{e}");
+        let (errors, shown, end) = play_through(&mut s, 100, retry);
+        assert_eq!(errors.len(), 2);
+        assert!(shown.is_empty());
+        let e = end.expect("a fatal error");
+        assert!(!e.is_transient());
+        assert_eq!(e.tick(), Some(2));
+        assert!(e.to_string().contains("gave up after 3 attempts"), "{e}");
+        assert!(e.to_string().starts_with("tick 2: bus error"), "{e}");
     }
 
     #[test]
     fn absent_panel_fails_at_init_with_a_hint() {
         let e = sink(vec![], true).err().unwrap();
-        assert!(!e.transient);
-        assert!(e.message.contains("i2cdetect"), "{e}");
+        assert!(!e.is_transient());
+        assert!(e.message().contains("i2cdetect"), "{e}");
     }
 
     #[test]

@@ -4,7 +4,6 @@
 use super::{OnExit, Sink, SinkError};
 use std::io::Write;
 use tinydisplay::{Frame, Tick};
-use tinydisplay_ssd1306::FlushStats;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Style {
@@ -76,9 +75,9 @@ pub fn draw(frame: &Frame, style: Style, s: &mut String) {
 }
 
 impl<W: Write> Sink for Terminal<W> {
-    fn show(&mut self, _tick: Tick, frame: &Frame) -> Result<Option<FlushStats>, SinkError> {
+    fn show(&mut self, _tick: Tick, frame: &Frame) -> Result<(), SinkError> {
         if self.last.as_ref() == Some(frame) {
-            return Ok(None);
+            return Ok(());
         }
         self.text.clear();
         // Hide the cursor, go home, draw over the last picture.
@@ -92,7 +91,7 @@ impl<W: Write> Sink for Terminal<W> {
             .and_then(|_| self.out.flush())
             .map_err(|e| SinkError::fatal(format!("terminal: {e}")))?;
         self.last = Some(frame.clone());
-        Ok(None)
+        Ok(())
     }
 
     fn finish(&mut self, on_exit: OnExit) -> Result<(), SinkError> {
