@@ -22,9 +22,11 @@ pub struct Args {
     /// The scene file (TOML or JSON).
     pub scene: PathBuf,
     /// Tick range `A..B` (B excluded), `A..=B` or one tick `A`. Default: the first 10 seconds.
+    /// More than 10^7 ticks needs `--force`.
     #[arg(long, value_name = "A..B")]
     pub ticks: Option<String>,
-    /// Extra ticks, comma-separated, e.g. `--at 86400,1000000000`.
+    /// Extra ticks besides the range, comma-separated, e.g. `--at 86400,1000000000`; any tick up
+    /// to 18446744073709551615 (the last one, which no `--ticks` range can hold).
     #[arg(long, value_name = "T1,T2,...")]
     pub at: Option<String>,
     /// Replay this `TICK NAME=VALUE` event log.

@@ -19,7 +19,8 @@ pub struct Args {
     /// The scene file (TOML or JSON).
     pub scene: PathBuf,
     /// Tick range `A..B` (B excluded), `A..=B` or one tick `A`. Default: the first 10 seconds
-    /// (for a `.png`, only the first tick is used).
+    /// (for a `.png`, only the first tick is used). A GIF or directory of more than 10^7 ticks
+    /// needs `--force`.
     #[arg(long, value_name = "A..B")]
     pub ticks: Option<String>,
     /// `X.gif` (animated), `X.png` (the frame at tick A) or a directory (`tick-000000.png`, ...).
