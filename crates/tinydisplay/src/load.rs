@@ -8,6 +8,7 @@ use crate::model::Compiled;
 use crate::scene::Scene;
 use alloc::format;
 use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 
 /// The two spellings of one schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,16 +55,26 @@ pub fn parse_scene(file: &str, bytes: &[u8]) -> Result<Scene, SceneError> {
 /// Parses and compiles scene bytes; a validation error gets the line and column of its path.
 pub(crate) fn load(file: &str, bytes: &[u8]) -> Result<Compiled, SceneError> {
     let (text, format, scene) = parse_text(file, bytes)?;
-    compile(&scene).map_err(|mut e| {
-        if e.line_col.is_none() {
-            let index = match format {
-                Format::Toml => Index::toml(text),
-                Format::Json => Index::json(text),
-            };
-            // The text parsed, so it indexes; the fallback is the file's start.
-            e.line_col = Some(index.map_or((1, 1), |i| i.locate(&e.path)));
-        }
-        e.with_file(file)
+    compile(&scene).map_err(|errors| {
+        let index = match format {
+            Format::Toml => Index::toml(text),
+            Format::Json => Index::json(text),
+        };
+        // The text parsed, so it indexes; the fallback is the file's start. Of all errors, the
+        // one first in the file is reported (ties: the first in check order).
+        let mut located: Vec<SceneError> = errors
+            .into_iter()
+            .map(|mut e| {
+                if e.line_col.is_none() {
+                    e.line_col = Some(index.as_ref().map_or((1, 1), |i| i.locate(&e.path)));
+                }
+                e
+            })
+            .collect();
+        let first = (0..located.len())
+            .min_by_key(|&i| located[i].line_col)
+            .unwrap_or(0);
+        located.swap_remove(first).with_file(file)
     })
 }
 
