@@ -217,8 +217,8 @@ fn bitmap_rows_keep_their_edge_spaces() {
     );
 }
 
-/// 5. The rule that keeps multi-line strings working: an empty first and last line are not
-/// rows (TOML drops the newline after the opening `"""` itself), every other line is.
+/// Case 5 again, the rule that keeps multi-line strings working: an empty first and last line
+/// are not rows (TOML drops the newline after the opening `"""` itself), every other line is.
 #[test]
 fn multi_line_bitmaps_drop_only_the_empty_last_line() {
     let body = "[[widgets]]\nkind = \"bitmap\"\nbitmap = \"\"\"\n # \n# #\n\"\"\"\n";
