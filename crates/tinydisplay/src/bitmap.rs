@@ -2,6 +2,7 @@
 
 use crate::error::SceneError;
 use crate::image::PageImage;
+use crate::limits::MAX_BITMAP_SIDE;
 use crate::model::Bitmap;
 use alloc::format;
 use alloc::string::String;
@@ -10,6 +11,25 @@ use alloc::vec::Vec;
 
 fn err(path: &str, message: impl Into<String>) -> SceneError {
     SceneError::at_path(path, message)
+}
+
+/// The rows of ASCII art: one per line, spaces kept (a space is a dark pixel, so `" ## "` is four
+/// pixels wide). Only an empty first line and an empty last line are dropped, so that a TOML
+/// multi-line string may put its closing `"""` on a line of its own, and a trailing newline adds
+/// no row; a `\r` before a newline is dropped too. Nothing is trimmed or de-indented: a row that
+/// starts with spaces starts with dark pixels.
+fn ascii_rows(src: &str) -> Vec<&str> {
+    let mut rows: Vec<&str> = src
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    if rows.last().is_some_and(|l| l.is_empty()) {
+        rows.pop();
+    }
+    if rows.first().is_some_and(|l| l.is_empty()) {
+        rows.remove(0);
+    }
+    rows
 }
 
 /// Decodes ASCII art (`#`, `X`, `x`, `1`, `@` lit; `.`, ` `, `0`, `_`, `-` dark) or PBM `P1` text.
@@ -37,10 +57,11 @@ pub(crate) fn parse_bitmap(src: &str, path: &str) -> Result<Bitmap, SceneError> 
         };
         let w = num("width")?;
         let h = num("height")?;
-        if !(1..=1024).contains(&w) || !(1..=1024).contains(&h) {
+        let side = 1..=MAX_BITMAP_SIDE as i32;
+        if !side.contains(&w) || !side.contains(&h) {
             return Err(err(
                 path,
-                format!("PBM: size {w}x{h} is out of range 1..=1024"),
+                format!("PBM: size {w}x{h} is out of range 1..={MAX_BITMAP_SIDE}"),
             ));
         }
         let mut bits = Vec::with_capacity((w * h) as usize);
@@ -53,17 +74,22 @@ pub(crate) fn parse_bitmap(src: &str, path: &str) -> Result<Bitmap, SceneError> 
         }
         return Ok(PageImage::from_fn(w, h, |c, r| bits[(r * w + c) as usize]));
     }
-    let rows: Vec<&str> = trimmed
-        .lines()
-        .map(|l| l.trim())
-        .filter(|l| !l.is_empty())
-        .collect();
+    let rows = ascii_rows(src);
     if rows.is_empty() {
         return Err(err(path, "bitmap is empty"));
     }
     let w = rows[0].chars().count();
-    if w > 1024 || rows.len() > 1024 {
-        return Err(err(path, "bitmap is larger than 1024x1024"));
+    if w == 0 {
+        return Err(err(path, "bitmap row 1 is empty"));
+    }
+    if w > MAX_BITMAP_SIDE || rows.len() > MAX_BITMAP_SIDE {
+        return Err(err(
+            path,
+            format!(
+                "bitmap is {w}x{}: at most {MAX_BITMAP_SIDE}x{MAX_BITMAP_SIDE}",
+                rows.len()
+            ),
+        ));
     }
     let mut bits = Vec::with_capacity(w * rows.len());
     for (r, row) in rows.iter().enumerate() {

@@ -4,24 +4,30 @@ use crate::error::SceneError;
 use crate::model::{Compiled, Node};
 use crate::scene::{InputDef, Scene};
 use crate::schedule::{apply_start, schedule};
-use crate::validate;
+use crate::validate::{self, Errors};
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// Validates a scene and compiles it.
-pub(crate) fn compile(scene: &Scene) -> Result<Compiled, SceneError> {
+/// Validates a scene and compiles it. On failure, every error found (at most
+/// [`validate::MAX_ERRORS`]), in the order the checks ran: display, inputs, widgets in file
+/// order, timelines.
+pub(crate) fn compile(scene: &Scene) -> Result<Compiled, Vec<SceneError>> {
+    let mut errors = Errors::default();
     let d = &scene.display;
-    validate::check_display(d)?;
+    validate::check_display(d, &mut errors);
     let inputs: Vec<(String, InputDef)> = scene
         .inputs
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    validate::check_inputs(&inputs)?;
-    let (mut roots, tracks) = validate::widgets(&scene.widgets, &inputs)?;
+    validate::check_inputs(&inputs, &mut errors);
+    let (mut roots, tracks) = validate::widgets(&scene.widgets, &inputs, &mut errors);
     // Schedule before sorting by z: track paths are file-order indices.
-    let starts = schedule(scene, &tracks)?;
-    for (id, start) in starts {
+    let starts = errors.ok(schedule(scene, &tracks));
+    if !errors.is_empty() {
+        return Err(errors.0);
+    }
+    for (id, start) in starts.unwrap_or_default() {
         apply_start(&mut roots, &tracks[&id].0, start);
     }
     sort_by_z(&mut roots);

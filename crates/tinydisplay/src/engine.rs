@@ -44,7 +44,10 @@ impl Engine {
     /// assert_eq!((engine.width(), engine.height(), engine.tick_rate()), (96, 16, 60));
     /// ```
     pub fn new(scene: Scene) -> Result<Engine, SceneError> {
-        Ok(Engine::from_compiled(compile(&scene)?))
+        // Without the text there are no positions: the first error in check order.
+        compile(&scene)
+            .map(Engine::from_compiled)
+            .map_err(|mut errors| errors.swap_remove(0))
     }
 
     fn from_compiled(compiled: Compiled) -> Engine {

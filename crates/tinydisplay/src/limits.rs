@@ -32,3 +32,23 @@ pub const MAX_KEYS: usize = 4096;
 /// Largest `w * h` of an ellipse that is not a circle: embedded-graphics draws an ellipse pixel
 /// by pixel over its bounding box, so the area bounds the work.
 pub const MAX_ELLIPSE_AREA: i64 = 65_535;
+
+/// Most inputs a scene declares.
+pub const MAX_INPUTS: usize = 256;
+
+/// Longest text: a `text` field or text key as written, and what a template expands to (longer
+/// expansions, from long text inputs, are cut at a character boundary).
+pub const MAX_TEXT_BYTES: usize = 4096;
+
+/// Widest marquee gap, in pixels, between the end of the text and its next copy.
+pub const MAX_GAP: i32 = 1024;
+
+/// Most frames in a sprite.
+pub const MAX_SPRITE_FRAMES: usize = 256;
+
+/// Widest sparkline, in points (one per column): its static `w`, and the most samples an
+/// animated `w` computes per frame.
+pub const MAX_SPARKLINE_POINTS: i32 = 4096;
+
+/// Largest bitmap or sprite frame side, in pixels.
+pub const MAX_BITMAP_SIDE: usize = 1024;

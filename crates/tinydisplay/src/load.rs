@@ -8,6 +8,9 @@ use crate::model::Compiled;
 use crate::scene::Scene;
 use alloc::format;
 use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use toml::de::{DeArray, DeTable, DeValue};
+use toml::Spanned;
 
 /// The two spellings of one schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,16 +57,26 @@ pub fn parse_scene(file: &str, bytes: &[u8]) -> Result<Scene, SceneError> {
 /// Parses and compiles scene bytes; a validation error gets the line and column of its path.
 pub(crate) fn load(file: &str, bytes: &[u8]) -> Result<Compiled, SceneError> {
     let (text, format, scene) = parse_text(file, bytes)?;
-    compile(&scene).map_err(|mut e| {
-        if e.line_col.is_none() {
-            let index = match format {
-                Format::Toml => Index::toml(text),
-                Format::Json => Index::json(text),
-            };
-            // The text parsed, so it indexes; the fallback is the file's start.
-            e.line_col = Some(index.map_or((1, 1), |i| i.locate(&e.path)));
-        }
-        e.with_file(file)
+    compile(&scene).map_err(|errors| {
+        let index = match format {
+            Format::Toml => Index::toml(text),
+            Format::Json => Index::json(text),
+        };
+        // The text parsed, so it indexes; the fallback is the file's start. Of all errors, the
+        // one first in the file is reported (ties: the first in check order).
+        let mut located: Vec<SceneError> = errors
+            .into_iter()
+            .map(|mut e| {
+                if e.line_col.is_none() {
+                    e.line_col = Some(index.as_ref().map_or((1, 1), |i| i.locate(&e.path)));
+                }
+                e
+            })
+            .collect();
+        let first = (0..located.len())
+            .min_by_key(|&i| located[i].line_col)
+            .unwrap_or(0);
+        located.swap_remove(first).with_file(file)
     })
 }
 
@@ -103,7 +116,7 @@ fn parse_text<'a>(file: &str, bytes: &'a [u8]) -> Result<(&'a str, Format, Scene
     }
     let format = Format::detect(file, text);
     let scene = match format {
-        Format::Toml => toml::from_str::<Scene>(text).map_err(|e| {
+        Format::Toml => toml_scene(text).map_err(|e| {
             let at = e
                 .span()
                 .map_or((1, 1), |s| line_col(text.as_bytes(), s.start));
@@ -117,4 +130,101 @@ fn parse_text<'a>(file: &str, bytes: &'a [u8]) -> Result<(&'a str, Format, Scene
         }),
     }?;
     Ok((text, format, scene))
+}
+
+/// Most extra deserializations spent looking for an earlier type error in a TOML file.
+const TOML_RETRIES: usize = 16;
+
+/// TOML text to `Scene`. The TOML parser keeps tables sorted by key, so serde meets fields in
+/// alphabetical order, not file order: `x = "left"` on line 4 would be reported after
+/// `fill = "yes"` on line 5. So after a type error, the offending entry is cut from the parsed
+/// tree and the rest deserialized again, a few times, and the error first in the file is
+/// returned. (Syntax errors come from the parser, which reads in file order.)
+fn toml_scene(text: &str) -> Result<Scene, toml::de::Error> {
+    use serde::Deserialize;
+    let first = match toml::from_str::<Scene>(text) {
+        Ok(scene) => return Ok(scene),
+        Err(e) => e,
+    };
+    let Ok(mut doc) = DeTable::parse(text) else {
+        return Err(first);
+    };
+    let start = |e: &toml::de::Error| e.span().map(|s| s.start);
+    let mut removed: Vec<String> = Vec::new();
+    let mut best = first.clone();
+    let mut last = first;
+    for _ in 0..TOML_RETRIES {
+        // A missing field is not cured by removing anything.
+        let Some(at) = start(&last).filter(|_| !last.message().starts_with("missing field")) else {
+            break;
+        };
+        if !remove_at(doc.get_mut(), at, &mut removed) {
+            break;
+        }
+        match Scene::deserialize(toml::de::Deserializer::from(doc.clone())) {
+            Ok(_) => break,
+            Err(e) => {
+                // Caused by a removal, not by the file.
+                if removed
+                    .iter()
+                    .any(|k| e.message().starts_with(&format!("missing field `{k}`")))
+                {
+                    break;
+                }
+                if start(&e) < start(&best) {
+                    best = e.clone();
+                }
+                last = e;
+            }
+        }
+    }
+    Err(best)
+}
+
+/// Removes the innermost key or array item at byte `offset`; `false` if none holds it. The whole
+/// tree is searched: a `[table]` or `[[array]]` section's span is only its header line.
+fn remove_at(table: &mut DeTable<'_>, offset: usize, removed: &mut Vec<String>) -> bool {
+    let mut hit = None;
+    for (k, v) in table.iter_mut() {
+        if remove_in(v, offset, removed) {
+            return true;
+        }
+        if v.span().contains(&offset) || k.span().contains(&offset) {
+            hit = Some(k.get_ref().to_string());
+            break;
+        }
+    }
+    match hit {
+        Some(k) => {
+            table.remove(k.as_str());
+            removed.push(k);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Removes what holds `offset` inside `v` (not `v` itself).
+fn remove_in(v: &mut Spanned<DeValue<'_>>, offset: usize, removed: &mut Vec<String>) -> bool {
+    match v.get_mut() {
+        DeValue::Table(t) => remove_at(t, offset, removed),
+        DeValue::Array(a) => {
+            for item in a.as_mut().iter_mut() {
+                if remove_in(item, offset, removed) {
+                    return true;
+                }
+            }
+            let Some(i) = a.iter().position(|item| item.span().contains(&offset)) else {
+                return false;
+            };
+            let items = core::mem::replace(a, DeArray::new());
+            *a = items
+                .into_iter()
+                .enumerate()
+                .filter_map(|(j, item)| (j != i).then_some(item))
+                .collect();
+            true
+        }
+        _ => false,
+    }
 }

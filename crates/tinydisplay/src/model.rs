@@ -56,7 +56,8 @@ pub(crate) type Bitmap = PageImage;
 #[derive(Clone, Debug)]
 pub(crate) enum KeyValue {
     Num(i64),
-    Text(String),
+    /// A text key is a template, like a `text` field.
+    Text(Template),
 }
 
 #[derive(Clone, Debug)]

@@ -106,7 +106,9 @@ pub enum Align {
     Right,
 }
 
-/// One widget. A flat record: `kind` says which fields apply, the validator rejects the rest.
+/// One widget. A flat record: `kind` says which fields apply, and validation rejects a
+/// kind-specific field set on another kind (a `rect` with `font`), naming both. Those fields
+/// are `Option`s so that "set to its default" and "absent" differ.
 ///
 /// Flat (rather than one struct per kind) so that every numeric property has one name that a
 /// keyframe track or an input binding can address, and so that TOML errors keep their spans.
@@ -136,22 +138,26 @@ pub struct Widget {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opacity: Option<i32>,
     /// Filled shape rather than outline.
-    pub fill: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fill: Option<bool>,
     /// Outline width in pixels (default 1), drawn inside the widget's box (a rectangle with
     /// `x = 0, w = 10` covers columns 0..=9 whatever the stroke).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stroke: Option<i32>,
     /// Corner radius of rectangles and progress bars.
-    pub radius: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub radius: Option<i32>,
     /// Text, with `{name}` placeholders for inputs and the built-ins `tick`, `secs`, `hh`, `mm`, `ss`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Font name, see [`crate::fonts::FONT_NAMES`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub font: Option<String>,
-    pub align: Align,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub align: Option<Align>,
     /// Progress value, between `min` and `max`.
-    pub value: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -168,8 +174,10 @@ pub struct Widget {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gap: Option<i32>,
     /// Marquee scroll offset (animatable; added to the automatic scroll).
-    pub scroll: i32,
-    /// Bitmap: ASCII art (`#`/`X`/`1` lit, `.`/` `/`0` dark) or PBM `P1` text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scroll: Option<i32>,
+    /// Bitmap: ASCII art (`#`/`X`/`1` lit, `.`/` `/`0` dark; spaces are pixels too) or PBM `P1`
+    /// text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bitmap: Option<String>,
     /// Sprite sheet: one ASCII-art bitmap per frame, all `w` x `h`.
@@ -178,7 +186,8 @@ pub struct Widget {
     /// Sprite: ticks per frame (default 1); `frame` (animatable) is added to the automatic index.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frame_ticks: Option<i32>,
-    pub frame: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frame: Option<i32>,
     /// Group children, positioned relative to the group and drawn clipped to the group's box
     /// when `clip` (default true) and the box is not empty (`w`, `h` > 0).
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -3,8 +3,10 @@
 use crate::eval::{eval_wave, track_position, WaveWalk};
 use crate::event::EventLog;
 use crate::fixed::lerp;
+use crate::limits::MAX_SPARKLINE_POINTS;
 use crate::model::{CSeries, Compiled, KeyValue, Node, Prop, Target};
-use crate::scene::{Kind, Value};
+use crate::scene::{InputDef, Kind, Value};
+use crate::text::{InputValue, Template};
 use crate::Tick;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -85,9 +87,6 @@ pub(crate) struct Resolved {
     pub has_text: bool,
 }
 
-/// Most sparkline samples computed per frame: a bound on the work a huge animated `w` can cause.
-pub(crate) const MAX_SAMPLES: i32 = 4096;
-
 /// A sparkline's samples at one tick, oldest first, without allocating.
 pub(crate) enum Samples<'a> {
     None,
@@ -96,7 +95,7 @@ pub(crate) enum Samples<'a> {
         tick: Tick,
         count: usize,
     },
-    Input(&'a [(Tick, Value)]),
+    Input(&'a [(Tick, Value)], &'a InputDef),
 }
 
 impl<'a> Samples<'a> {
@@ -104,29 +103,49 @@ impl<'a> Samples<'a> {
         match self {
             Samples::None => 0,
             Samples::Wave { count, .. } => *count,
-            Samples::Input(h) => h.len(),
+            Samples::Input(h, _) => h.len(),
         }
     }
 
     /// The samples, oldest first.
     pub(crate) fn iter(&self) -> impl Iterator<Item = i64> + 'a {
-        let (wave, input) = match self {
-            Samples::None => (None, [].iter()),
+        let (wave, input, def) = match *self {
+            Samples::None => (None, [].iter(), None),
             Samples::Wave { wave, tick, count } => {
-                (Some(WaveWalk::new(wave, *tick).take(*count)), [].iter())
+                (Some(WaveWalk::new(wave, tick).take(count)), [].iter(), None)
             }
-            Samples::Input(h) => (None, h.iter()),
+            Samples::Input(h, def) => (None, h.iter(), Some(def)),
         };
         wave.into_iter()
             .flatten()
-            .chain(input.map(|(_, v)| value_num(v)))
+            .chain(input.filter_map(move |(_, v)| def.map(|d| input_num(d, v))))
     }
 }
 
-fn value_num(v: &Value) -> i64 {
+/// An input's value as every reader sees it (templates, bindings, sparklines): a number is
+/// clamped to the input's `min`/`max`, and so is a text that reads as a number when the input
+/// has a range. The one place input values are resolved.
+pub(crate) fn input_value<'v>(def: &InputDef, v: &'v Value) -> InputValue<'v> {
+    let clamp = |n: i64| n.clamp(def.min.unwrap_or(i64::MIN), def.max.unwrap_or(i64::MAX));
     match v {
-        Value::Int(n) => *n,
-        Value::Text(s) => s.trim().parse().unwrap_or(0),
+        Value::Int(n) => InputValue::Num(clamp(*n)),
+        Value::Text(s) if def.min.is_some() || def.max.is_some() => match s.trim().parse() {
+            Ok(n) => InputValue::Num(clamp(n)),
+            Err(_) => InputValue::Text(s),
+        },
+        Value::Text(s) => InputValue::Text(s),
+    }
+}
+
+/// The input's value as a number (a text that is not one reads as 0, then clamped).
+fn input_num(def: &InputDef, v: &Value) -> i64 {
+    match input_value(def, v) {
+        InputValue::Num(n) => n,
+        InputValue::Text(s) => s
+            .trim()
+            .parse::<i64>()
+            .unwrap_or(0)
+            .clamp(def.min.unwrap_or(i64::MIN), def.max.unwrap_or(i64::MAX)),
     }
 }
 
@@ -141,15 +160,19 @@ fn clamp_i32(v: i64) -> i32 {
 }
 
 impl Resolver<'_> {
-    fn input(&self, i: usize) -> &Value {
-        self.log
-            .value_at(i, self.tick)
-            .unwrap_or(&self.c.inputs[i].1.default)
+    fn raw_input(&self, i: usize) -> (&InputDef, &Value) {
+        let def = &self.c.inputs[i].1;
+        (def, self.log.value_at(i, self.tick).unwrap_or(&def.default))
+    }
+
+    fn input(&self, i: usize) -> InputValue<'_> {
+        let (def, v) = self.raw_input(i);
+        input_value(def, v)
     }
 
     fn input_num(&self, i: usize) -> i64 {
-        let def = &self.c.inputs[i].1;
-        value_num(self.input(i)).clamp(def.min.unwrap_or(i64::MIN), def.max.unwrap_or(i64::MAX))
+        let (def, v) = self.raw_input(i);
+        input_num(def, v)
     }
 
     /// Resolves `n` (whose parent is at `ox`, `oy`), writing its text into `text`.
@@ -159,7 +182,7 @@ impl Resolver<'_> {
         for &(prop, input) in &n.binds {
             p[prop as usize] = clamp_i32(self.input_num(input));
         }
-        let mut text_override: Option<&str> = None;
+        let mut text_override: Option<&Template> = None;
         for tr in &n.tracks {
             match (&tr.target, &tr.wave) {
                 (Target::Num(prop), Some(w)) => {
@@ -196,16 +219,12 @@ impl Resolver<'_> {
         let y = p[Prop::Y as usize].saturating_add(oy);
 
         text.clear();
-        let has_text = match (text_override, &n.text) {
-            (Some(s), _) => {
-                text.push_str(s);
-                true
-            }
-            (None, Some(tpl)) => {
+        let has_text = match text_override.or(n.text.as_ref()) {
+            Some(tpl) => {
                 tpl.expand(t, self.c.tick_rate, text, |i| self.input(i));
                 true
             }
-            (None, None) => false,
+            None => false,
         };
 
         let mut scroll = p[Prop::Scroll as usize];
@@ -242,18 +261,20 @@ impl Resolver<'_> {
         }
     }
 
-    /// The samples of a sparkline of width `w` (the newest `w` values, at most [`MAX_SAMPLES`]).
+    /// The samples of a sparkline of width `w` (the newest `w` values, at most
+    /// [`MAX_SPARKLINE_POINTS`]).
     pub(crate) fn samples<'s>(&'s self, n: &'s Node, w: i32) -> Samples<'s> {
-        let count = w.clamp(0, MAX_SAMPLES) as usize;
+        let count = w.clamp(0, MAX_SPARKLINE_POINTS) as usize;
         match &n.series {
             Some(CSeries::Wave { wave, .. }) => Samples::Wave {
                 wave,
                 tick: self.tick,
                 count,
             },
-            Some(CSeries::Input { input, .. }) => {
-                Samples::Input(self.log.history(*input, self.tick, count))
-            }
+            Some(CSeries::Input { input, .. }) => Samples::Input(
+                self.log.history(*input, self.tick, count),
+                &self.c.inputs[*input].1,
+            ),
             None => Samples::None,
         }
     }

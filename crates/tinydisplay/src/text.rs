@@ -1,7 +1,7 @@
 //! Text templates: `{name}` placeholders for inputs and built-in clock fields.
 
 use crate::error::SceneError;
-use crate::scene::Value;
+use crate::limits::MAX_TEXT_BYTES;
 use crate::Tick;
 use alloc::format;
 use alloc::string::String;
@@ -26,7 +26,18 @@ pub(crate) enum Part {
     Builtin(Builtin),
 }
 
-/// A parsed `text` field. `{{` and `}}` are literal braces; `{name:N}` right-aligns in N columns.
+/// An input's value as a template shows it: numbers already clamped to the input's range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum InputValue<'a> {
+    Num(i64),
+    Text(&'a str),
+}
+
+/// Longest expansion of a number: `-9223372036854775808`.
+const NUM_BYTES: usize = 20;
+
+/// A parsed `text` field or text key. `{{` and `}}` are literal braces; `{name:N}` right-aligns
+/// in N columns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Template {
     pub parts: Vec<Part>,
@@ -38,8 +49,11 @@ impl Template {
         path: &str,
         mut input: impl FnMut(&str, &str) -> Result<usize, SceneError>,
     ) -> Result<Template, SceneError> {
-        if src.len() > 4096 {
-            return Err(SceneError::at_path(path, "text is longer than 4096 bytes"));
+        if src.len() > MAX_TEXT_BYTES {
+            return Err(SceneError::at_path(
+                path,
+                format!("text is {} bytes long: at most {MAX_TEXT_BYTES}", src.len()),
+            ));
         }
         let mut parts = Vec::new();
         let mut lit = String::new();
@@ -109,17 +123,48 @@ impl Template {
         if !lit.is_empty() {
             parts.push(Part::Lit(lit));
         }
-        Ok(Template { parts })
+        let tpl = Template { parts };
+        let longest = tpl.longest_numeric();
+        if longest > MAX_TEXT_BYTES {
+            return Err(SceneError::at_path(
+                path,
+                format!(
+                    "text can expand to {longest} bytes (each number placeholder takes up to {NUM_BYTES}): at most {MAX_TEXT_BYTES}"
+                ),
+            ));
+        }
+        Ok(tpl)
     }
 
-    /// Expands the template for `tick`; `input(i)` gives input i's current value.
+    /// A template that is only `text`.
+    pub(crate) fn literal(text: String) -> Template {
+        Template {
+            parts: alloc::vec![Part::Lit(text)],
+        }
+    }
+
+    /// The longest expansion when every input is a number (text inputs are cut at expansion).
+    fn longest_numeric(&self) -> usize {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Lit(s) => s.len(),
+                Part::Builtin(_) => NUM_BYTES,
+                Part::Input { width, .. } => (*width).max(NUM_BYTES),
+            })
+            .sum()
+    }
+
+    /// Expands the template for `tick` into `out` (at most [`MAX_TEXT_BYTES`]); `input(i)`
+    /// gives input i's current value.
     pub(crate) fn expand<'v>(
         &self,
         tick: Tick,
         tick_rate: u32,
         out: &mut String,
-        input: impl Fn(usize) -> &'v Value,
+        input: impl Fn(usize) -> InputValue<'v>,
     ) {
+        let start = out.len();
         let secs = tick / u64::from(tick_rate.max(1));
         for p in &self.parts {
             // Writing to a String cannot fail.
@@ -131,10 +176,20 @@ impl Template {
                 Part::Builtin(Builtin::Mm) => write!(out, "{:02}", (secs / 60) % 60),
                 Part::Builtin(Builtin::Ss) => write!(out, "{:02}", secs % 60),
                 Part::Input { index, width } => match input(*index) {
-                    Value::Int(n) => write!(out, "{n:>width$}"),
-                    Value::Text(t) => write!(out, "{t:>width$}"),
+                    InputValue::Num(n) => write!(out, "{n:>width$}"),
+                    InputValue::Text(t) => write!(out, "{t:>width$}"),
                 },
             };
+            if out.len() - start > MAX_TEXT_BYTES {
+                break;
+            }
+        }
+        if out.len() - start > MAX_TEXT_BYTES {
+            let mut end = start + MAX_TEXT_BYTES;
+            while !out.is_char_boundary(end) {
+                end -= 1;
+            }
+            out.truncate(end);
         }
     }
 }

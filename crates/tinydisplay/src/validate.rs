@@ -1,5 +1,8 @@
 //! Validation and name resolution: a `Scene` walked field by field into compiled nodes, every
 //! error naming the field's path.
+//!
+//! The walk does not stop at the first error: it collects them (up to [`MAX_ERRORS`]) so that the
+//! loader can report the one that comes first in the file, whatever order the checks run in.
 
 use crate::bitmap::parse_bitmap;
 use crate::error::SceneError;
@@ -7,8 +10,8 @@ use crate::fixed::{self, Easing};
 use crate::fonts;
 use crate::image::FontCache;
 use crate::limits::{
-    MAX_COORD, MAX_DEPTH, MAX_ELLIPSE_AREA, MAX_HEIGHT, MAX_KEYS, MAX_TICK_RATE, MAX_WIDGETS,
-    MAX_WIDTH,
+    MAX_COORD, MAX_DEPTH, MAX_ELLIPSE_AREA, MAX_GAP, MAX_HEIGHT, MAX_INPUTS, MAX_KEYS,
+    MAX_SPARKLINE_POINTS, MAX_SPRITE_FRAMES, MAX_TICK_RATE, MAX_WIDGETS, MAX_WIDTH,
 };
 use crate::model::{
     Bitmap, CKey, CSeries, CTrack, KeyValue, Node, Prop, Target, TrackIds, PROP_COUNT, PROP_NAMES,
@@ -21,19 +24,44 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+/// Most errors collected from one scene; the rest are dropped (the first in the file is almost
+/// always among them, and one is enough to fix).
+pub(crate) const MAX_ERRORS: usize = 256;
+
 fn err(path: &str, message: impl Into<String>) -> SceneError {
     SceneError::at_path(path, message)
 }
 
-pub(crate) fn check_display(d: &DisplaySpec) -> Result<(), SceneError> {
+/// Errors found so far, in the order the checks ran.
+#[derive(Default)]
+pub(crate) struct Errors(pub Vec<SceneError>);
+
+impl Errors {
+    pub(crate) fn push(&mut self, e: SceneError) {
+        if self.0.len() < MAX_ERRORS {
+            self.0.push(e);
+        }
+    }
+
+    /// The value, or `None` after recording the error.
+    pub(crate) fn ok<T>(&mut self, r: Result<T, SceneError>) -> Option<T> {
+        r.map_err(|e| self.push(e)).ok()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+pub(crate) fn check_display(d: &DisplaySpec, errors: &mut Errors) {
     if d.width == 0 || d.width > MAX_WIDTH {
-        return Err(err(
+        errors.push(err(
             "display.width",
             format!("{} is out of range: expected 1..={MAX_WIDTH}", d.width),
         ));
     }
     if d.height == 0 || d.height > MAX_HEIGHT || d.height % 8 != 0 {
-        return Err(err(
+        errors.push(err(
             "display.height",
             format!(
                 "{} is not allowed: expected a multiple of 8 in 8..={MAX_HEIGHT}",
@@ -42,7 +70,7 @@ pub(crate) fn check_display(d: &DisplaySpec) -> Result<(), SceneError> {
         ));
     }
     if d.tick_rate == 0 || d.tick_rate > MAX_TICK_RATE {
-        return Err(err(
+        errors.push(err(
             "display.tick_rate",
             format!(
                 "{} is out of range: expected 1..={MAX_TICK_RATE}",
@@ -50,57 +78,135 @@ pub(crate) fn check_display(d: &DisplaySpec) -> Result<(), SceneError> {
             ),
         ));
     }
-    Ok(())
 }
 
-pub(crate) fn check_inputs(inputs: &[(String, InputDef)]) -> Result<(), SceneError> {
+pub(crate) fn check_inputs(inputs: &[(String, InputDef)], errors: &mut Errors) {
+    if inputs.len() > MAX_INPUTS {
+        errors.push(err(
+            "inputs",
+            format!("{} inputs declared: at most {MAX_INPUTS}", inputs.len()),
+        ));
+    }
     for (name, def) in inputs {
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(err(
+            errors.push(err(
                 &format!("inputs.{name}"),
                 "input names must be letters, digits or _",
             ));
         }
         if let (Some(lo), Some(hi)) = (def.min, def.max) {
             if lo > hi {
-                return Err(err(
+                errors.push(err(
                     &format!("inputs.{name}"),
                     format!("min {lo} is greater than max {hi}"),
                 ));
             }
         }
     }
-    Ok(())
 }
 
 /// Compiles the widget tree, in file order, and collects the ids of tracks.
 pub(crate) fn widgets(
     widgets: &[Widget],
     inputs: &[(String, InputDef)],
-) -> Result<(Vec<Node>, TrackIds), SceneError> {
+    errors: &mut Errors,
+) -> (Vec<Node>, TrackIds) {
     let mut cx = Ctx {
         inputs,
         count: 0,
         tracks: BTreeMap::new(),
+        ids: BTreeMap::new(),
         at: Vec::new(),
         fonts: FontCache::default(),
+        errors,
     };
     let mut roots = Vec::with_capacity(widgets.len());
     for (i, w) in widgets.iter().enumerate() {
         cx.at.push(i);
-        roots.push(cx.node(w, &format!("widgets[{i}]"), 0)?);
+        let node = cx.node(w, &format!("widgets[{i}]"), 0);
+        roots.extend(node);
         cx.at.pop();
+        if cx.count > MAX_WIDGETS {
+            break;
+        }
     }
-    Ok((roots, cx.tracks))
+    (roots, cx.tracks)
 }
 
 struct Ctx<'a> {
     inputs: &'a [(String, InputDef)],
     count: usize,
     tracks: TrackIds,
+    /// Widget and track ids share one namespace: id -> the path of its first use.
+    ids: BTreeMap<String, String>,
     /// Index path of the node being compiled.
     at: Vec<usize>,
     fonts: FontCache,
+    errors: &'a mut Errors,
+}
+
+/// The `kind` spelling of a kind.
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Text => "text",
+        Kind::Rect => "rect",
+        Kind::Line => "line",
+        Kind::Circle => "circle",
+        Kind::Ellipse => "ellipse",
+        Kind::Bitmap => "bitmap",
+        Kind::Progress => "progress",
+        Kind::Sparkline => "sparkline",
+        Kind::Marquee => "marquee",
+        Kind::Sprite => "sprite",
+        Kind::Group => "group",
+    }
+}
+
+/// The kinds a kind-specific field applies to (`None`: every kind). Fields of every widget are
+/// `id`, `kind`, `x`, `y`, `w`, `h`, `z`, `visible`, `invert`, `mode`, `opacity`, `bind` and
+/// `animate`; docs/scene-format.md has the same table.
+fn kinds_of(field: &str) -> Option<&'static [Kind]> {
+    use Kind::*;
+    Some(match field {
+        "fill" => &[Rect, Circle, Ellipse],
+        "stroke" => &[Rect, Line, Circle, Ellipse, Progress, Sparkline],
+        "radius" => &[Rect, Progress],
+        "text" | "font" => &[Text, Marquee],
+        "align" => &[Text],
+        "value" | "min" | "max" => &[Progress],
+        "series" => &[Sparkline],
+        "speed" | "every" | "gap" | "scroll" => &[Marquee],
+        "bitmap" => &[Bitmap],
+        "frames" | "frame_ticks" | "frame" => &[Sprite],
+        "children" | "clip" => &[Group],
+        _ => return None,
+    })
+}
+
+/// The kind-specific fields a widget sets, in declaration order.
+fn kind_fields(w: &Widget) -> [(&'static str, bool); 20] {
+    [
+        ("fill", w.fill.is_some()),
+        ("stroke", w.stroke.is_some()),
+        ("radius", w.radius.is_some()),
+        ("text", w.text.is_some()),
+        ("font", w.font.is_some()),
+        ("align", w.align.is_some()),
+        ("value", w.value.is_some()),
+        ("min", w.min.is_some()),
+        ("max", w.max.is_some()),
+        ("series", w.series.is_some()),
+        ("speed", w.speed.is_some()),
+        ("every", w.every.is_some()),
+        ("gap", w.gap.is_some()),
+        ("scroll", w.scroll.is_some()),
+        ("bitmap", w.bitmap.is_some()),
+        ("frames", !w.frames.is_empty()),
+        ("frame_ticks", w.frame_ticks.is_some()),
+        ("frame", w.frame.is_some()),
+        ("children", !w.children.is_empty()),
+        ("clip", w.clip.is_some()),
+    ]
 }
 
 fn parse_ease(name: &str, path: &str) -> Result<Easing, SceneError> {
@@ -116,10 +222,14 @@ fn parse_ease(name: &str, path: &str) -> Result<Easing, SceneError> {
 }
 
 fn check_coord(v: i32, path: &str, lo: i32) -> Result<(), SceneError> {
-    if v < lo || v > MAX_COORD {
+    check_range(v, path, lo, MAX_COORD)
+}
+
+fn check_range(v: i32, path: &str, lo: i32, hi: i32) -> Result<(), SceneError> {
+    if v < lo || v > hi {
         return Err(err(
             path,
-            format!("{v} is out of range: expected {lo}..={MAX_COORD}"),
+            format!("{v} is out of range: expected {lo}..={hi}"),
         ));
     }
     Ok(())
@@ -161,50 +271,95 @@ impl Ctx<'_> {
             })
     }
 
-    fn node(&mut self, w: &Widget, path: &str, depth: usize) -> Result<Node, SceneError> {
+    /// Records `id` (at `path`) in the one namespace of widget and track ids.
+    fn claim_id(&mut self, id: &str, path: String) {
+        if let Some(first) = self.ids.get(id) {
+            let e = err(&path, format!("id {id:?} is already used at {first}"));
+            self.errors.push(e);
+        } else {
+            self.ids.insert(id.to_string(), path);
+        }
+    }
+
+    /// Records the id of a track that has errors, so that timelines naming it are not also
+    /// reported (its start is never applied: the scene does not compile).
+    fn known_track(&mut self, t: &Track, path: &str) {
+        if let Some(id) = &t.id {
+            self.claim_id(id, format!("{path}.id"));
+            self.tracks
+                .entry(id.clone())
+                .or_insert(((Vec::new(), 0), Some(0)));
+        }
+    }
+
+    /// Compiles one widget and its children; `None` if it has errors (they are recorded).
+    fn node(&mut self, w: &Widget, path: &str, depth: usize) -> Option<Node> {
         self.count += 1;
         if self.count > MAX_WIDGETS {
-            return Err(err(
+            self.errors.push(err(
                 path,
                 format!("too many widgets: at most {MAX_WIDGETS}"),
             ));
+            return None;
         }
-        if depth > MAX_DEPTH {
-            return Err(err(path, format!("groups nested deeper than {MAX_DEPTH}")));
+        let before = self.errors.0.len();
+        if let Some(id) = &w.id {
+            self.claim_id(id, format!("{path}.id"));
         }
-        let kind = w.kind.ok_or_else(|| {
-            err(
+        let Some(kind) = w.kind else {
+            self.errors.push(err(
                 &format!("{path}.kind"),
                 "missing: expected one of text, rect, line, circle, ellipse, bitmap, progress, sparkline, marquee, sprite, group",
-            )
-        })?;
-        check_coord(w.x, &format!("{path}.x"), -MAX_COORD)?;
-        check_coord(w.y, &format!("{path}.y"), -MAX_COORD)?;
+            ));
+            for (i, t) in w.animate.iter().enumerate() {
+                self.known_track(t, &format!("{path}.animate[{i}]"));
+            }
+            return None;
+        };
+        for (field, set) in kind_fields(w) {
+            let Some(kinds) = kinds_of(field) else {
+                continue;
+            };
+            if set && !kinds.contains(&kind) {
+                let names: Vec<&str> = kinds.iter().map(|&k| kind_name(k)).collect();
+                self.errors.push(err(
+                    &format!("{path}.{field}"),
+                    format!(
+                        "`{field}` does not apply to a {} widget (it applies to: {})",
+                        kind_name(kind),
+                        names.join(", ")
+                    ),
+                ));
+            }
+        }
+        let e = &mut *self.errors;
+        e.ok(check_coord(w.x, &format!("{path}.x"), -MAX_COORD));
+        e.ok(check_coord(w.y, &format!("{path}.y"), -MAX_COORD));
         let size_lo = if kind == Kind::Line { -MAX_COORD } else { 0 };
-        check_coord(w.w, &format!("{path}.w"), size_lo)?;
-        check_coord(w.h, &format!("{path}.h"), size_lo)?;
+        e.ok(check_coord(w.w, &format!("{path}.w"), size_lo));
+        e.ok(check_coord(w.h, &format!("{path}.h"), size_lo));
         let opacity = w.opacity.unwrap_or(16);
-        if !(0..=16).contains(&opacity) {
-            return Err(err(
-                &format!("{path}.opacity"),
-                format!("{opacity} is out of range: expected 0..=16"),
-            ));
-        }
+        e.ok(check_range(opacity, &format!("{path}.opacity"), 0, 16));
         let stroke = w.stroke.unwrap_or(1);
-        if !(0..=64).contains(&stroke) {
-            return Err(err(
-                &format!("{path}.stroke"),
-                format!("{stroke} is out of range: expected 0..=64"),
-            ));
-        }
-        check_coord(w.radius, &format!("{path}.radius"), 0)?;
+        e.ok(check_range(stroke, &format!("{path}.stroke"), 0, 64));
+        let radius = w.radius.unwrap_or(0);
+        e.ok(check_coord(radius, &format!("{path}.radius"), 0));
         if kind == Kind::Ellipse && w.w != w.h && i64::from(w.w) * i64::from(w.h) > MAX_ELLIPSE_AREA
         {
-            return Err(err(
+            e.push(err(
                 &format!("{path}.w"),
                 format!(
-                    "ellipse {}x{} is too large: expected w * h <= {} (or w = h, a circle)",
-                    w.w, w.h, MAX_ELLIPSE_AREA
+                    "ellipse {}x{} is too large: expected w * h <= {MAX_ELLIPSE_AREA} (or w = h, a circle)",
+                    w.w, w.h,
+                ),
+            ));
+        }
+        if kind == Kind::Sparkline && w.w > MAX_SPARKLINE_POINTS {
+            e.push(err(
+                &format!("{path}.w"),
+                format!(
+                    "a sparkline of {} points is too wide: at most {MAX_SPARKLINE_POINTS}",
+                    w.w
                 ),
             ));
         }
@@ -212,125 +367,144 @@ impl Ctx<'_> {
         let needs_text = matches!(kind, Kind::Text | Kind::Marquee);
         let text_keys = w.animate.iter().any(|t| t.prop == "text");
         let text = match &w.text {
-            Some(t) => Some(Template::parse(t, &format!("{path}.text"), |name, p| {
-                self.input(name, p)
-            })?),
+            Some(t) => {
+                let tpl =
+                    Template::parse(t, &format!("{path}.text"), |name, p| self.input(name, p));
+                self.errors.ok(tpl)
+            }
             None if needs_text && !text_keys => {
-                return Err(err(
+                self.errors.push(err(
                     &format!("{path}.text"),
                     "missing: a text widget needs `text`",
-                ))
+                ));
+                None
             }
             None => None,
         };
         let font = match &w.font {
-            Some(name) => fonts::by_name(name).ok_or_else(|| {
-                err(
+            Some(name) => fonts::by_name(name).unwrap_or_else(|| {
+                self.errors.push(err(
                     &format!("{path}.font"),
                     format!(
                         "unknown font {name:?}; expected one of {}",
                         fonts::FONT_NAMES.join(", ")
                     ),
-                )
-            })?,
+                ));
+                fonts::DEFAULT
+            }),
             None => fonts::DEFAULT,
         };
         let font = self.fonts.get(font);
+        let e = &mut *self.errors;
 
         let bitmap = match (&w.bitmap, kind) {
-            (Some(src), _) => {
-                let b = parse_bitmap(src, &format!("{path}.bitmap"))?;
-                if (w.w != 0 && w.w != b.w) || (w.h != 0 && w.h != b.h) {
-                    return Err(err(
-                        &format!("{path}.bitmap"),
-                        format!(
-                            "bitmap is {}x{} but the widget declares w = {}, h = {}",
-                            b.w, b.h, w.w, w.h
-                        ),
-                    ));
-                }
-                Some(b)
-            }
+            (Some(src), _) => e
+                .ok(parse_bitmap(src, &format!("{path}.bitmap")))
+                .and_then(|b| {
+                    if (w.w != 0 && w.w != b.w) || (w.h != 0 && w.h != b.h) {
+                        e.push(err(
+                            &format!("{path}.bitmap"),
+                            format!(
+                                "bitmap is {}x{} but the widget declares w = {}, h = {}",
+                                b.w, b.h, w.w, w.h
+                            ),
+                        ));
+                        return None;
+                    }
+                    Some(b)
+                }),
             (None, Kind::Bitmap) => {
-                return Err(err(
+                e.push(err(
                     &format!("{path}.bitmap"),
                     "missing: a bitmap widget needs `bitmap`",
-                ))
+                ));
+                None
             }
             (None, _) => None,
         };
+        if w.frames.len() > MAX_SPRITE_FRAMES {
+            e.push(err(
+                &format!("{path}.frames"),
+                format!(
+                    "{} frames: a sprite has at most {MAX_SPRITE_FRAMES}",
+                    w.frames.len()
+                ),
+            ));
+        }
         let mut frames = Vec::new();
-        for (i, f) in w.frames.iter().enumerate() {
+        for (i, f) in w.frames.iter().enumerate().take(MAX_SPRITE_FRAMES) {
             let fp = format!("{path}.frames[{i}]");
-            let b = parse_bitmap(f, &fp)?;
+            let Some(b) = e.ok(parse_bitmap(f, &fp)) else {
+                continue;
+            };
             if (w.w != 0 && w.w != b.w) || (w.h != 0 && w.h != b.h) {
-                return Err(err(
+                e.push(err(
                     &fp,
                     format!(
                         "frame is {}x{} but the widget declares w = {}, h = {}",
                         b.w, b.h, w.w, w.h
                     ),
                 ));
+                continue;
             }
             if let Some(first) = frames.first() {
                 let first: &Bitmap = first;
                 if first.w != b.w || first.h != b.h {
-                    return Err(err(
+                    e.push(err(
                         &fp,
                         format!(
                             "frame is {}x{}, frame 0 is {}x{}",
                             b.w, b.h, first.w, first.h
                         ),
                     ));
+                    continue;
                 }
             }
             frames.push(b);
         }
-        if kind == Kind::Sprite && frames.is_empty() {
-            return Err(err(
+        if kind == Kind::Sprite && w.frames.is_empty() {
+            e.push(err(
                 &format!("{path}.frames"),
                 "missing: a sprite needs at least one frame",
             ));
         }
         let frame_ticks = w.frame_ticks.unwrap_or(1);
         if !(1..=1_000_000).contains(&frame_ticks) {
-            return Err(err(&format!("{path}.frame_ticks"), "expected 1..=1000000"));
+            e.push(err(&format!("{path}.frame_ticks"), "expected 1..=1000000"));
         }
         let every = w.every.unwrap_or(1);
         if !(1..=1_000_000).contains(&every) {
-            return Err(err(&format!("{path}.every"), "expected 1..=1000000"));
+            e.push(err(&format!("{path}.every"), "expected 1..=1000000"));
         }
         let gap = w.gap.unwrap_or(16);
-        check_coord(gap, &format!("{path}.gap"), 0)?;
+        e.ok(check_range(gap, &format!("{path}.gap"), 0, MAX_GAP));
         let speed = w.speed.unwrap_or(if kind == Kind::Marquee { 1 } else { 0 });
         if speed.abs() > 1024 {
-            return Err(err(
+            e.push(err(
                 &format!("{path}.speed"),
                 "expected -1024..=1024 pixels per step",
             ));
         }
 
         let series = match (&w.series, kind) {
-            (Some(s), _) => Some(self.series(s, &format!("{path}.series"))?),
+            (Some(s), _) => {
+                let s = self.series(s, &format!("{path}.series"));
+                self.errors.ok(s)
+            }
             (None, Kind::Sparkline) => {
-                return Err(err(
+                self.errors.push(err(
                     &format!("{path}.series"),
                     "missing: a sparkline needs `series`",
-                ))
+                ));
+                None
             }
             (None, _) => None,
         };
         let (min, max) = (w.min.unwrap_or(0), w.max.unwrap_or(100));
         if kind == Kind::Progress && min >= max {
-            return Err(err(
+            self.errors.push(err(
                 &format!("{path}.max"),
                 format!("max {max} must be greater than min {min}"),
-            ));
-        }
-        if !w.children.is_empty() && kind != Kind::Group {
-            return Err(err(
-                &format!("{path}.children"),
-                "only a group has children",
             ));
         }
 
@@ -339,14 +513,14 @@ impl Ctx<'_> {
         base[Prop::Y as usize] = w.y;
         base[Prop::W as usize] = w.w;
         base[Prop::H as usize] = w.h;
-        base[Prop::Value as usize] = w.value;
+        base[Prop::Value as usize] = w.value.unwrap_or(0);
         base[Prop::Min as usize] = min;
         base[Prop::Max as usize] = max;
-        base[Prop::Scroll as usize] = w.scroll;
-        base[Prop::Frame as usize] = w.frame;
+        base[Prop::Scroll as usize] = w.scroll.unwrap_or(0);
+        base[Prop::Frame as usize] = w.frame.unwrap_or(0);
         base[Prop::Opacity as usize] = opacity;
         base[Prop::Stroke as usize] = stroke;
-        base[Prop::Radius as usize] = w.radius;
+        base[Prop::Radius as usize] = radius;
         base[Prop::Visible as usize] = i32::from(w.visible.unwrap_or(true));
         base[Prop::Invert as usize] = i32::from(w.invert.unwrap_or(false));
         base[Prop::Speed as usize] = speed;
@@ -354,50 +528,72 @@ impl Ctx<'_> {
         let mut binds = Vec::new();
         for (prop, input) in &w.bind {
             let bp = format!("{path}.bind.{prop}");
-            let p = Prop::parse(prop).ok_or_else(|| {
-                err(
+            let Some(p) = Prop::parse(prop) else {
+                self.errors.push(err(
                     &bp,
                     format!(
                         "unknown property {prop:?}; expected one of {}",
                         PROP_NAMES.join(", ")
                     ),
-                )
-            })?;
-            binds.push((p, self.input(input, &bp)?));
+                ));
+                continue;
+            };
+            let i = self.input(input, &bp);
+            binds.extend(self.errors.ok(i).map(|i| (p, i)));
         }
 
         let mut tracks = Vec::new();
         for (i, t) in w.animate.iter().enumerate() {
             let tp = format!("{path}.animate[{i}]");
-            let track = self.track(t, &tp)?;
+            let track = self.track(t, &tp);
+            let Some(track) = self.errors.ok(track) else {
+                self.known_track(t, &tp);
+                continue;
+            };
             if let Some(id) = &t.id {
-                if self.tracks.contains_key(id) {
-                    return Err(err(
-                        &format!("{tp}.id"),
-                        format!("track id {id:?} is used twice"),
-                    ));
-                }
+                self.claim_id(id, format!("{tp}.id"));
+            }
+            if let Some(id) = &t.id {
                 let dur = track_duration(&track);
-                self.tracks.insert(id.clone(), ((self.at.clone(), i), dur));
+                self.tracks
+                    .entry(id.clone())
+                    .or_insert(((self.at.clone(), tracks.len()), dur));
             }
             tracks.push(track);
         }
 
         let mut children = Vec::with_capacity(w.children.len());
-        for (i, c) in w.children.iter().enumerate() {
-            self.at.push(i);
-            children.push(self.node(c, &format!("{path}.children[{i}]"), depth + 1)?);
-            self.at.pop();
+        if kind == Kind::Group && !w.children.is_empty() && depth >= MAX_DEPTH {
+            // Reported at the group that nests too deep, not at a leaf below it.
+            self.errors.push(err(
+                path,
+                format!(
+                    "groups nest deeper than {MAX_DEPTH} levels: this group is at level {MAX_DEPTH} and cannot have children"
+                ),
+            ));
+        } else {
+            for (i, c) in w.children.iter().enumerate() {
+                self.at.push(i);
+                let child = self.node(c, &format!("{path}.children[{i}]"), depth + 1);
+                children.extend(child);
+                self.at.pop();
+                if self.count > MAX_WIDGETS {
+                    break;
+                }
+            }
+        }
+        if self.errors.0.len() != before {
+            return None;
         }
 
-        Ok(Node {
+        Some(Node {
             kind,
             id: w.id.clone(),
             z: w.z,
             base,
             mode: w.mode,
-            fill: w.fill,
-            align: w.align,
+            fill: w.fill.unwrap_or(false),
+            align: w.align.unwrap_or_default(),
             clip: w.clip.unwrap_or(true),
             font,
             text,
@@ -507,8 +703,13 @@ impl Ctx<'_> {
                 }
             }
             let v = match (&target, &k.v) {
-                (Target::Text, Value::Text(s)) => KeyValue::Text(s.clone()),
-                (Target::Text, Value::Int(n)) => KeyValue::Text(n.to_string()),
+                // A text key is a template, like a `text` field.
+                (Target::Text, Value::Text(s)) => {
+                    KeyValue::Text(Template::parse(s, &format!("{kp}.v"), |name, p| {
+                        self.input(name, p)
+                    })?)
+                }
+                (Target::Text, Value::Int(n)) => KeyValue::Text(Template::literal(n.to_string())),
                 (Target::Num(_), Value::Int(n)) => {
                     if n.unsigned_abs() > 1_000_000_000 {
                         return Err(err(
