@@ -16,7 +16,11 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 const MAGIC: &[u8; 6] = b"TDSNAP";
-pub(crate) const VERSION: u16 = 1;
+/// Bumped whenever the postcard encoding of the payload changes, since postcard is not
+/// self-describing: an old snapshot must be refused by its version, not decoded as garbage.
+/// 2: the kind-specific widget fields (`fill`, `radius`, `align`, `value`, `scroll`, `frame`)
+/// became optional, so that validation can tell "not written" from "written as the default".
+pub(crate) const VERSION: u16 = 2;
 const HEADER: usize = 6 + 2 + 4 + 4 + 16;
 /// Refuse to allocate more than this for a decompressed payload.
 const MAX_RAW: u32 = 64 << 20;
