@@ -82,11 +82,7 @@ fn cli_bytes(r: &Request, dir: &Path) -> Vec<u8> {
         cmd.arg("--grid");
     }
     let o = cmd.output().unwrap();
-    assert!(
-        o.status.success(),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     std::fs::read(&out).unwrap()
 }
 

@@ -28,7 +28,10 @@ fn names(d: &Path) -> Vec<String> {
 }
 
 fn temp_files(d: &Path) -> Vec<String> {
-    names(d).into_iter().filter(|n| n.contains(".tmp-")).collect()
+    names(d)
+        .into_iter()
+        .filter(|n| n.contains(".tmp-"))
+        .collect()
 }
 
 /// Waits until `ready` holds (at most 60 s: debug builds on a busy machine are slow).
@@ -62,12 +65,15 @@ fn long_render(out: &Path) -> Child {
 
 /// Waits for the render's temporary file to have some frames in it.
 fn wait_until_writing(d: &Path) {
-    wait_for("the render never started writing its temporary file", || {
-        temp_files(d)
-            .first()
-            .and_then(|n| std::fs::metadata(d.join(n)).ok())
-            .is_some_and(|m| m.len() > 64 * 1024)
-    });
+    wait_for(
+        "the render never started writing its temporary file",
+        || {
+            temp_files(d)
+                .first()
+                .and_then(|n| std::fs::metadata(d.join(n)).ok())
+                .is_some_and(|m| m.len() > 64 * 1024)
+        },
+    );
 }
 
 #[test]
@@ -81,7 +87,11 @@ fn sigterm_during_a_gif_render_leaves_no_file_behind() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(128 + 15), "{err}");
     assert!(err.contains("stopped by SIGTERM"), "{err}");
-    assert_eq!(names(&d), Vec::<String>::new(), "nothing is left in the directory");
+    assert_eq!(
+        names(&d),
+        Vec::<String>::new(),
+        "nothing is left in the directory"
+    );
     std::fs::remove_dir_all(&d).unwrap();
 }
 

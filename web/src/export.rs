@@ -10,12 +10,8 @@ use wasm_bindgen::prelude::*;
 
 /// The export style for the page's `panel` name, `scale` and grid choice.
 pub fn style(panel: &str, scale: u32, grid: bool) -> Result<Style, String> {
-    let panel = Panel::parse(panel).ok_or_else(|| {
-        format!(
-            "unknown panel {panel:?}: use {}",
-            Panel::NAMES.join(", ")
-        )
-    })?;
+    let panel = Panel::parse(panel)
+        .ok_or_else(|| format!("unknown panel {panel:?}: use {}", Panel::NAMES.join(", ")))?;
     Ok(Style { scale, panel, grid })
 }
 
@@ -25,7 +21,12 @@ pub fn png(frame: &Frame, style: &Style) -> Result<Vec<u8>, String> {
 }
 
 /// An animated GIF of the frames of ticks `first`, `first + 1`, ...
-pub fn gif(frames: &[Frame], first: Tick, tick_rate: u32, style: &Style) -> Result<Vec<u8>, String> {
+pub fn gif(
+    frames: &[Frame],
+    first: Tick,
+    tick_rate: u32,
+    style: &Style,
+) -> Result<Vec<u8>, String> {
     tinydisplay_export::gif(frames, first, tick_rate, style).map_err(|e| e.to_string())
 }
 
@@ -101,10 +102,15 @@ mod tests {
             p.iter().map(|c| c.name).collect::<Vec<_>>(),
             ["white", "blue", "yellow-blue"]
         );
-        assert_eq!((p[0].dark.as_str(), p[0].lit.as_str()), ("#000000", "#ffffff"));
+        assert_eq!(
+            (p[0].dark.as_str(), p[0].lit.as_str()),
+            ("#000000", "#ffffff")
+        );
         assert_eq!(p[1].lit, "#40b4ff");
         assert_eq!((p[2].lit_alt.as_str(), p[2].alt_rows), ("#ffd600", 16));
         assert_eq!((p[0].gap.as_str(), p[0].grid_min_scale), ("#181818", 3));
-        assert!(style("green", 2, false).unwrap_err().contains("yellow-blue"));
+        assert!(style("green", 2, false)
+            .unwrap_err()
+            .contains("yellow-blue"));
     }
 }

@@ -289,7 +289,10 @@ async fn panel_palettes_for_the_canvas() {
     assert_eq!(get(&yb, "lit").as_string().as_deref(), Some("#40b4ff"));
     assert_eq!(get(&yb, "litAlt").as_string().as_deref(), Some("#ffd600"));
     assert_eq!(get(&yb, "altRows").as_f64(), Some(16.0));
-    assert_eq!(get(&get(&all, "white"), "lit").as_string().as_deref(), Some("#ffffff"));
+    assert_eq!(
+        get(&get(&all, "white"), "lit").as_string().as_deref(),
+        Some("#ffffff")
+    );
 }
 
 #[wasm_bindgen_test]
