@@ -259,7 +259,7 @@ impl core::fmt::Display for SinkError {
             write!(f, ": {s}")?;
         }
         if let Some(d) = self.retry_in {
-            write!(f, "; trying again in {} ms", d.as_millis())?;
+            write!(f, "; retrying in {} ms", d.as_millis())?;
         }
         Ok(())
     }
@@ -295,7 +295,7 @@ mod tests {
         let e = SinkError::transient("bus error")
             .at_tick(7)
             .retrying_in(Duration::from_millis(10));
-        assert_eq!(e.to_string(), "tick 7: bus error; trying again in 10 ms");
+        assert_eq!(e.to_string(), "tick 7: bus error; retrying in 10 ms");
         let e = e.gave_up(8);
         assert!(!e.is_transient());
         assert_eq!(
