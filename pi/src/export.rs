@@ -95,7 +95,10 @@ mod tests {
         std::fs::write(&p, b"old").unwrap();
         let r = write_atomic(&p, |w| {
             w.write_all(b"partial").map_err(|e| e.to_string())?;
-            assert!(temp_files().contains(&temp_path(&p)), "registered while written");
+            assert!(
+                temp_files().contains(&temp_path(&p)),
+                "registered while written"
+            );
             Err("disk full".into())
         });
         assert!(r.unwrap_err().contains("disk full"));

@@ -616,27 +616,41 @@ impl Simulator {
         to_js(&bus::cost(b, prev.as_ref(), &cur))
     }
 
-    /// PNG of frame `tick` in `panel` colours (`white`, `blue`, `yellow-blue`), `scale` x.
-    pub fn png(&self, tick: f64, panel: &str, scale: u32) -> Result<Vec<u8>, JsValue> {
-        let p =
-            export::Panel::parse(panel).ok_or_else(|| err(format!("unknown panel {panel:?}")))?;
-        export::png(&self.core.engine.render(tick_of(tick)?), p, scale).map_err(err)
+    /// PNG of frame `tick` in `panel` colours (`white`, `blue`, `yellow-blue`), `scale` x (1 to
+    /// 64), with the pixel grid when `grid` is true (drawn from scale 3). The same bytes as
+    /// `tinydisplay render --ticks TICK --scale SCALE --panel PANEL [--grid]`.
+    pub fn png(
+        &self,
+        tick: f64,
+        panel: &str,
+        scale: u32,
+        grid: Option<bool>,
+    ) -> Result<Vec<u8>, JsValue> {
+        let style = export::style(panel, scale, grid.unwrap_or(false)).map_err(err)?;
+        export::png(&self.core.engine.render(tick_of(tick)?), &style).map_err(err)
     }
 
-    /// Animated GIF of ticks `from..to` (at most 3600 frames).
-    pub fn gif(&self, from: f64, to: f64, panel: &str, scale: u32) -> Result<Vec<u8>, JsValue> {
+    /// Animated GIF of ticks `from..to` (at most 3600 frames): the same bytes as
+    /// `tinydisplay render --ticks FROM..TO` with the same panel, scale and grid.
+    pub fn gif(
+        &self,
+        from: f64,
+        to: f64,
+        panel: &str,
+        scale: u32,
+        grid: Option<bool>,
+    ) -> Result<Vec<u8>, JsValue> {
         let (a, b) = (tick_of(from)?, tick_of(to)?);
         if b <= a || b - a > 3600 {
             return Err(err(format!("GIF range {a}..{b} must hold 1 to 3600 ticks")));
         }
-        let p =
-            export::Panel::parse(panel).ok_or_else(|| err(format!("unknown panel {panel:?}")))?;
+        let style = export::style(panel, scale, grid.unwrap_or(false)).map_err(err)?;
         let engine = &self.core.engine;
         let frames: Vec<Frame> = (0..(b - a) as u32)
             .into_par_iter()
             .map(|i| engine.render(a + u64::from(i)))
             .collect();
-        export::gif(&frames, engine.tick_rate(), p, scale).map_err(err)
+        export::gif(&frames, a, engine.tick_rate(), &style).map_err(err)
     }
 }
 

@@ -233,11 +233,66 @@ async fn bus_preview_and_exports() {
     let spi = sim.bus(0.0, "spi-8m").unwrap();
     assert!(get(&spi, "max_fps_x100").as_f64() > get(&full, "max_fps_x100").as_f64());
     assert!(sim.bus(0.0, "can-bus").is_err());
-    let png = sim.png(5.0, "yellow-blue", 2).unwrap();
+    let png = sim.png(5.0, "yellow-blue", 2, None).unwrap();
     assert_eq!(&png[1..4], b"PNG");
-    let gif = sim.gif(0.0, 30.0, "white", 1).unwrap();
+    let gif = sim.gif(0.0, 30.0, "white", 1, None).unwrap();
     assert_eq!(&gif[..6], b"GIF89a");
-    assert!(sim.gif(0.0, 100_000.0, "white", 1).is_err());
+    assert!(sim.gif(0.0, 100_000.0, "white", 1, None).is_err());
+    assert!(sim.png(5.0, "green", 2, None).is_err());
+    assert!(sim.png(5.0, "white", 0, None).is_err());
+}
+
+/// The browser's downloads are the CLI's bytes: the requests of `tests/export/digests.txt`,
+/// made through the bindings, give the digests that `pi/tests/export.rs` checks
+/// `tinydisplay render` and the export crate against.
+#[wasm_bindgen_test]
+async fn exports_match_the_native_digests() {
+    pool().await;
+    let scene = |name: &str| match name {
+        "dashboard.toml" => DASHBOARD,
+        "menu.toml" => include_str!("../../tests/scenes/menu.toml"),
+        "sprite.toml" => include_str!("../../tests/scenes/sprite.toml"),
+        "marquee.toml" => include_str!("../../tests/scenes/marquee.toml"),
+        other => panic!("add {other} to this table"),
+    };
+    let mut checked = 0;
+    for line in include_str!("../../tests/export/digests.txt").lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let sim = Simulator::new(f[1], scene(f[1])).unwrap();
+        let (scale, panel, grid) = (f[3].parse().unwrap(), f[4], Some(f[5] == "grid"));
+        let bytes = match (f[0], f[2].split_once("..")) {
+            ("gif", Some((a, b))) => sim
+                .gif(a.parse().unwrap(), b.parse().unwrap(), panel, scale, grid)
+                .unwrap(),
+            ("png", None) => sim.png(f[2].parse().unwrap(), panel, scale, grid).unwrap(),
+            _ => panic!("bad fixture line {line:?}"),
+        };
+        assert_eq!(
+            tinydisplay::FrameHash::of(&bytes).to_string(),
+            f[6],
+            "{line}: the browser's bytes differ from the CLI's"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 6, "{checked} requests");
+}
+
+/// The canvas colours come from the export crate's palette.
+#[wasm_bindgen_test]
+async fn panel_palettes_for_the_canvas() {
+    pool().await;
+    let all = tinydisplay_web::export::panel_palettes().unwrap();
+    let yb = get(&all, "yellow-blue");
+    assert_eq!(get(&yb, "lit").as_string().as_deref(), Some("#40b4ff"));
+    assert_eq!(get(&yb, "litAlt").as_string().as_deref(), Some("#ffd600"));
+    assert_eq!(get(&yb, "altRows").as_f64(), Some(16.0));
+    assert_eq!(
+        get(&get(&all, "white"), "lit").as_string().as_deref(),
+        Some("#ffffff")
+    );
 }
 
 #[wasm_bindgen_test]

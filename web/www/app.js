@@ -48,36 +48,34 @@ window.tinydisplay = api;
 // ---- drawing ---------------------------------------------------------------------------------
 const canvas = $('oled');
 const ctx = canvas.getContext('2d');
-const PANEL = {
-  white: { top: '#f4f8ff', rest: '#f4f8ff' },
-  blue: { top: '#3cc8ff', rest: '#3cc8ff' },
-  'yellow-blue': { top: '#ffd21e', rest: '#3cc8ff' },
-};
+// The panel colours, the yellow band and the grid rule are tinydisplay-export's, from the wasm
+// module (set at start), so the canvas shows exactly what a PNG/GIF export saves.
+let PANEL = null;
 
 function draw() {
   const info = state.info;
   const f = state.frame;
-  if (!info) return;
+  if (!info || !PANEL) return;
   const s = Number($('scale').value);
-  const grid = $('grid').checked && s >= 3;
+  const pal = PANEL[$('panel').value];
+  const grid = $('grid').checked && s >= pal.gridMinScale;
   const w = info.width, h = info.height;
   if (canvas.width !== w * s || canvas.height !== h * s) {
     canvas.width = w * s;
     canvas.height = h * s;
   }
-  const colors = PANEL[$('panel').value];
-  ctx.fillStyle = '#050608';
+  // With the grid, the last row and column of every cell are the gap, as in an export.
+  ctx.fillStyle = grid ? pal.gap : pal.dark;
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   const cell = grid ? s - 1 : s;
-  // Unlit cells: a faint grid, like the gaps between OLED pixels.
   if (grid) {
-    ctx.fillStyle = '#0f1216';
+    ctx.fillStyle = pal.dark;
     for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) ctx.fillRect(x * s, y * s, cell, cell);
   }
   if (!f) return;
   const b = f.bytes;
   for (let y = 0; y < h; y++) {
-    ctx.fillStyle = $('panel').value === 'yellow-blue' && y < 16 ? colors.top : colors.rest;
+    ctx.fillStyle = y < pal.altRows ? pal.litAlt : pal.lit;
     const row = (y >> 3) * w, bit = 1 << (y & 7);
     for (let x = 0; x < w; x++) if (b[row + x] & bit) ctx.fillRect(x * s, y * s, cell, cell);
   }
@@ -463,6 +461,7 @@ async function start() {
   const wanted = Number(params.get('workers')) || Math.max(2, Math.min(navigator.hardwareConcurrency || 2, 8));
   await workerUp;
   const init = await call('init', { threads: state.threads, workers: wanted });
+  PANEL = init.palettes;
   state.workers = init.workers;
   const badge = $('build-badge');
   if (state.threads) {

@@ -26,7 +26,7 @@ const ops = {
     wasm = await import(threads ? './pkg-mt/tinydisplay_web.js' : './pkg-st/tinydisplay_web.js');
     await wasm.default();
     if (threads) await wasm.initThreadPool(workers);
-    return { build: wasm.buildKind(), workers: wasm.workers(), initMs: performance.now() - t0 };
+    return { build: wasm.buildKind(), workers: wasm.workers(), initMs: performance.now() - t0, palettes: wasm.panelPalettes() };
   },
   load({ file, text, events }) {
     // A bad scene throws; the previous simulator (and so the last good frame) stays.

@@ -114,7 +114,12 @@ mod tests {
 
     #[test]
     fn differing_pixels_are_marked_in_the_third_panel() {
-        let img = diff_image(Some(&frame(&[(0, 0), (3, 1)])), &frame(&[(0, 0), (2, 1)]), 1).unwrap();
+        let img = diff_image(
+            Some(&frame(&[(0, 0), (3, 1)])),
+            &frame(&[(0, 0), (2, 1)]),
+            1,
+        )
+        .unwrap();
         assert_eq!(
             ascii(&img),
             "\

@@ -208,13 +208,7 @@ pub fn gif(
     style: &Style,
 ) -> Result<Vec<u8>, ExportError> {
     let first = frames.first().ok_or(ExportError::NoFrames)?;
-    let mut g = GifWriter::new(
-        Vec::new(),
-        first.width(),
-        first.height(),
-        tick_rate,
-        *style,
-    )?;
+    let mut g = GifWriter::new(Vec::new(), first.width(), first.height(), tick_rate, *style)?;
     let mut tick = first_tick;
     for f in frames {
         g.push(tick, f)?;
@@ -284,7 +278,7 @@ mod tests {
     #[test]
     fn two_seconds_at_60_hz_are_80_frames() {
         let frames: Vec<Frame> = (0..120)
-            .map(|t| frame_with(&[((t % 8) as i32, ((t / 8) % 8) as i32)]))
+            .map(|t: i32| frame_with(&[(t % 8, (t / 8) % 8)]))
             .collect();
         let bytes = gif(&frames, 0, 60, &one_x()).unwrap();
         let shown = composite(&bytes);
@@ -338,7 +332,9 @@ mod tests {
     fn identical_frames_merge() {
         let a = frame_with(&[(0, 0)]);
         let b = frame_with(&[(1, 1)]);
-        let frames: Vec<Frame> = (0..10).map(|t| if t < 6 { a.clone() } else { b.clone() }).collect();
+        let frames: Vec<Frame> = (0..10)
+            .map(|t| if t < 6 { a.clone() } else { b.clone() })
+            .collect();
         let shown = composite(&gif(&frames, 0, 10, &one_x()).unwrap());
         assert_eq!(shown.iter().map(|s| s.0).collect::<Vec<_>>(), [60, 40]);
     }
@@ -349,7 +345,10 @@ mod tests {
         g.push(5, &frame_with(&[])).unwrap();
         assert!(matches!(
             g.push(5, &frame_with(&[(1, 1)])),
-            Err(ExportError::TickOrder { previous: 5, tick: 5 })
+            Err(ExportError::TickOrder {
+                previous: 5,
+                tick: 5
+            })
         ));
         assert!(matches!(
             g.push(6, &Frame::new(16, 8)),
@@ -359,7 +358,10 @@ mod tests {
         let (bytes, n) = g.finish(0).unwrap();
         assert_eq!(n, 1);
         assert_eq!(composite(&bytes)[0].0 as u64, MIN_GIF_DELAY_CS);
-        assert!(matches!(gif(&[], 0, 60, &one_x()), Err(ExportError::NoFrames)));
+        assert!(matches!(
+            gif(&[], 0, 60, &one_x()),
+            Err(ExportError::NoFrames)
+        ));
         let huge = Style {
             scale: 0,
             panel: Panel::Blue,

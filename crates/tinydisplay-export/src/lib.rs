@@ -59,7 +59,10 @@ impl Palette {
     /// The four entries in index order, 3 bytes each, as PNG's PLTE and GIF's colour table take.
     pub fn rgb_bytes(&self) -> [u8; 12] {
         let mut out = [0u8; 12];
-        for (i, c) in [self.dark, self.lit, self.lit_alt, self.gap].iter().enumerate() {
+        for (i, c) in [self.dark, self.lit, self.lit_alt, self.gap]
+            .iter()
+            .enumerate()
+        {
             out[i * 3..i * 3 + 3].copy_from_slice(c);
         }
         out
@@ -204,16 +207,25 @@ impl Style {
 #[derive(Debug)]
 pub enum ExportError {
     /// The scale is outside 1..=[`MAX_SCALE`].
-    Scale { scale: u32 },
+    Scale {
+        scale: u32,
+    },
     /// The scaled image would be empty or exceed [`MAX_SIDE`].
-    Size { scale: u32, width: u32, height: u32 },
+    Size {
+        scale: u32,
+        width: u32,
+        height: u32,
+    },
     /// A frame of another size than the animation's.
     FrameSize {
         expected: (u16, u16),
         got: (u16, u16),
     },
     /// Animation ticks must increase.
-    TickOrder { previous: u64, tick: u64 },
+    TickOrder {
+        previous: u64,
+        tick: u64,
+    },
     /// An animation needs at least one frame.
     NoFrames,
     Png(png::EncodingError),
@@ -455,7 +467,10 @@ mod tests {
             grid: false,
         };
         let r = Raster::from_frame(&f, &style).unwrap();
-        assert_eq!(ascii(&r), format!("{}{}", "y.\n".repeat(16), "#.\n".repeat(4)));
+        assert_eq!(
+            ascii(&r),
+            format!("{}{}", "y.\n".repeat(16), "#.\n".repeat(4))
+        );
         assert_eq!(Panel::Blue.lit_index(0), LIT);
     }
 
@@ -484,7 +499,10 @@ mod tests {
                 scale,
                 ..Style::default()
             };
-            assert!(matches!(png(&f, &s), Err(ExportError::Scale { .. })), "{scale}");
+            assert!(
+                matches!(png(&f, &s), Err(ExportError::Scale { .. })),
+                "{scale}"
+            );
         }
         let wide = Frame::new(2048, 8);
         let s = Style {

@@ -259,7 +259,7 @@ impl core::fmt::Display for SinkError {
             write!(f, ": {s}")?;
         }
         if let Some(d) = self.retry_in {
-            write!(f, "; trying again in {} ms", d.as_millis())?;
+            write!(f, "; retrying in {} ms", d.as_millis())?;
         }
         Ok(())
     }
@@ -292,14 +292,22 @@ mod tests {
 
     #[test]
     fn errors_say_where_and_what_follows() {
-        let e = SinkError::transient("bus error").at_tick(7).retrying_in(Duration::from_millis(10));
-        assert_eq!(e.to_string(), "tick 7: bus error; trying again in 10 ms");
+        let e = SinkError::transient("bus error")
+            .at_tick(7)
+            .retrying_in(Duration::from_millis(10));
+        assert_eq!(e.to_string(), "tick 7: bus error; retrying in 10 ms");
         let e = e.gave_up(8);
         assert!(!e.is_transient());
-        assert_eq!(e.to_string(), "tick 7: bus error (gave up after 8 attempts)");
+        assert_eq!(
+            e.to_string(),
+            "tick 7: bus error (gave up after 8 attempts)"
+        );
         for o in OnExit::ALL {
             assert_eq!(OnExit::parse(o.name()), Some(o));
         }
-        assert_eq!(OnExit::NAMES.map(|n| OnExit::parse(n).unwrap()), OnExit::ALL);
+        assert_eq!(
+            OnExit::NAMES.map(|n| OnExit::parse(n).unwrap()),
+            OnExit::ALL
+        );
     }
 }

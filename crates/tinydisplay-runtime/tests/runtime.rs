@@ -397,9 +397,11 @@ fn transient_errors_back_off_and_too_many_in_a_row_are_fatal() {
             Ok(())
         }
     }
-    let engine =
-        Engine::from_source("t.toml", b"display = { width = 32, height = 16, tick_rate = 10 }")
-            .unwrap();
+    let engine = Engine::from_source(
+        "t.toml",
+        b"display = { width = 32, height = 16, tick_rate = 10 }",
+    )
+    .unwrap();
     let clock = FakeClock::new();
     let pre = Precomputer::builder(engine, Arc::new(clock.clone()))
         .pool(PoolChoice::None)
@@ -418,7 +420,10 @@ fn transient_errors_back_off_and_too_many_in_a_row_are_fatal() {
     let err = player.run(&mut sink).unwrap_err();
     let ms = Duration::from_millis;
     // Tick 2 fails at 200 ms; after 250 ms of backoff tick 4 is due (tick 3 passed meanwhile).
-    assert_eq!(sink.shown[..4], [(0, ms(0)), (1, ms(100)), (4, ms(450)), (5, ms(500))]);
+    assert_eq!(
+        sink.shown[..4],
+        [(0, ms(0)), (1, ms(100)), (4, ms(450)), (5, ms(500))]
+    );
     assert_eq!(
         sink.shown.iter().map(|s| s.0).collect::<Vec<_>>(),
         [0, 1].into_iter().chain(4..20).collect::<Vec<_>>()

@@ -128,7 +128,10 @@ pub(crate) struct Compiled {
 
 impl Compiled {
     pub(crate) fn input_index(&self, name: &str) -> Option<usize> {
-        self.inputs.iter().position(|(n, _)| n == name)
+        // Sorted by name: compiled from the scene's BTreeMap.
+        self.inputs
+            .binary_search_by(|(n, _)| n.as_str().cmp(name))
+            .ok()
     }
 }
 /// Where a track lives: child indices from the roots, then the track index.

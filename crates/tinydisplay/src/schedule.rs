@@ -3,7 +3,7 @@
 use crate::error::SceneError;
 use crate::model::{CTrack, Node, TrackIds, TrackPath};
 use crate::scene::{Scene, Timeline, TimelineMode};
-use alloc::collections::BTreeMap;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -57,7 +57,7 @@ pub(crate) fn schedule(scene: &Scene, tracks: &TrackIds) -> Result<Vec<(String, 
             ));
         }
     }
-    let mut out = Vec::new();
+    let mut out = Scheduled::default();
     let mut placed: BTreeMap<String, String> = BTreeMap::new();
     for (name, tl) in &scene.timelines {
         if referenced.contains_key(name) {
@@ -81,7 +81,15 @@ pub(crate) fn schedule(scene: &Scene, tracks: &TrackIds) -> Result<Vec<(String, 
             return Err(err(p, format!("timeline {name:?} is part of a cycle")));
         }
     }
-    Ok(out)
+    Ok(out.starts)
+}
+
+/// Track starts in scheduling order, plus the set of ids already placed, so that "scheduled
+/// twice" is a lookup rather than a scan (a scene may hold thousands of tracks).
+#[derive(Default)]
+struct Scheduled {
+    starts: Vec<(String, u64)>,
+    ids: BTreeSet<String>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -92,7 +100,7 @@ fn place(
     tl: &Timeline,
     offset: u64,
     stack: &mut Vec<String>,
-    out: &mut Vec<(String, u64)>,
+    out: &mut Scheduled,
     placed: &mut BTreeMap<String, String>,
 ) -> Result<Option<u64>, SceneError> {
     let path = format!("timelines.{name}");
@@ -129,13 +137,13 @@ fn place(
                 placed,
             )?
         } else {
-            if out.iter().any(|(id, _)| id == item) {
+            if !out.ids.insert(item.clone()) {
                 return Err(err(
                     &format!("{path}.items[{i}]"),
                     format!("track {item:?} is scheduled twice"),
                 ));
             }
-            out.push((item.clone(), at));
+            out.starts.push((item.clone(), at));
             tracks[item].1.map(|d| at.saturating_add(d))
         };
         if tl.mode == TimelineMode::Sequence {

@@ -252,9 +252,10 @@ fn check_wave(w: &Wave, path: &str) -> Result<(), SceneError> {
 
 impl Ctx<'_> {
     fn input(&self, name: &str, path: &str) -> Result<usize, SceneError> {
+        // `inputs` comes from the scene's BTreeMap, so it is sorted by name.
         self.inputs
-            .iter()
-            .position(|(n, _)| n == name)
+            .binary_search_by(|(n, _)| n.as_str().cmp(name))
+            .ok()
             .ok_or_else(|| {
                 let known: Vec<&str> = self.inputs.iter().map(|(n, _)| n.as_str()).collect();
                 err(

@@ -255,13 +255,14 @@ fn snapshot_header_errors() {
         Engine::restore(b"PNG\x89 not a snapshot at all").unwrap_err(),
         SnapshotError::BadMagic
     );
-    let mut v2 = good.clone();
-    v2[6] = 2;
+    // Version 1 is a real older format (its widget fields were not optional): refused by name.
+    let mut v1 = good.clone();
+    v1[6] = 1;
     assert_eq!(
-        Engine::restore(&v2).unwrap_err(),
+        Engine::restore(&v1).unwrap_err(),
         SnapshotError::Version {
-            found: 2,
-            supported: 1
+            found: 1,
+            supported: 2
         }
     );
     let mut flipped = good.clone();

@@ -189,7 +189,11 @@ mod tests {
         s: &mut PanelSink<I2cTransport<FaultyI2c>>,
         end: Tick,
         retry: Retry,
-    ) -> (Vec<(Option<Tick>, Option<Duration>)>, Vec<Tick>, Option<SinkError>) {
+    ) -> (
+        Vec<(Option<Tick>, Option<Duration>)>,
+        Vec<Tick>,
+        Option<SinkError>,
+    ) {
         let engine = Engine::from_source(
             "t.toml",
             b"display = { width = 128, height = 64, tick_rate = 10 }",
