@@ -518,6 +518,25 @@ impl Simulator {
         to_js(&list)
     }
 
+    /// The inputs' values in force at `tick` (log and pushed events, else the default), clamped
+    /// as the engine reads them: `[{ name, value }]`. The page shows these, not the defaults.
+    #[wasm_bindgen(js_name = inputsAt)]
+    pub fn inputs_at(&self, tick: f64) -> Result<JsValue, JsValue> {
+        #[derive(Serialize)]
+        struct InputNow {
+            name: String,
+            value: tinydisplay::Value,
+        }
+        let list: Vec<InputNow> = self
+            .core
+            .engine
+            .inputs_at(tick_of(tick)?)
+            .into_iter()
+            .map(|(name, value)| InputNow { name, value })
+            .collect();
+        to_js(&list)
+    }
+
     /// `{ tick, hash, bytes: Uint8Array, cached: false }`, rendered now (no cache).
     pub fn render(&self, tick: f64) -> Result<js_sys::Object, JsValue> {
         let t = tick_of(tick)?;

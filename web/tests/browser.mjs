@@ -149,6 +149,25 @@ try {
     return `${ms.toFixed(1)} ms from input to drawn frame`;
   });
 
+  await check('input fields show the values in force at the tick, clamped as the engine reads them', async () => {
+    const r = await page.evaluate(() => window.tinydisplay.openExample('status32.toml'));
+    assert(r.ok, `status32 does not load: ${r.error && r.error.message}`);
+    await showTick(page, 5);
+    const field = (name) => page.inputValue(`#inputs input[data-input="${name}"]`);
+    // The log sets batt=87 at tick 0 (the declared default is 100).
+    await page.waitForFunction(() => document.querySelector('#inputs input[data-input="batt"]').value === '87');
+    // An edit beyond max (batt is 0..=100) is shown clamped, as the frame uses it.
+    await page.fill('#inputs input[data-input="batt"]', '150');
+    await page.evaluate(() => {
+      const f = document.querySelector('#inputs input[data-input="batt"]');
+      f.blur();
+      f.nextElementSibling.click();
+    });
+    await page.waitForFunction(() => document.querySelector('#inputs input[data-input="batt"]').value === '100');
+    const now = await field('batt');
+    return `batt: log 87 at tick 5, 150 pushed -> shown ${now}`;
+  });
+
   await check('a broken scene shows its line and column and keeps the last good frame', async () => {
     await page.evaluate(() => window.tinydisplay.openExample('dashboard.toml'));
     await showTick(page, 123);

@@ -100,6 +100,27 @@ function showFrame(f) {
     $('st-first').textContent = state.firstFrameMs.toFixed(0) + ' ms';
   }
   updateBus(f.tick);
+  refreshInputs(f.tick);
+}
+
+// The input fields show the values in force at the shown tick, clamped as the engine reads
+// them (not the declared defaults), at most ten times a second while playing. A field being
+// edited is left alone.
+let inputsShownAt = -Infinity;
+async function refreshInputs(tick) {
+  if ($('inputs-box').hidden) return;
+  const now = performance.now();
+  if (state.playing && now - inputsShownAt < 100) return;
+  inputsShownAt = now;
+  try {
+    const values = await call('inputsAt', { tick });
+    for (const { name, value } of values) {
+      const field = document.querySelector(`#inputs input[data-input="${CSS.escape(name)}"]`);
+      if (field && document.activeElement !== field) field.value = String(value);
+    }
+  } catch (e) {
+    console.warn('inputs failed', e.message);
+  }
 }
 
 // Fetches the frame for `tick` from the worker; only the newest request is shown.
@@ -175,6 +196,7 @@ function renderInputs(inputs) {
     label.textContent = inp.name;
     const field = document.createElement('input');
     field.type = 'text';
+    field.dataset.input = inp.name;
     field.value = String(inp.default ?? '');
     const send = document.createElement('button');
     send.textContent = 'set';

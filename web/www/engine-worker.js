@@ -56,6 +56,9 @@ const ops = {
   frameState({ tick }) {
     return sim.frameState(tick);
   },
+  inputsAt({ tick }) {
+    return sim.inputsAt(tick);
+  },
   pushEvent({ tick, input, value }) {
     return sim.pushEvent(tick, input, value);
   },

@@ -210,6 +210,36 @@ impl Engine {
         crate::state::resolve(&self.compiled, &self.events, tick)
     }
 
+    /// Every declared input's value in force at `tick` (the latest event at or before it, else
+    /// the default), as the scene's widgets read it: numbers clamped to the input's `min`/`max`.
+    /// In declaration-name order. What a UI shows beside the frame, so it cannot disagree with it.
+    ///
+    /// ```
+    /// use tinydisplay::{Engine, Event, Value};
+    /// let src = "display = { width = 32, height = 8 }\ninputs = { cpu = { default = 5, min = 0, max = 100 } }\n";
+    /// let mut engine = Engine::from_source("s.toml", src.as_bytes()).unwrap();
+    /// engine.push_event(Event::new(10, "cpu", Value::Int(150))).unwrap();
+    /// assert_eq!(engine.inputs_at(9), vec![("cpu".to_string(), Value::Int(5))]);
+    /// assert_eq!(engine.inputs_at(10), vec![("cpu".to_string(), Value::Int(100))]);
+    /// ```
+    pub fn inputs_at(&self, tick: Tick) -> Vec<(alloc::string::String, crate::scene::Value)> {
+        use crate::scene::Value;
+        use crate::text::InputValue;
+        let c = &self.compiled;
+        c.inputs
+            .iter()
+            .enumerate()
+            .map(|(i, (name, def))| {
+                let raw = self.events.value_at(i, tick).unwrap_or(&def.default);
+                let v = match crate::state::input_value(def, raw) {
+                    InputValue::Num(n) => Value::Int(n),
+                    InputValue::Text(s) => Value::Text(s.into()),
+                };
+                (name.clone(), v)
+            })
+            .collect()
+    }
+
     /// The frame at `tick`: the same bytes on every target, in any order, on any thread.
     ///
     /// ```
