@@ -7,8 +7,8 @@
 //! - `pool:N`: a rayon pool with N workers, ticks computed in parallel (and so out of order);
 //! - `snapshot`: the engine (scene + event log) is snapshotted and restored before rendering.
 //!
-//! It is an example of the xtask package so that the engine stays a dev-dependency of xtask:
-//! `cargo xtask` itself never waits for the engine to compile.
+//! It is an example of the xtask package, not part of the `xtask` binary, because it is
+//! cross-compiled for every target the golden set covers and run there (under qemu for ARM).
 //!
 //! It must run with overflow checks, as the engine's tests do: a frame that only comes out right
 //! because an addition wrapped silently would otherwise pass the golden set. xtask builds it in

@@ -2,6 +2,7 @@
 
 use super::job::{FrameBytes, Job, Target};
 use std::path::{Path, PathBuf};
+use tinydisplay::Frame;
 
 /// Writes the diff of `job` at `tick` on `target` to `DIR/SCENE-TARGET-[events-]TICK.png` and
 /// returns its path; None when the target cannot give frames. The expected frame comes from
@@ -35,63 +36,24 @@ pub fn diff_png(
     Some(path)
 }
 
-/// Gray 8-bit PNG of three panels side by side: expected, actual, and their XOR (differing
-/// pixels lit). Panels are separated by a mid-gray bar.
+/// The diff image of `tinydisplay-export` (expected | actual | XOR, the one export
+/// implementation the CLI and the browser use too), written to `path`.
 pub fn write_diff_png(
     path: &Path,
     expected: Option<&FrameBytes>,
     actual: &FrameBytes,
     scale: u32,
 ) -> Result<(), String> {
-    let (w, h, _) = *actual;
-    let gap = 2 * scale;
-    let pw = w * scale;
-    let width = pw * 3 + gap * 2;
-    let height = h * scale;
-    let lit = |f: &FrameBytes, x: u32, y: u32| -> bool {
-        let (fw, _, b) = f;
-        b.get(((y / 8) * fw + x) as usize)
-            .is_some_and(|v| v >> (y % 8) & 1 == 1)
-    };
-    let mut img = vec![128u8; (width * height) as usize];
-    for y in 0..height {
-        for x in 0..width {
-            let panel = x / (pw + gap);
-            let px = x % (pw + gap);
-            if px >= pw {
-                continue;
-            }
-            let (fx, fy) = (px / scale, y / scale);
-            let e = expected.map(|e| lit(e, fx, fy));
-            let a = lit(actual, fx, fy);
-            let v = match panel {
-                0 => match e {
-                    Some(true) => 255,
-                    Some(false) => 0,
-                    None => 40, // unknown: dark gray
-                },
-                1 => {
-                    if a {
-                        255
-                    } else {
-                        0
-                    }
-                }
-                _ => {
-                    if e.is_some_and(|e| e != a) {
-                        255
-                    } else {
-                        0
-                    }
-                }
-            };
-            img[(y * width + x) as usize] = v;
+    let frame = |(w, h, b): &FrameBytes| -> Result<Frame, String> {
+        let (w16, h16) = (u16::try_from(*w), u16::try_from(*h));
+        match (w16, h16) {
+            (Ok(w), Ok(h)) => Frame::from_bytes(w, h, b.clone())
+                .ok_or_else(|| format!("a {w}x{h} frame cannot hold {} bytes", b.len())),
+            _ => Err(format!("frame size {w}x{h} is out of range")),
         }
-    }
-    let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), width, height);
-    enc.set_color(png::ColorType::Grayscale);
-    enc.set_depth(png::BitDepth::Eight);
-    let mut wr = enc.write_header().map_err(|e| e.to_string())?;
-    wr.write_image_data(&img).map_err(|e| e.to_string())
+    };
+    let expected = expected.map(frame).transpose()?;
+    let png = tinydisplay_export::diff_png(expected.as_ref(), &frame(actual)?, scale)
+        .map_err(|e| e.to_string())?;
+    std::fs::write(path, png).map_err(|e| format!("{}: {e}", path.display()))
 }
