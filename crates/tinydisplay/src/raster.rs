@@ -240,10 +240,11 @@ impl<'f> Canvas<'f> {
         )
     }
 
-    /// Plots a point that [`crate::shape`] computed inside the clip (so it fits an i32).
-    fn plot64(&mut self, x: i64, y: i64) {
-        if let (Ok(x), Ok(y)) = (i32::try_from(x), i32::try_from(y)) {
-            self.plot(x, y);
+    /// Fills a half-open box that [`crate::shape`] computed inside the clip (so it fits i32s).
+    fn box64(&mut self, x0: i64, y0: i64, x1: i64, y1: i64) {
+        let fit = |v: i64| i32::try_from(v).ok();
+        if let (Some(x0), Some(y0), Some(x1), Some(y1)) = (fit(x0), fit(y0), fit(x1), fit(y1)) {
+            self.fill_box(Clip { x0, y0, x1, y1 });
         }
     }
 
@@ -426,9 +427,11 @@ fn draw_node(
             let (a, b) = ((bx, by), (bx + bw, by + bh));
             let vis = cv.visible();
             if stroke == 1 {
-                shape::line(a, b, vis, |x, y| cv.plot64(x, y));
+                shape::line(a, b, vis, |x0, y0, x1, y1| cv.box64(x0, y0, x1, y1));
             } else if stroke > 1 {
-                shape::thick_line(a, b, i64::from(stroke), vis, |x, y| cv.plot64(x, y));
+                shape::thick_line(a, b, i64::from(stroke), vis, |x0, y0, x1, y1| {
+                    cv.box64(x0, y0, x1, y1)
+                });
             }
         }
         // An ellipse with w = h is the circle (embedded-graphics special-cases it the same way).
@@ -531,9 +534,11 @@ fn draw_node(
                     (i64::from(p.x), i64::from(p.y)),
                 );
                 if stroke == 1 {
-                    shape::line(a, b, vis, |x, y| cv.plot64(x, y));
+                    shape::line(a, b, vis, |x0, y0, x1, y1| cv.box64(x0, y0, x1, y1));
                 } else {
-                    shape::thick_line(a, b, i64::from(stroke), vis, |x, y| cv.plot64(x, y));
+                    shape::thick_line(a, b, i64::from(stroke), vis, |x0, y0, x1, y1| {
+                        cv.box64(x0, y0, x1, y1)
+                    });
                 }
             }
         }
@@ -649,9 +654,11 @@ mod tests {
                 (i64::from(b.0), i64::from(b.1)),
             );
             if width == 1 {
-                shape::line(a, b, vis, |x, y| cv.plot64(x, y));
+                shape::line(a, b, vis, |x0, y0, x1, y1| cv.box64(x0, y0, x1, y1));
             } else {
-                shape::thick_line(a, b, i64::from(width), vis, |x, y| cv.plot64(x, y));
+                shape::thick_line(a, b, i64::from(width), vis, |x0, y0, x1, y1| {
+                    cv.box64(x0, y0, x1, y1)
+                });
             }
         })
     }

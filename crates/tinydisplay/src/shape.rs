@@ -394,9 +394,17 @@ impl Params {
 /// Inclusive pixel box.
 pub(crate) type Visible = (i64, i64, i64, i64);
 
-/// Plots the pixels of `n` Bresenham steps from `p` with initial error `e` that fall inside `vis`,
-/// computing the first and last visible step instead of walking the invisible ones.
-fn run(p: (i64, i64), e: i64, par: &Params, n: i64, vis: Visible, plot: &mut impl FnMut(i64, i64)) {
+/// Draws the pixels of `n` Bresenham steps from `p` with initial error `e` that fall inside
+/// `vis`, computing the first and last visible step instead of walking the invisible ones.
+/// `fill(x0, y0, x1, y1)` gets half-open boxes of pixels, all inside `vis`.
+fn run(
+    p: (i64, i64),
+    e: i64,
+    par: &Params,
+    n: i64,
+    vis: Visible,
+    fill: &mut impl FnMut(i64, i64, i64, i64),
+) {
     if n <= 0 {
         return;
     }
@@ -443,20 +451,46 @@ fn run(p: (i64, i64), e: i64, par: &Params, n: i64, vis: Visible, plot: &mut imp
     };
     let start = first(&|m| m >= slo);
     let end = first(&|m| m > shi);
-    for k in start..end {
+    // Pixels with the same minor coordinate form one horizontal or vertical run: one box each
+    // (a steep line is then a byte or two per page instead of one write per pixel).
+    let mut k = start;
+    while k < end {
         let m = par.minor_steps(e, k);
-        plot(
-            p.0 + k * par.step_major.0 + m * par.step_minor.0,
-            p.1 + k * par.step_major.1 + m * par.step_minor.1,
+        // The last step with m minor steps: `e + 2 minor k - major <= 2 major m`.
+        let last = if par.minor == 0 {
+            end - 1
+        } else {
+            (2 * par.major * m + par.major - e)
+                .div_euclid(2 * par.minor)
+                .clamp(k, end - 1)
+        };
+        let at = |k: i64| {
+            (
+                p.0 + k * par.step_major.0 + m * par.step_minor.0,
+                p.1 + k * par.step_major.1 + m * par.step_minor.1,
+            )
+        };
+        let (a, b) = (at(k), at(last));
+        fill(
+            a.0.min(b.0),
+            a.1.min(b.1),
+            a.0.max(b.0) + 1,
+            a.1.max(b.1) + 1,
         );
+        k = last + 1;
     }
 }
 
-/// The pixels inside `vis` of the 1-pixel line from `a` to `b`, both ends included:
+/// The pixels inside `vis` (as boxes, see [`run`]) of the 1-pixel line from `a` to `b`, both ends included:
 /// embedded-graphics' Bresenham (its 1-wide styled `Line`), visible steps only.
-pub(crate) fn line(a: (i64, i64), b: (i64, i64), vis: Visible, mut plot: impl FnMut(i64, i64)) {
+pub(crate) fn line(
+    a: (i64, i64),
+    b: (i64, i64),
+    vis: Visible,
+    mut fill: impl FnMut(i64, i64, i64, i64),
+) {
     let par = Params::new(b.0 - a.0, b.1 - a.1);
-    run(a, 0, &par, par.major + 1, vis, &mut plot);
+    run(a, 0, &par, par.major + 1, vis, &mut fill);
 }
 
 /// One side's perpendicular walk of embedded-graphics' `ParallelsIterator`.
@@ -477,7 +511,7 @@ pub(crate) fn thick_line(
     b: (i64, i64),
     width: i64,
     vis: Visible,
-    mut plot: impl FnMut(i64, i64),
+    mut fill: impl FnMut(i64, i64, i64, i64),
 ) {
     // A point is drawn as a horizontal line of length 1 at that point.
     let (dx, dy) = if a == b {
@@ -561,7 +595,7 @@ pub(crate) fn thick_line(
             2 * perp.major
         };
         side ^= 1;
-        run(p, e, &par, length - i64::from(extra), vis, &mut plot);
+        run(p, e, &par, length - i64::from(extra), vis, &mut fill);
     }
 }
 
