@@ -127,6 +127,16 @@ pub(crate) struct Canvas<'f> {
     /// The work counter: page bytes read-modified-written so far (a byte written twice counts
     /// twice), and primitives drawn (see [`RenderStats`]).
     stats: RenderStats,
+    /// Row spans of the shape being drawn, not yet written (see [`Canvas::span`]).
+    spans: Spans,
+}
+
+/// One page's worth of a shape's row spans: `rows[slot][row]`, slot 0 the row's first span.
+#[derive(Default)]
+struct Spans {
+    page: i32,
+    last_row: Option<usize>,
+    rows: [[Option<(i32, i32)>; 8]; 2],
 }
 
 impl<'f> Canvas<'f> {
@@ -143,6 +153,7 @@ impl<'f> Canvas<'f> {
             mode: DrawMode::On,
             opacity: 16,
             stats: RenderStats::default(),
+            spans: Spans::default(),
         }
     }
 
@@ -173,22 +184,25 @@ impl<'f> Canvas<'f> {
         if a.is_empty() {
             return;
         }
+        for page in (a.y0 / 8)..=((a.y1 - 1) / 8) {
+            self.fill_page(page, a.x0, a.x1, a.page_mask(page));
+        }
+    }
+
+    /// Applies the mode to the rows `mask` of page `page`, columns `x0..x1` (inside the clip).
+    #[inline]
+    fn fill_page(&mut self, page: i32, x0: i32, x1: i32, mask: u8) {
         let w = usize::from(self.frame.width());
         let dither = DITHER[usize::from(self.opacity)];
-        let mode = self.mode;
-        let x0 = a.x0 as usize;
-        let data = self.frame.as_bytes_mut();
-        for page in (a.y0 / 8)..=((a.y1 - 1) / 8) {
-            let mask = a.page_mask(page);
-            // The masks of the row's columns repeat every 4: byte i gets pat[i % 4].
-            let pat = [0, 1, 2, 3].map(|i| mask & dither[(x0 + i) & 3]);
-            let row = &mut data[page as usize * w..][x0..a.x1 as usize];
-            self.stats.bytes_touched += row.len() as u64;
-            match mode {
-                DrawMode::On => apply_pattern(row, pat, |b, m| b | m),
-                DrawMode::Off => apply_pattern(row, pat, |b, m| b & !m),
-                DrawMode::Xor => apply_pattern(row, pat, |b, m| b ^ m),
-            }
+        let x0 = x0 as usize;
+        // The masks of the row's columns repeat every 4: byte i gets pat[i % 4].
+        let pat = [0, 1, 2, 3].map(|i| mask & dither[(x0 + i) & 3]);
+        let row = &mut self.frame.as_bytes_mut()[page as usize * w..][x0..x1 as usize];
+        self.stats.bytes_touched += row.len() as u64;
+        match self.mode {
+            DrawMode::On => apply_pattern(row, pat, |b, m| b | m),
+            DrawMode::Off => apply_pattern(row, pat, |b, m| b & !m),
+            DrawMode::Xor => apply_pattern(row, pat, |b, m| b ^ m),
         }
     }
 
@@ -249,17 +263,67 @@ impl<'f> Canvas<'f> {
     }
 
     /// Fills the pixels `x0..x1` of row `y`.
+    ///
+    /// A shape's spans come row by row, at most two per row (an outline's left and right
+    /// part); they are gathered a page at a time and written by [`Canvas::flush_spans`], so
+    /// that the columns all of a page's rows share cost one byte write instead of eight.
     fn span(&mut self, y: i64, x0: i64, x1: i64) {
         let c = self.clip;
+        if !(i64::from(c.y0)..i64::from(c.y1)).contains(&y) {
+            return;
+        }
+        let (page, row) = ((y / 8) as i32, (y % 8) as usize);
+        if page != self.spans.page {
+            self.flush_spans();
+            self.spans.page = page;
+        }
+        // The slot is the span's place in its row, counted before dropping empty ones, so
+        // that a row's right part never lands among the left parts.
+        let slot = usize::from(self.spans.last_row == Some(row));
+        self.spans.last_row = Some(row);
         let (lo, hi) = (i64::from(c.x0), i64::from(c.x1));
         let (x0, x1) = (x0.clamp(lo, hi), x1.clamp(lo, hi));
-        if x0 < x1 && (i64::from(c.y0)..i64::from(c.y1)).contains(&y) {
-            self.fill_box(Clip {
-                x0: x0 as i32,
-                y0: y as i32,
-                x1: x1 as i32,
-                y1: y as i32 + 1,
-            });
+        if x0 < x1 && slot < 2 {
+            self.spans.rows[slot][row] = Some((x0 as i32, x1 as i32));
+        }
+    }
+
+    /// Writes the gathered spans of one page: per slot, the columns common to all its rows
+    /// with one mask, then each row's remainder.
+    fn flush_spans(&mut self) {
+        let page = self.spans.page;
+        let rows = core::mem::take(&mut self.spans.rows);
+        self.spans.last_row = None;
+        for slot in rows {
+            let (mut lo, mut hi, mut mask) = (i32::MIN, i32::MAX, 0u8);
+            for (r, s) in slot.iter().enumerate() {
+                if let Some((a, b)) = s {
+                    (lo, hi, mask) = (lo.max(*a), hi.min(*b), mask | 1 << r);
+                }
+            }
+            if mask == 0 {
+                continue;
+            }
+            if lo >= hi {
+                (lo, hi) = (i32::MAX, i32::MAX);
+            } else {
+                self.fill_page(page, lo, hi, mask);
+            }
+            for (r, s) in slot.iter().enumerate() {
+                if let Some((a, b)) = *s {
+                    // Disjoint from the common part: every pixel is written once (xor).
+                    if lo == i32::MAX {
+                        self.fill_page(page, a, b, 1 << r);
+                        continue;
+                    }
+                    if a < lo {
+                        self.fill_page(page, a, lo, 1 << r);
+                    }
+                    if hi < b {
+                        self.fill_page(page, hi, b, 1 << r);
+                    }
+                }
+            }
         }
     }
 
@@ -415,6 +479,7 @@ fn draw_node(
                     shape::rounded_rect((bx, by, bw, bh), radius, shape_stroke, rows, |y, a, b| {
                         cv.span(y, a, b)
                     });
+                    cv.flush_spans();
                 }
             } else if n.fill {
                 cv.fill_box(Clip::new(x, y, w, h));
@@ -442,6 +507,7 @@ fn draw_node(
                 shape::oval((bx, by, bw, bh), shape_stroke, rows, |y, a, b| {
                     cv.span(y, a, b)
                 });
+                cv.flush_spans();
             }
         }
         Kind::Text => {
@@ -576,6 +642,7 @@ fn draw_progress(cv: &mut Canvas<'_>, s: &Resolved, (x, y, w, h): (i32, i32, i32
             shape::rounded_rect(b, radius, Some(i64::from(st)), rows, |y, a, b| {
                 cv.span(y, a, b)
             });
+            cv.flush_spans();
         } else {
             let r = Rectangle::new(Point::new(x, y), size(w, h));
             let _ = r.into_styled(outline(st)).draw(cv);
@@ -611,13 +678,23 @@ mod tests {
         }
     }
 
-    fn eg(w: u16, h: u16, draw: impl FnOnce(&mut Canvas<'_>)) -> Frame {
-        let mut f = Frame::new(w, h);
-        draw(&mut Canvas::new(&mut f));
-        f
+    /// Draws twice: lit on a dark frame, and xor-dithered over a pattern, which tells a pixel
+    /// written twice from one written once (and a dither or mode slip in any path).
+    fn eg(w: u16, h: u16, draw: impl Fn(&mut Canvas<'_>)) -> (Frame, Frame) {
+        let mut on = Frame::new(w, h);
+        draw(&mut Canvas::new(&mut on));
+        let mut xor = Frame::new(w, h);
+        for (i, b) in xor.as_bytes_mut().iter_mut().enumerate() {
+            *b = (i as u8).wrapping_mul(37);
+        }
+        let mut cv = Canvas::new(&mut xor);
+        cv.mode = DrawMode::Xor;
+        cv.opacity = 11;
+        draw(&mut cv);
+        (on, xor)
     }
 
-    fn ours_oval(fw: u16, fh: u16, b: (i32, i32, i32, i32), stroke: Stroke) -> Frame {
+    fn ours_oval(fw: u16, fh: u16, b: (i32, i32, i32, i32), stroke: Stroke) -> (Frame, Frame) {
         eg(fw, fh, |cv| {
             let rows = cv.rows();
             let b = (
@@ -629,10 +706,17 @@ mod tests {
             shape::oval(b, stroke.map(i64::from), rows, |y, x0, x1| {
                 cv.span(y, x0, x1)
             });
+            cv.flush_spans();
         })
     }
 
-    fn ours_rounded(fw: u16, fh: u16, b: (i32, i32, i32, i32), r: u32, stroke: Stroke) -> Frame {
+    fn ours_rounded(
+        fw: u16,
+        fh: u16,
+        b: (i32, i32, i32, i32),
+        r: u32,
+        stroke: Stroke,
+    ) -> (Frame, Frame) {
         eg(fw, fh, |cv| {
             let rows = cv.rows();
             let b = (
@@ -643,10 +727,11 @@ mod tests {
             );
             let s = stroke.map(i64::from);
             shape::rounded_rect(b, i64::from(r), s, rows, |y, x0, x1| cv.span(y, x0, x1));
+            cv.flush_spans();
         })
     }
 
-    fn ours_line(fw: u16, fh: u16, a: (i32, i32), b: (i32, i32), width: u32) -> Frame {
+    fn ours_line(fw: u16, fh: u16, a: (i32, i32), b: (i32, i32), width: u32) -> (Frame, Frame) {
         eg(fw, fh, |cv| {
             let vis = cv.visible();
             let (a, b) = (
@@ -663,7 +748,7 @@ mod tests {
         })
     }
 
-    fn eg_oval(fw: u16, fh: u16, b: (i32, i32, i32, i32), stroke: Stroke) -> Frame {
+    fn eg_oval(fw: u16, fh: u16, b: (i32, i32, i32, i32), stroke: Stroke) -> (Frame, Frame) {
         eg(fw, fh, |cv| {
             let _ = Ellipse::new(Point::new(b.0, b.1), size(b.2, b.3))
                 .into_styled(style(stroke))
@@ -671,7 +756,13 @@ mod tests {
         })
     }
 
-    fn eg_rounded(fw: u16, fh: u16, b: (i32, i32, i32, i32), r: u32, stroke: Stroke) -> Frame {
+    fn eg_rounded(
+        fw: u16,
+        fh: u16,
+        b: (i32, i32, i32, i32),
+        r: u32,
+        stroke: Stroke,
+    ) -> (Frame, Frame) {
         eg(fw, fh, |cv| {
             let rect = Rectangle::new(Point::new(b.0, b.1), size(b.2, b.3));
             let _ = RoundedRectangle::with_equal_corners(rect, Size::new(r, r))
@@ -680,7 +771,7 @@ mod tests {
         })
     }
 
-    fn eg_line(fw: u16, fh: u16, a: (i32, i32), b: (i32, i32), width: u32) -> Frame {
+    fn eg_line(fw: u16, fh: u16, a: (i32, i32), b: (i32, i32), width: u32) -> (Frame, Frame) {
         eg(fw, fh, |cv| {
             let _ = Line::new(Point::new(a.0, a.1), Point::new(b.0, b.1))
                 .into_styled(PrimitiveStyle::with_stroke(BinaryColor::On, width))
@@ -764,10 +855,11 @@ mod tests {
         for d in 0..=64 {
             for (x, y) in [(1, 1), (-20, 5), (7, -30), (25, 10)] {
                 for stroke in STROKES.into_iter().chain([Some(4), Some(5), Some(11)]) {
-                    let mut eg_frame = Frame::new(40, 32);
-                    let _ = Circle::new(Point::new(x, y), d as u32)
-                        .into_styled(style(stroke))
-                        .draw(&mut Canvas::new(&mut eg_frame));
+                    let eg_frame = eg(40, 32, |cv| {
+                        let _ = Circle::new(Point::new(x, y), d as u32)
+                            .into_styled(style(stroke))
+                            .draw(cv);
+                    });
                     if eg_frame != ours_oval(40, 32, (x, y, d, d), stroke) {
                         bad.push((x, y, d, stroke));
                     }
@@ -833,10 +925,11 @@ mod tests {
 
         #[test]
         fn large_circles_match(x in -3000i32..200, y in -3000i32..100, d in 0i32..3000, s in 0usize..5) {
-            let mut eg_frame = Frame::new(128, 64);
-            let _ = Circle::new(Point::new(x, y), d as u32)
-                .into_styled(style(STROKES[s]))
-                .draw(&mut Canvas::new(&mut eg_frame));
+            let eg_frame = eg(128, 64, |cv| {
+                let _ = Circle::new(Point::new(x, y), d as u32)
+                    .into_styled(style(STROKES[s]))
+                    .draw(cv);
+            });
             prop_assert_eq!(eg_frame, ours_oval(128, 64, (x, y, d, d), STROKES[s]));
         }
 
