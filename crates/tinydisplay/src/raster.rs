@@ -184,6 +184,15 @@ impl<'f> Canvas<'f> {
         if a.is_empty() {
             return;
         }
+        if a.x1 - a.x0 == 1 {
+            // One column (steep line runs): one byte per page, no pattern set-up.
+            let d = DITHER[usize::from(self.opacity)][(a.x0 & 3) as usize];
+            let w = usize::from(self.frame.width());
+            for page in (a.y0 / 8)..=((a.y1 - 1) / 8) {
+                self.apply(page as usize * w + a.x0 as usize, a.page_mask(page) & d);
+            }
+            return;
+        }
         for page in (a.y0 / 8)..=((a.y1 - 1) / 8) {
             self.fill_page(page, a.x0, a.x1, a.page_mask(page));
         }
@@ -258,7 +267,12 @@ impl<'f> Canvas<'f> {
     fn box64(&mut self, x0: i64, y0: i64, x1: i64, y1: i64) {
         let fit = |v: i64| i32::try_from(v).ok();
         if let (Some(x0), Some(y0), Some(x1), Some(y1)) = (fit(x0), fit(y0), fit(x1), fit(y1)) {
-            self.fill_box(Clip { x0, y0, x1, y1 });
+            // Diagonal lines are mostly single pixels: skip the box set-up for those.
+            if x1 - x0 == 1 && y1 - y0 == 1 {
+                self.plot(x0, y0);
+            } else {
+                self.fill_box(Clip { x0, y0, x1, y1 });
+            }
         }
     }
 

@@ -425,7 +425,7 @@ fn run(
     if k0 > k1 {
         return;
     }
-    // Minor axis: the minor coordinate moves monotonically with k, so bisect its range.
+    // Minor axis: `minor_steps` is monotonic in k, and its bounds solve in closed form.
     let (pn, sn, lo, hi) = if par.step_minor.0 != 0 {
         (p.0, par.step_minor.0, bx0, bx1)
     } else {
@@ -436,49 +436,61 @@ fn run(
     } else {
         (pn - hi, pn - lo)
     };
-    // First k in k0..=k1 with steps >= slo, and first with steps > shi.
-    let first = |pred: &dyn Fn(i64) -> bool| {
-        let (mut a, mut b) = (k0, k1 + 1);
-        while a < b {
-            let mid = a + (b - a) / 2;
-            if pred(par.minor_steps(e, mid)) {
-                b = mid;
-            } else {
-                a = mid + 1;
-            }
+    if shi < 0 {
+        return;
+    }
+    let (two_major, two_minor) = (2 * par.major, 2 * par.minor);
+    let (start, end) = if par.minor == 0 {
+        // No minor steps: all or nothing.
+        if slo > 0 {
+            return;
         }
-        a
-    };
-    let start = first(&|m| m >= slo);
-    let end = first(&|m| m > shi);
-    // Pixels with the same minor coordinate form one horizontal or vertical run: one box each
-    // (a steep line is then a byte or two per page instead of one write per pixel).
-    let mut k = start;
-    while k < end {
-        let m = par.minor_steps(e, k);
-        // The last step with m minor steps: `e + 2 minor k - major <= 2 major m`.
-        let last = if par.minor == 0 {
-            end - 1
+        (k0, k1 + 1)
+    } else {
+        // steps(k) >= slo  <=>  e + 2 minor k - major > 2 major (slo - 1)
+        // steps(k) <= shi  <=>  e + 2 minor k - major <= 2 major shi
+        let first = if slo <= 0 {
+            k0
         } else {
-            (2 * par.major * m + par.major - e)
-                .div_euclid(2 * par.minor)
-                .clamp(k, end - 1)
+            (two_major * (slo - 1) + par.major - e).div_euclid(two_minor) + 1
         };
+        let last = (two_major * shi + par.major - e).div_euclid(two_minor);
+        (first.max(k0), last.min(k1) + 1)
+    };
+    if start >= end {
+        return;
+    }
+    // Pixels with the same minor coordinate form one horizontal or vertical run: one box each
+    // (a steep line is then a byte or two per page instead of one write per pixel). From the
+    // first visible step on, the error term is Bresenham's own, so each step is a few adds.
+    let mut m = par.minor_steps(e, start);
+    let mut err = e + two_minor * start - two_major * m;
+    let mut from = start;
+    let mut emit = |k0: i64, k1: i64, m: i64| {
         let at = |k: i64| {
             (
                 p.0 + k * par.step_major.0 + m * par.step_minor.0,
                 p.1 + k * par.step_major.1 + m * par.step_minor.1,
             )
         };
-        let (a, b) = (at(k), at(last));
+        let (a, b) = (at(k0), at(k1));
         fill(
             a.0.min(b.0),
             a.1.min(b.1),
             a.0.max(b.0) + 1,
             a.1.max(b.1) + 1,
         );
-        k = last + 1;
+    };
+    for k in start + 1..end {
+        err += two_minor;
+        if err > par.major {
+            emit(from, k - 1, m);
+            m += 1;
+            err -= two_major;
+            from = k;
+        }
     }
+    emit(from, end - 1, m);
 }
 
 /// The pixels inside `vis` (as boxes, see [`run`]) of the 1-pixel line from `a` to `b`, both ends included:
