@@ -53,12 +53,16 @@ const fn dither_table() -> [[u8; 4]; 17] {
     t
 }
 
-/// Coordinates, sizes, radii and strokes are clamped to +-`LIMIT` before drawing. Everything a
+/// Coordinates, sizes and radii are clamped to +-`LIMIT` before drawing (strokes to
+/// `MAX_STROKE`). Everything a
 /// scene can set without animation (+-32767) stays exact; larger animated values are far
 /// off-panel anyway, and the clamp bounds every product in [`crate::shape`] (sizes up to 2^16,
 /// squares of squares below 2^62) and in embedded-graphics' rectangle outline (the only shape
 /// still drawn by it: four `fill_solid` calls).
 const LIMIT: i32 = 1 << 15;
+
+/// Largest stroke drawn: the validator's limit for a declared one (`0..=64`).
+const MAX_STROKE: i32 = 64;
 
 /// Inclusive-exclusive pixel box.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -476,7 +480,9 @@ fn draw_node(
         return;
     }
     cv.stats.primitives += 1;
-    let stroke = s.stroke.clamp(0, LIMIT);
+    // Animated strokes stay in the range a scene may declare: a thick line's parallels grow
+    // with the width (and its threshold (2 width)^2 * length^2 must fit an i64).
+    let stroke = s.stroke.clamp(0, MAX_STROKE);
     // Inside strokes of width 0 draw nothing (embedded-graphics has no stroke colour then).
     let shape_stroke = if n.fill {
         None

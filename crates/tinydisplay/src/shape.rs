@@ -517,7 +517,8 @@ struct Side {
 /// The pixels inside `vis` of the line from `a` to `b` of `width` > 0: embedded-graphics'
 /// `ThickPoints` (parallel Bresenham lines stepped outwards by a perpendicular Bresenham, both
 /// sides alternately), in i64, each parallel drawn only over its visible steps. The number of
-/// parallels is about `width * 1.5`, whatever the length.
+/// parallels is about `width * 1.5`, whatever the length. Ends within +-2^17 and a width of at
+/// most 64 keep `(2 width)^2 * length^2` below 2^50.
 pub(crate) fn thick_line(
     a: (i64, i64),
     b: (i64, i64),
