@@ -3,7 +3,8 @@
 //! `cargo bench -p tinydisplay --bench frame` (add `-- dashboard` to run one scene). Each
 //! iteration renders the next tick (wrapping over a 10-minute window) into a reused frame, so
 //! the numbers include template formatting, track evaluation and drawing, but no allocation of
-//! the frame itself.
+//! the frame itself. `adversarial` (the largest legal shapes, mostly off-panel) is among them: its
+//! time should stay within a small multiple of `dashboard`'s.
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use std::path::PathBuf;

@@ -274,6 +274,27 @@ impl Engine {
         crate::raster::draw(&self.compiled, &self.events, tick, frame);
     }
 
+    /// [`Engine::render_into`] that also returns the work it did: page bytes touched and
+    /// primitives drawn, counted deterministically (the same numbers on every target). The
+    /// drawing is clipped before rasterising, so the work stays within
+    /// [`crate::RenderStats::within_bound`] whatever the shapes' sizes and positions.
+    ///
+    /// ```
+    /// let src = b"display = { width = 16, height = 8 }\n[[widgets]]\nkind = \"rect\"\nw = 16\nh = 8\nfill = true\n";
+    /// let engine = tinydisplay::Engine::from_source("s.toml", src).unwrap();
+    /// let mut frame = tinydisplay::Frame::new(16, 8);
+    /// let stats = engine.render_counting(0, &mut frame);
+    /// assert_eq!((stats.bytes_touched, stats.primitives), (16, 1));
+    /// assert_eq!(frame, engine.render(0));
+    /// ```
+    pub fn render_counting(&self, tick: Tick, frame: &mut Frame) -> crate::RenderStats {
+        if frame.width() != self.width() || frame.height() != self.height() {
+            *frame = Frame::new(self.width(), self.height());
+        }
+        frame.clear();
+        crate::raster::draw(&self.compiled, &self.events, tick, frame)
+    }
+
     /// Frames for every tick in `range`, in order.
     ///
     /// ```

@@ -138,6 +138,47 @@ impl fmt::Debug for Frame {
     }
 }
 
+/// The work one render did, counted deterministically (no clock): see
+/// [`crate::Engine::render_counting`].
+///
+/// The drawing is clipped analytically before rasterising, so the work follows what is visible,
+/// not the sizes and positions a scene asks for. The bound the render fuzz target and
+/// `tests/fuzz_render_bounded.rs` assert, for a panel of `B = width * height / 8` bytes:
+/// `bytes_touched <= 16 * B * (primitives + 1)` (see [`RenderStats::BYTES_PER_PRIMITIVE`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RenderStats {
+    /// Page bytes read-modified-written while drawing (a byte changed by two shapes, or by two
+    /// rows of one shape, counts twice). Clearing the frame is not counted.
+    pub bytes_touched: u64,
+    /// Primitives drawn: every widget that was visible and inside its clip, every copy of a
+    /// marquee's text and every segment of a sparkline that reaches into the clip.
+    pub primitives: u64,
+}
+
+impl RenderStats {
+    /// Most page bytes one primitive may touch, in panel-sizes (`width * height / 8` bytes):
+    /// a scanline shape touches each page byte at most once per pixel row (8), a thick line's
+    /// parallels overlap at most twice (16).
+    pub const BYTES_PER_PRIMITIVE: u64 = 16;
+
+    /// Whether the work stayed within `BYTES_PER_PRIMITIVE * panel_bytes * (primitives + 1)`.
+    ///
+    /// ```
+    /// let src = b"display = { width = 128, height = 64 }\n[[widgets]]\nkind = \"circle\"\nx = -30000\nw = 32767\nfill = true\n";
+    /// let engine = tinydisplay::Engine::from_source("s.toml", src).unwrap();
+    /// let mut frame = tinydisplay::Frame::new(128, 64);
+    /// let stats = engine.render_counting(0, &mut frame);
+    /// assert!(stats.within_bound(1024), "{stats:?}");
+    /// assert_eq!(stats.primitives, 1);
+    /// ```
+    pub fn within_bound(&self, panel_bytes: u64) -> bool {
+        let limit = Self::BYTES_PER_PRIMITIVE
+            .saturating_mul(panel_bytes)
+            .saturating_mul(self.primitives.saturating_add(1));
+        self.bytes_touched <= limit
+    }
+}
+
 /// 64-bit frame hash, printed as 16 lowercase hex digits (the `tinydisplay hash` format).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FrameHash(pub [u8; 8]);

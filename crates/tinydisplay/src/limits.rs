@@ -29,10 +29,6 @@ pub const MAX_DEPTH: usize = 16;
 /// Most keys in one track.
 pub const MAX_KEYS: usize = 4096;
 
-/// Largest `w * h` of an ellipse that is not a circle: embedded-graphics draws an ellipse pixel
-/// by pixel over its bounding box, so the area bounds the work.
-pub const MAX_ELLIPSE_AREA: i64 = 65_535;
-
 /// Most inputs a scene declares.
 pub const MAX_INPUTS: usize = 256;
 

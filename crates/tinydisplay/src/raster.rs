@@ -9,10 +9,11 @@
 
 use crate::event::EventLog;
 use crate::frame::Frame;
+use crate::frame::RenderStats;
 use crate::image::{GlyphFont, PageImage};
-use crate::limits::MAX_ELLIPSE_AREA;
 use crate::model::{CSeries, Compiled, Node};
 use crate::scene::{Align, DrawMode, Kind};
+use crate::shape;
 use crate::state::{Resolved, Resolver};
 use crate::Tick;
 use alloc::string::String;
@@ -20,8 +21,7 @@ use core::convert::Infallible;
 use embedded_graphics::pixelcolor::BinaryColor;
 use embedded_graphics::prelude::*;
 use embedded_graphics::primitives::{
-    Circle, Ellipse, Line, PrimitiveStyle, PrimitiveStyleBuilder, Rectangle, RoundedRectangle,
-    StrokeAlignment,
+    PrimitiveStyle, PrimitiveStyleBuilder, Rectangle, StrokeAlignment,
 };
 
 /// 4x4 Bayer matrix: a pixel is drawn when its threshold is below the opacity (0..=16).
@@ -53,11 +53,16 @@ const fn dither_table() -> [[u8; 4]; 17] {
     t
 }
 
-/// Coordinates and sizes are clamped to +-`LIMIT` before drawing. Everything a scene can set
-/// without animation (+-32767) stays exact; larger animated values are far off-panel anyway, and
-/// the clamp keeps embedded-graphics' u32/i32 arithmetic (e.g. a circle's diameter squared) from
-/// overflowing.
+/// Coordinates, sizes and radii are clamped to +-`LIMIT` before drawing (strokes to
+/// `MAX_STROKE`). Everything a
+/// scene can set without animation (+-32767) stays exact; larger animated values are far
+/// off-panel anyway, and the clamp bounds every product in [`crate::shape`] (sizes up to 2^16,
+/// squares of squares below 2^62) and in embedded-graphics' rectangle outline (the only shape
+/// still drawn by it: four `fill_solid` calls).
 const LIMIT: i32 = 1 << 15;
+
+/// Largest stroke drawn: the validator's limit for a declared one (`0..=64`).
+const MAX_STROKE: i32 = 64;
 
 /// Inclusive-exclusive pixel box.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,6 +128,19 @@ pub(crate) struct Canvas<'f> {
     clip: Clip,
     mode: DrawMode,
     opacity: u8,
+    /// The work counter: page bytes read-modified-written so far (a byte written twice counts
+    /// twice), and primitives drawn (see [`RenderStats`]).
+    stats: RenderStats,
+    /// Row spans of the shape being drawn, not yet written (see [`Canvas::span`]).
+    spans: Spans,
+}
+
+/// One page's worth of a shape's row spans: `rows[slot][row]`, slot 0 the row's first span.
+#[derive(Default)]
+struct Spans {
+    page: i32,
+    last_row: Option<usize>,
+    rows: [[Option<(i32, i32)>; 8]; 2],
 }
 
 impl<'f> Canvas<'f> {
@@ -138,11 +156,14 @@ impl<'f> Canvas<'f> {
             clip,
             mode: DrawMode::On,
             opacity: 16,
+            stats: RenderStats::default(),
+            spans: Spans::default(),
         }
     }
 
     #[inline]
     fn apply(&mut self, idx: usize, m: u8) {
+        self.stats.bytes_touched += 1;
         let b = &mut self.frame.as_bytes_mut()[idx];
         match self.mode {
             DrawMode::On => *b |= m,
@@ -167,21 +188,34 @@ impl<'f> Canvas<'f> {
         if a.is_empty() {
             return;
         }
+        if a.x1 - a.x0 == 1 {
+            // One column (steep line runs): one byte per page, no pattern set-up.
+            let d = DITHER[usize::from(self.opacity)][(a.x0 & 3) as usize];
+            let w = usize::from(self.frame.width());
+            for page in (a.y0 / 8)..=((a.y1 - 1) / 8) {
+                self.apply(page as usize * w + a.x0 as usize, a.page_mask(page) & d);
+            }
+            return;
+        }
+        for page in (a.y0 / 8)..=((a.y1 - 1) / 8) {
+            self.fill_page(page, a.x0, a.x1, a.page_mask(page));
+        }
+    }
+
+    /// Applies the mode to the rows `mask` of page `page`, columns `x0..x1` (inside the clip).
+    #[inline]
+    fn fill_page(&mut self, page: i32, x0: i32, x1: i32, mask: u8) {
         let w = usize::from(self.frame.width());
         let dither = DITHER[usize::from(self.opacity)];
-        let mode = self.mode;
-        let x0 = a.x0 as usize;
-        let data = self.frame.as_bytes_mut();
-        for page in (a.y0 / 8)..=((a.y1 - 1) / 8) {
-            let mask = a.page_mask(page);
-            // The masks of the row's columns repeat every 4: byte i gets pat[i % 4].
-            let pat = [0, 1, 2, 3].map(|i| mask & dither[(x0 + i) & 3]);
-            let row = &mut data[page as usize * w..][x0..a.x1 as usize];
-            match mode {
-                DrawMode::On => apply_pattern(row, pat, |b, m| b | m),
-                DrawMode::Off => apply_pattern(row, pat, |b, m| b & !m),
-                DrawMode::Xor => apply_pattern(row, pat, |b, m| b ^ m),
-            }
+        let x0 = x0 as usize;
+        // The masks of the row's columns repeat every 4: byte i gets pat[i % 4].
+        let pat = [0, 1, 2, 3].map(|i| mask & dither[(x0 + i) & 3]);
+        let row = &mut self.frame.as_bytes_mut()[page as usize * w..][x0..x1 as usize];
+        self.stats.bytes_touched += row.len() as u64;
+        match self.mode {
+            DrawMode::On => apply_pattern(row, pat, |b, m| b | m),
+            DrawMode::Off => apply_pattern(row, pat, |b, m| b & !m),
+            DrawMode::Xor => apply_pattern(row, pat, |b, m| b ^ m),
         }
     }
 
@@ -208,6 +242,7 @@ impl<'f> Canvas<'f> {
             let (sp, shift) = (top.div_euclid(8), top.rem_euclid(8) as u32);
             let (lo, hi) = (src_page(sp), src_page(sp + 1));
             let dst = &mut data[page as usize * fw + a.x0 as usize..][..n];
+            self.stats.bytes_touched += n as u64;
             for (i, d) in dst.iter_mut().enumerate() {
                 let pair =
                     lo.map_or(0, |r| u16::from(r[i])) | hi.map_or(0, |r| u16::from(r[i]) << 8);
@@ -221,33 +256,98 @@ impl<'f> Canvas<'f> {
         }
     }
 
-    /// A 1-pixel line from (`x0`, `y0`) to (`x1`, `y1`), both ends included: Bresenham, with
-    /// the same pixels as embedded-graphics' 1-wide styled `Line` (a unit test compares them),
-    /// which goes through its general thick-line iterator and cost a third of a dashboard frame.
-    fn line1(&mut self, x0: i32, y0: i32, x1: i32, y1: i32) {
-        let (dx, dy) = (x1 - x0, y1 - y0);
-        let (sx, sy) = (if dx >= 0 { 1 } else { -1 }, if dy >= 0 { 1 } else { -1 });
-        let (adx, ady) = (dx.abs(), dy.abs());
-        // Ties go to y as the major axis, like embedded-graphics.
-        let (major, minor, maj, min) = if ady >= adx {
-            (ady, adx, (0, sy), (sx, 0))
-        } else {
-            (adx, ady, (sx, 0), (0, sy))
-        };
-        let (mut x, mut y) = (x0, y0);
-        let mut err = 0i64;
-        let (major2, minor2) = (2 * i64::from(major), 2 * i64::from(minor));
-        for _ in 0..=major {
-            if err > i64::from(major) {
-                x += min.0;
-                y += min.1;
-                err -= major2;
+    /// The clip as an inclusive box, for [`crate::shape`]'s line functions.
+    fn visible(&self) -> shape::Visible {
+        let c = self.clip;
+        (
+            i64::from(c.x0),
+            i64::from(c.y0),
+            i64::from(c.x1) - 1,
+            i64::from(c.y1) - 1,
+        )
+    }
+
+    /// Fills a half-open box that [`crate::shape`] computed inside the clip (so it fits i32s).
+    fn box64(&mut self, x0: i64, y0: i64, x1: i64, y1: i64) {
+        let fit = |v: i64| i32::try_from(v).ok();
+        if let (Some(x0), Some(y0), Some(x1), Some(y1)) = (fit(x0), fit(y0), fit(x1), fit(y1)) {
+            // Diagonal lines are mostly single pixels: skip the box set-up for those.
+            if x1 - x0 == 1 && y1 - y0 == 1 {
+                self.plot(x0, y0);
+            } else {
+                self.fill_box(Clip { x0, y0, x1, y1 });
             }
-            self.plot(x, y);
-            x += maj.0;
-            y += maj.1;
-            err += minor2;
         }
+    }
+
+    /// Fills the pixels `x0..x1` of row `y`.
+    ///
+    /// A shape's spans come row by row, at most two per row (an outline's left and right
+    /// part); they are gathered a page at a time and written by [`Canvas::flush_spans`], so
+    /// that the columns all of a page's rows share cost one byte write instead of eight.
+    fn span(&mut self, y: i64, x0: i64, x1: i64) {
+        let c = self.clip;
+        if !(i64::from(c.y0)..i64::from(c.y1)).contains(&y) {
+            return;
+        }
+        let (page, row) = ((y / 8) as i32, (y % 8) as usize);
+        if page != self.spans.page {
+            self.flush_spans();
+            self.spans.page = page;
+        }
+        // The slot is the span's place in its row, counted before dropping empty ones, so
+        // that a row's right part never lands among the left parts.
+        let slot = usize::from(self.spans.last_row == Some(row));
+        self.spans.last_row = Some(row);
+        let (lo, hi) = (i64::from(c.x0), i64::from(c.x1));
+        let (x0, x1) = (x0.clamp(lo, hi), x1.clamp(lo, hi));
+        if x0 < x1 && slot < 2 {
+            self.spans.rows[slot][row] = Some((x0 as i32, x1 as i32));
+        }
+    }
+
+    /// Writes the gathered spans of one page: per slot, the columns common to all its rows
+    /// with one mask, then each row's remainder.
+    fn flush_spans(&mut self) {
+        let page = self.spans.page;
+        let rows = core::mem::take(&mut self.spans.rows);
+        self.spans.last_row = None;
+        for slot in rows {
+            let (mut lo, mut hi, mut mask) = (i32::MIN, i32::MAX, 0u8);
+            for (r, s) in slot.iter().enumerate() {
+                if let Some((a, b)) = s {
+                    (lo, hi, mask) = (lo.max(*a), hi.min(*b), mask | 1 << r);
+                }
+            }
+            if mask == 0 {
+                continue;
+            }
+            if lo >= hi {
+                (lo, hi) = (i32::MAX, i32::MAX);
+            } else {
+                self.fill_page(page, lo, hi, mask);
+            }
+            for (r, s) in slot.iter().enumerate() {
+                if let Some((a, b)) = *s {
+                    // Disjoint from the common part: every pixel is written once (xor).
+                    if lo == i32::MAX {
+                        self.fill_page(page, a, b, 1 << r);
+                        continue;
+                    }
+                    if a < lo {
+                        self.fill_page(page, a, lo, 1 << r);
+                    }
+                    if hi < b {
+                        self.fill_page(page, hi, b, 1 << r);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The clip's rows, for [`crate::shape`]'s scanline functions.
+    fn rows(&self) -> (i64, i64) {
+        (i64::from(self.clip.y0), i64::from(self.clip.y1))
     }
 
     /// Draws `text` in `font` with its top-left corner at (`x`, `y`); returns nothing, clips.
@@ -263,7 +363,14 @@ impl<'f> Canvas<'f> {
             0
         };
         let mut gx = x + skip * adv;
-        for c in text.chars().skip(skip as usize) {
+        // ASCII (the common case) is sliced in O(1) instead of stepping over skipped characters.
+        let rest = if text.is_ascii() {
+            text.get(skip as usize..).unwrap_or("")
+        } else {
+            text
+        };
+        let skip = if text.is_ascii() { 0 } else { skip as usize };
+        for c in rest.chars().skip(skip) {
             if gx >= self.clip.x1 {
                 break;
             }
@@ -324,8 +431,9 @@ fn outline(width: i32) -> PrimitiveStyle<BinaryColor> {
         .build()
 }
 
-/// Renders the scene at `tick` into `frame` (which the caller has cleared).
-pub(crate) fn draw(c: &Compiled, log: &EventLog, tick: Tick, frame: &mut Frame) {
+/// Renders the scene at `tick` into `frame` (which the caller has cleared); returns the work
+/// counter.
+pub(crate) fn draw(c: &Compiled, log: &EventLog, tick: Tick, frame: &mut Frame) -> RenderStats {
     let rs = Resolver { c, log, tick };
     let mut cv = Canvas::new(frame);
     let full = cv.clip;
@@ -334,6 +442,7 @@ pub(crate) fn draw(c: &Compiled, log: &EventLog, tick: Tick, frame: &mut Frame) 
     for node in &c.roots {
         draw_node(&mut cv, &rs, node, 0, 0, full, 16, &mut text);
     }
+    cv.stats
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -370,50 +479,55 @@ fn draw_node(
     if boxed.is_some_and(|b| b.intersect(clip).is_empty()) {
         return;
     }
-    let fill = PrimitiveStyle::with_fill(BinaryColor::On);
-    let shape_style = if n.fill { fill } else { outline(s.stroke) };
+    cv.stats.primitives += 1;
+    // Animated strokes stay in the range a scene may declare: a thick line's parallels grow
+    // with the width (and its threshold (2 width)^2 * length^2 must fit an i64).
+    let stroke = s.stroke.clamp(0, MAX_STROKE);
+    // Inside strokes of width 0 draw nothing (embedded-graphics has no stroke colour then).
+    let shape_stroke = if n.fill {
+        None
+    } else {
+        Some(i64::from(stroke))
+    };
+    let (bx, by, bw, bh) = (i64::from(x), i64::from(y), i64::from(w), i64::from(h));
     match n.kind {
         Kind::Rect => {
-            let r = Rectangle::new(Point::new(x, y), size(w, h));
             if s.radius > 0 {
-                let _ = RoundedRectangle::with_equal_corners(
-                    r,
-                    size(s.radius.min(LIMIT), s.radius.min(LIMIT)),
-                )
-                .into_styled(shape_style)
-                .draw(cv);
+                if shape_stroke != Some(0) {
+                    let radius = i64::from(s.radius.min(LIMIT));
+                    let rows = cv.rows();
+                    shape::rounded_rect((bx, by, bw, bh), radius, shape_stroke, rows, |y, a, b| {
+                        cv.span(y, a, b)
+                    });
+                    cv.flush_spans();
+                }
             } else if n.fill {
                 cv.fill_box(Clip::new(x, y, w, h));
             } else {
-                let _ = r.into_styled(shape_style).draw(cv);
+                let r = Rectangle::new(Point::new(x, y), size(w, h));
+                let _ = r.into_styled(outline(stroke)).draw(cv);
             }
         }
         Kind::Line => {
-            if s.stroke == 1 {
-                cv.line1(x, y, x + w, y + h);
-            } else if s.stroke > 1 {
-                thick_line(cv, s.stroke, Point::new(x, y), Point::new(x + w, y + h));
+            let (a, b) = ((bx, by), (bx + bw, by + bh));
+            let vis = cv.visible();
+            if stroke == 1 {
+                shape::line(a, b, vis, |x0, y0, x1, y1| cv.box64(x0, y0, x1, y1));
+            } else if stroke > 1 {
+                shape::thick_line(a, b, i64::from(stroke), vis, |x0, y0, x1, y1| {
+                    cv.box64(x0, y0, x1, y1)
+                });
             }
         }
-        Kind::Circle => {
-            let _ = Circle::new(Point::new(x, y), w as u32)
-                .into_styled(shape_style)
-                .draw(cv);
-        }
-        Kind::Ellipse => {
-            // embedded-graphics tests points against w^2 * h^2 in u32; beyond that it would
-            // overflow. The validator rejects such static sizes; animated ones are skipped.
-            // An ellipse with w = h is the circle (embedded-graphics special-cases it the same
-            // way; a unit test checks), drawn by scanlines instead of testing every point of
-            // the bounding box, which took seconds for a 32767-pixel one.
-            if w == h {
-                let _ = Circle::new(Point::new(x, y), w as u32)
-                    .into_styled(shape_style)
-                    .draw(cv);
-            } else if i64::from(w) * i64::from(h) <= MAX_ELLIPSE_AREA {
-                let _ = Ellipse::new(Point::new(x, y), size(w, h))
-                    .into_styled(shape_style)
-                    .draw(cv);
+        // An ellipse with w = h is the circle (embedded-graphics special-cases it the same way).
+        Kind::Circle | Kind::Ellipse => {
+            let bh = if n.kind == Kind::Circle { bw } else { bh };
+            if shape_stroke != Some(0) {
+                let rows = cv.rows();
+                shape::oval((bx, by, bw, bh), shape_stroke, rows, |y, a, b| {
+                    cv.span(y, a, b)
+                });
+                cv.flush_spans();
             }
         }
         Kind::Text => {
@@ -460,7 +574,7 @@ fn draw_node(
                 cv.blit(b, x, y);
             }
         }
-        Kind::Progress => draw_progress(cv, &s, x, y, w, h),
+        Kind::Progress => draw_progress(cv, &s, (x, y, w, h), stroke),
         Kind::Sparkline => {
             let (lo, hi) = match &n.series {
                 Some(CSeries::Input { min, max, .. }) | Some(CSeries::Wave { min, max, .. }) => {
@@ -486,19 +600,32 @@ fn draw_node(
                 bottom - row as i32
             };
             let samples = rs.samples(n, w);
-            let stroke = s.stroke.max(1);
+            let stroke = stroke.max(1);
+            let vis = cv.visible();
             // The newest sample is at the right edge (input history grows from the right).
             let start = x + w - samples.len() as i32;
             let mut prev: Option<Point> = None;
             for (i, v) in samples.iter().enumerate() {
                 let p = Point::new(start + i as i32, to_y(v));
                 let q = prev.unwrap_or(p);
-                if stroke == 1 {
-                    cv.line1(q.x, q.y, p.x, p.y);
-                } else {
-                    thick_line(cv, stroke, q, p);
-                }
                 prev = Some(p);
+                // Segments left or right of the clip (with the stroke's reach) draw nothing.
+                let reach = stroke + 1;
+                if p.x.max(q.x) < vis.0 as i32 - reach || p.x.min(q.x) > vis.2 as i32 + reach {
+                    continue;
+                }
+                cv.stats.primitives += 1;
+                let (a, b) = (
+                    (i64::from(q.x), i64::from(q.y)),
+                    (i64::from(p.x), i64::from(p.y)),
+                );
+                if stroke == 1 {
+                    shape::line(a, b, vis, |x0, y0, x1, y1| cv.box64(x0, y0, x1, y1));
+                } else {
+                    shape::thick_line(a, b, i64::from(stroke), vis, |x0, y0, x1, y1| {
+                        cv.box64(x0, y0, x1, y1)
+                    });
+                }
             }
         }
         Kind::Group => {
@@ -523,110 +650,18 @@ fn draw_node(
     }
 }
 
-/// Whether embedded-graphics can draw a line of this width and length: its thick-line
-/// iterator computes `(2 * width)^2 * length^2` in i32.
-fn thick_fits(a: Point, b: Point, width: i32) -> bool {
-    let (dx, dy) = (i64::from(b.x - a.x), i64::from(b.y - a.y));
-    let w2 = i64::from(2 * width).pow(2);
-    w2 * (dx * dx + dy * dy) < i64::from(i32::MAX) / 2
-}
-
-/// A line of `width` > 1 pixels through embedded-graphics. A line too long for its arithmetic is
-/// first cut to the clip box (grown by the width, so the ends stay off-panel), and if even that
-/// is too long for the width, the width is reduced until it fits: no panic, no overflow.
-fn thick_line(cv: &mut Canvas<'_>, width: i32, a: Point, b: Point) {
-    let (mut a, mut b) = (a, b);
-    if !thick_fits(a, b, width) {
-        let m = width + 2;
-        let c = cv.clip;
-        match clip_segment(a, b, (c.x0 - m, c.y0 - m, c.x1 + m, c.y1 + m)) {
-            Some((ca, cb)) => (a, b) = (ca, cb),
-            None => return,
-        }
-    }
-    let mut w = width;
-    while w > 1 && !thick_fits(a, b, w) {
-        w -= 1;
-    }
-    if w <= 1 {
-        cv.line1(a.x, a.y, b.x, b.y);
-    } else {
-        let style = PrimitiveStyle::with_stroke(BinaryColor::On, w as u32);
-        let _ = Line::new(a, b).into_styled(style).draw(cv);
-    }
-}
-
-/// Cohen-Sutherland clipping of segment a-b to the box (x0, y0)..(x1, y1) (exclusive ends), in
-/// integers (intersection points round toward zero).
-fn clip_segment(a: Point, b: Point, bx: (i32, i32, i32, i32)) -> Option<(Point, Point)> {
-    let (x0, y0, x1, y1) = (
-        i64::from(bx.0),
-        i64::from(bx.1),
-        i64::from(bx.2) - 1,
-        i64::from(bx.3) - 1,
-    );
-    let code = |p: (i64, i64)| -> u8 {
-        let mut c = 0;
-        if p.0 < x0 {
-            c |= 1;
-        } else if p.0 > x1 {
-            c |= 2;
-        }
-        if p.1 < y0 {
-            c |= 4;
-        } else if p.1 > y1 {
-            c |= 8;
-        }
-        c
-    };
-    let (mut p, mut q) = (
-        (i64::from(a.x), i64::from(a.y)),
-        (i64::from(b.x), i64::from(b.y)),
-    );
-    for _ in 0..8 {
-        let (cp, cq) = (code(p), code(q));
-        if cp | cq == 0 {
-            return Some((
-                Point::new(p.0 as i32, p.1 as i32),
-                Point::new(q.0 as i32, q.1 as i32),
-            ));
-        }
-        if cp & cq != 0 {
-            return None;
-        }
-        let out = if cp != 0 { cp } else { cq };
-        let (dx, dy) = (q.0 - p.0, q.1 - p.1);
-        // The outcode guarantees a non-zero delta along the axis being cut.
-        let np = if out & 4 != 0 {
-            (p.0 + dx * (y0 - p.1) / dy, y0)
-        } else if out & 8 != 0 {
-            (p.0 + dx * (y1 - p.1) / dy, y1)
-        } else if out & 1 != 0 {
-            (x0, p.1 + dy * (x0 - p.0) / dx)
-        } else {
-            (x1, p.1 + dy * (x1 - p.0) / dx)
-        };
-        if out == cp {
-            p = np;
-        } else {
-            q = np;
-        }
-    }
-    None
-}
-
-fn draw_progress(cv: &mut Canvas<'_>, s: &Resolved, x: i32, y: i32, w: i32, h: i32) {
-    let st = s.stroke.max(0);
+fn draw_progress(cv: &mut Canvas<'_>, s: &Resolved, (x, y, w, h): (i32, i32, i32, i32), st: i32) {
     if st > 0 {
-        let r = Rectangle::new(Point::new(x, y), size(w, h));
         if s.radius > 0 {
-            let _ = RoundedRectangle::with_equal_corners(
-                r,
-                size(s.radius.min(LIMIT), s.radius.min(LIMIT)),
-            )
-            .into_styled(outline(st))
-            .draw(cv);
+            let b = (i64::from(x), i64::from(y), i64::from(w), i64::from(h));
+            let radius = i64::from(s.radius.min(LIMIT));
+            let rows = cv.rows();
+            shape::rounded_rect(b, radius, Some(i64::from(st)), rows, |y, a, b| {
+                cv.span(y, a, b)
+            });
+            cv.flush_spans();
         } else {
+            let r = Rectangle::new(Point::new(x, y), size(w, h));
             let _ = r.into_styled(outline(st)).draw(cv);
         }
     }
@@ -644,21 +679,131 @@ fn draw_progress(cv: &mut Canvas<'_>, s: &Resolved, x: i32, y: i32, w: i32, h: i
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec::Vec;
+    use embedded_graphics::primitives::{Circle, Ellipse, Line, RoundedRectangle};
+    use proptest::prelude::*;
 
-    fn eg_line(x0: i32, y0: i32, x1: i32, y1: i32) -> Frame {
-        let mut f = Frame::new(40, 40);
-        let mut cv = Canvas::new(&mut f);
-        let style = PrimitiveStyle::with_stroke(BinaryColor::On, 1);
-        let _ = Line::new(Point::new(x0, y0), Point::new(x1, y1))
-            .into_styled(style)
-            .draw(&mut cv);
-        f
+    /// Which style a comparison draws: filled, or an inside stroke of this width.
+    type Stroke = Option<u32>;
+
+    const STROKES: [Stroke; 5] = [None, Some(1), Some(2), Some(3), Some(6)];
+
+    fn style(stroke: Stroke) -> PrimitiveStyle<BinaryColor> {
+        match stroke {
+            None => PrimitiveStyle::with_fill(BinaryColor::On),
+            Some(s) => outline(s as i32),
+        }
     }
 
-    fn our_line(x0: i32, y0: i32, x1: i32, y1: i32) -> Frame {
-        let mut f = Frame::new(40, 40);
-        Canvas::new(&mut f).line1(x0, y0, x1, y1);
-        f
+    /// Draws twice: lit on a dark frame, and xor-dithered over a pattern, which tells a pixel
+    /// written twice from one written once (and a dither or mode slip in any path).
+    fn eg(w: u16, h: u16, draw: impl Fn(&mut Canvas<'_>)) -> (Frame, Frame) {
+        let mut on = Frame::new(w, h);
+        draw(&mut Canvas::new(&mut on));
+        let mut xor = Frame::new(w, h);
+        for (i, b) in xor.as_bytes_mut().iter_mut().enumerate() {
+            *b = (i as u8).wrapping_mul(37);
+        }
+        let mut cv = Canvas::new(&mut xor);
+        cv.mode = DrawMode::Xor;
+        cv.opacity = 11;
+        draw(&mut cv);
+        (on, xor)
+    }
+
+    fn ours_oval(fw: u16, fh: u16, b: (i32, i32, i32, i32), stroke: Stroke) -> (Frame, Frame) {
+        eg(fw, fh, |cv| {
+            let rows = cv.rows();
+            let b = (
+                i64::from(b.0),
+                i64::from(b.1),
+                i64::from(b.2),
+                i64::from(b.3),
+            );
+            shape::oval(b, stroke.map(i64::from), rows, |y, x0, x1| {
+                cv.span(y, x0, x1)
+            });
+            cv.flush_spans();
+        })
+    }
+
+    fn ours_rounded(
+        fw: u16,
+        fh: u16,
+        b: (i32, i32, i32, i32),
+        r: u32,
+        stroke: Stroke,
+    ) -> (Frame, Frame) {
+        eg(fw, fh, |cv| {
+            let rows = cv.rows();
+            let b = (
+                i64::from(b.0),
+                i64::from(b.1),
+                i64::from(b.2),
+                i64::from(b.3),
+            );
+            let s = stroke.map(i64::from);
+            shape::rounded_rect(b, i64::from(r), s, rows, |y, x0, x1| cv.span(y, x0, x1));
+            cv.flush_spans();
+        })
+    }
+
+    fn ours_line(fw: u16, fh: u16, a: (i32, i32), b: (i32, i32), width: u32) -> (Frame, Frame) {
+        eg(fw, fh, |cv| {
+            let vis = cv.visible();
+            let (a, b) = (
+                (i64::from(a.0), i64::from(a.1)),
+                (i64::from(b.0), i64::from(b.1)),
+            );
+            if width == 1 {
+                shape::line(a, b, vis, |x0, y0, x1, y1| cv.box64(x0, y0, x1, y1));
+            } else {
+                shape::thick_line(a, b, i64::from(width), vis, |x0, y0, x1, y1| {
+                    cv.box64(x0, y0, x1, y1)
+                });
+            }
+        })
+    }
+
+    fn eg_oval(fw: u16, fh: u16, b: (i32, i32, i32, i32), stroke: Stroke) -> (Frame, Frame) {
+        eg(fw, fh, |cv| {
+            let _ = Ellipse::new(Point::new(b.0, b.1), size(b.2, b.3))
+                .into_styled(style(stroke))
+                .draw(cv);
+        })
+    }
+
+    fn eg_rounded(
+        fw: u16,
+        fh: u16,
+        b: (i32, i32, i32, i32),
+        r: u32,
+        stroke: Stroke,
+    ) -> (Frame, Frame) {
+        eg(fw, fh, |cv| {
+            let rect = Rectangle::new(Point::new(b.0, b.1), size(b.2, b.3));
+            let _ = RoundedRectangle::with_equal_corners(rect, Size::new(r, r))
+                .into_styled(style(stroke))
+                .draw(cv);
+        })
+    }
+
+    fn eg_line(fw: u16, fh: u16, a: (i32, i32), b: (i32, i32), width: u32) -> (Frame, Frame) {
+        eg(fw, fh, |cv| {
+            let _ = Line::new(Point::new(a.0, a.1), Point::new(b.0, b.1))
+                .into_styled(PrimitiveStyle::with_stroke(BinaryColor::On, width))
+                .draw(cv);
+        })
+    }
+
+    /// Fails with the first few differing cases.
+    fn assert_none<T: core::fmt::Debug>(what: &str, bad: &[T]) {
+        assert!(
+            bad.is_empty(),
+            "{} {what} differ from embedded-graphics, e.g. {:?}",
+            bad.len(),
+            &bad[..bad.len().min(8)]
+        );
     }
 
     #[test]
@@ -703,62 +848,122 @@ mod tests {
     }
 
     #[test]
-    fn round_ellipse_is_the_circle() {
-        for d in 0..40u32 {
-            for style in [
-                PrimitiveStyle::with_fill(BinaryColor::On),
-                outline(1),
-                outline(3),
-            ] {
-                let (mut a, mut b) = (Frame::new(48, 48), Frame::new(48, 48));
-                let _ = Ellipse::new(Point::new(2, 3), Size::new(d, d))
-                    .into_styled(style)
-                    .draw(&mut Canvas::new(&mut a));
-                let _ = Circle::new(Point::new(2, 3), d)
-                    .into_styled(style)
-                    .draw(&mut Canvas::new(&mut b));
-                assert_eq!(a, b, "diameter {d}");
-            }
-        }
-    }
-
-    #[test]
-    fn clip_segment_keeps_inside_points_and_cuts_outside() {
-        let p = |x, y| Point::new(x, y);
-        assert_eq!(
-            clip_segment(p(1, 1), p(5, 5), (0, 0, 10, 10)),
-            Some((p(1, 1), p(5, 5)))
-        );
-        assert_eq!(
-            clip_segment(p(-10, 5), p(20, 5), (0, 0, 10, 10)),
-            Some((p(0, 5), p(9, 5)))
-        );
-        assert_eq!(clip_segment(p(-10, -10), p(-1, 20), (0, 0, 10, 10)), None);
-        let (a, b) =
-            clip_segment(p(-100_000, -50_000), p(100_000, 50_000), (0, 0, 10, 10)).unwrap();
-        assert!(
-            (0..10).contains(&a.x) && (0..10).contains(&b.y),
-            "{a:?} {b:?}"
-        );
-    }
-
-    #[test]
-    fn thin_line_matches_embedded_graphics() {
-        let mut mismatches = alloc::vec::Vec::new();
-        for (x0, y0) in [(20, 20), (3, 17), (19, 5), (-9, 30), (47, -4)] {
-            for x1 in 0..40 {
-                for y1 in 0..40 {
-                    if eg_line(x0, y0, x1, y1) != our_line(x0, y0, x1, y1) {
-                        mismatches.push((x0, y0, x1, y1));
+    fn ovals_match_embedded_graphics_exhaustively() {
+        // Every size up to 40x40, filled and stroked, inside the panel and across its edges.
+        let mut bad = Vec::new();
+        for w in 0..=40 {
+            for h in 0..=40 {
+                for (x, y) in [(2, 3), (-9, 17), (13, -21)] {
+                    for stroke in STROKES {
+                        let b = (x, y, w, h);
+                        if eg_oval(32, 24, b, stroke) != ours_oval(32, 24, b, stroke) {
+                            bad.push((b, stroke));
+                        }
                     }
                 }
             }
         }
-        assert!(
-            mismatches.is_empty(),
-            "{} lines differ, e.g. {:?}",
-            mismatches.len(),
-            &mismatches[..mismatches.len().min(10)]
-        );
+        assert_none("ellipses", &bad);
+    }
+
+    #[test]
+    fn circles_match_embedded_graphics_exhaustively() {
+        let mut bad = Vec::new();
+        for d in 0..=64 {
+            for (x, y) in [(1, 1), (-20, 5), (7, -30), (25, 10)] {
+                for stroke in STROKES.into_iter().chain([Some(4), Some(5), Some(11)]) {
+                    let eg_frame = eg(40, 32, |cv| {
+                        let _ = Circle::new(Point::new(x, y), d as u32)
+                            .into_styled(style(stroke))
+                            .draw(cv);
+                    });
+                    if eg_frame != ours_oval(40, 32, (x, y, d, d), stroke) {
+                        bad.push((x, y, d, stroke));
+                    }
+                }
+            }
+        }
+        assert_none("circles", &bad);
+    }
+
+    #[test]
+    fn rounded_rects_match_embedded_graphics_exhaustively() {
+        let mut bad = Vec::new();
+        for w in 0..=26 {
+            for h in 0..=26 {
+                for r in [1, 2, 3, 4, 5, 7, 10, 13, 40] {
+                    for (x, y) in [(2, 1), (-11, 9)] {
+                        for stroke in STROKES {
+                            let b = (x, y, w, h);
+                            let ours = ours_rounded(24, 24, b, r, stroke);
+                            if eg_rounded(24, 24, b, r, stroke) != ours {
+                                bad.push((b, r, stroke));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_none("rounded rectangles", &bad);
+    }
+
+    #[test]
+    fn lines_match_embedded_graphics_exhaustively() {
+        // Ends inside and far outside a 24x16 panel, so most lines are clipped on both ends.
+        let ends: Vec<(i32, i32)> = (-2..=6)
+            .flat_map(|i| (-2..=6).map(move |j| (i * 5 - 3, j * 4 - 5)))
+            .chain([(-60, 7), (90, -33), (11, 70), (-41, -41), (80, 40), (5, 5)])
+            .collect();
+        let mut bad = Vec::new();
+        for &a in &ends {
+            for &b in &ends {
+                for width in [1, 2, 3, 4, 5, 8] {
+                    if eg_line(24, 16, a, b, width) != ours_line(24, 16, a, b, width) {
+                        bad.push((a, b, width));
+                    }
+                }
+            }
+        }
+        assert_none("lines", &bad);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Larger shapes at random positions around a 128x64 panel, as far as embedded-graphics
+        /// can go without overflowing (an ellipse's `w^2 h^2` must fit a u32).
+        #[test]
+        fn large_ovals_match(x in -300i32..200, y in -300i32..100, w in 0i32..600, h in 0i32..600,
+                             s in 0usize..5) {
+            let (w, h) = if i64::from(w) * i64::from(h) > 46_000 { (w, 46_000 / w.max(1)) } else { (w, h) };
+            let b = (x, y, w, h);
+            prop_assert_eq!(eg_oval(128, 64, b, STROKES[s]), ours_oval(128, 64, b, STROKES[s]));
+        }
+
+        #[test]
+        fn large_circles_match(x in -3000i32..200, y in -3000i32..100, d in 0i32..3000, s in 0usize..5) {
+            let eg_frame = eg(128, 64, |cv| {
+                let _ = Circle::new(Point::new(x, y), d as u32)
+                    .into_styled(style(STROKES[s]))
+                    .draw(cv);
+            });
+            prop_assert_eq!(eg_frame, ours_oval(128, 64, (x, y, d, d), STROKES[s]));
+        }
+
+        #[test]
+        fn large_rounded_rects_match(x in -2000i32..200, y in -2000i32..100, w in 0i32..2500,
+                                     h in 0i32..2500, r in 1u32..2000, s in 0usize..5) {
+            let b = (x, y, w, h);
+            prop_assert_eq!(eg_rounded(128, 64, b, r, STROKES[s]), ours_rounded(128, 64, b, r, STROKES[s]));
+        }
+
+        /// embedded-graphics' thick line computes `(2 width)^2 * length^2` in i32: lengths up to
+        /// about 2000 with widths up to 8 stay below that.
+        #[test]
+        fn long_lines_match(ax in -1000i32..1100, ay in -1000i32..1000, bx in -1000i32..1100,
+                            by in -1000i32..1000, width in 1u32..9) {
+            let (a, b) = ((ax, ay), (bx, by));
+            prop_assert_eq!(eg_line(128, 64, a, b, width), ours_line(128, 64, a, b, width));
+        }
     }
 }

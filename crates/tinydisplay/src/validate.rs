@@ -10,8 +10,8 @@ use crate::fixed::{self, Easing};
 use crate::fonts;
 use crate::image::FontCache;
 use crate::limits::{
-    MAX_COORD, MAX_DEPTH, MAX_ELLIPSE_AREA, MAX_GAP, MAX_HEIGHT, MAX_INPUTS, MAX_KEYS,
-    MAX_SPARKLINE_POINTS, MAX_SPRITE_FRAMES, MAX_TICK_RATE, MAX_WIDGETS, MAX_WIDTH,
+    MAX_COORD, MAX_DEPTH, MAX_GAP, MAX_HEIGHT, MAX_INPUTS, MAX_KEYS, MAX_SPARKLINE_POINTS,
+    MAX_SPRITE_FRAMES, MAX_TICK_RATE, MAX_WIDGETS, MAX_WIDTH,
 };
 use crate::model::{
     Bitmap, CKey, CSeries, CTrack, KeyValue, Node, Prop, Target, TrackIds, PROP_COUNT, PROP_NAMES,
@@ -345,16 +345,6 @@ impl Ctx<'_> {
         e.ok(check_range(stroke, &format!("{path}.stroke"), 0, 64));
         let radius = w.radius.unwrap_or(0);
         e.ok(check_coord(radius, &format!("{path}.radius"), 0));
-        if kind == Kind::Ellipse && w.w != w.h && i64::from(w.w) * i64::from(w.h) > MAX_ELLIPSE_AREA
-        {
-            e.push(err(
-                &format!("{path}.w"),
-                format!(
-                    "ellipse {}x{} is too large: expected w * h <= {MAX_ELLIPSE_AREA} (or w = h, a circle)",
-                    w.w, w.h,
-                ),
-            ));
-        }
         if kind == Kind::Sparkline && w.w > MAX_SPARKLINE_POINTS {
             e.push(err(
                 &format!("{path}.w"),

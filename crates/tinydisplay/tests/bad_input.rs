@@ -41,7 +41,6 @@ fn cases() -> Vec<Case> {
         ("unknown property", "a.toml", t("[[widgets]]\nkind = \"rect\"\nanimate = [{ prop = \"colour\", keys = [{ t = 0, v = 0 }] }]\n"), "widgets[0].animate[0].prop", &["colour", "expected"]),
         ("keys out of order", "a.toml", t("[[widgets]]\nkind = \"rect\"\nanimate = [{ prop = \"x\", keys = [{ t = 5, v = 0 }, { t = 5, v = 1 }] }]\n"), "widgets[0].animate[0].keys[1].t", &["after"]),
         ("unknown font", "a.toml", t("[[widgets]]\nkind = \"text\"\ntext = \"a\"\nfont = \"comic\"\n"), "widgets[0].font", &["comic", "6x10"]),
-        ("huge ellipse", "a.toml", t("[[widgets]]\nkind = \"ellipse\"\nw = 1000\nh = 900\n"), "widgets[0].w", &["too large"]),
         ("empty file", "a.toml", Vec::new(), "1:1", &["empty", "display"]),
         ("blank file", "a.json", b"  \n\n ".to_vec(), "1:1", &["empty"]),
         ("non-utf8", "a.toml", b"display = { width = 128, height = 64 }\nname = \"\xff\xfe\"\n".to_vec(), "2:9", &["UTF-8"]),

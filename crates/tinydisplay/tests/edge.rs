@@ -101,11 +101,6 @@ fn static_extremes_never_panic() {
             let (kind_line, rest) = kind
                 .split_once("\n[[")
                 .map_or((*kind, String::new()), |(a, b)| (a, format!("\n[[{b}")));
-            let (w, h) = if kind_line.contains("ellipse") && w * h > 65_535 {
-                (w, w)
-            } else {
-                (w, h)
-            };
             let body =
                 format!("[[widgets]]\n{kind_line}\nx = {x}\ny = {y}\nw = {w}\nh = {h}{rest}\n");
             let e = match tinydisplay::Engine::from_source(

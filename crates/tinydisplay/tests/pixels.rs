@@ -911,3 +911,260 @@ animate = [{ prop = "x", keys = [{ t = 0, v = 0 }, { t = 10, v = 10 }], repeat =
         assert_eq!(e.render(t).lit(), 1);
     }
 }
+
+// Giant shapes, clipped analytically: the pixels that reach the panel, and a work count that
+// follows the panel, not the shape (the raster's unit tests compare the same rasterizers with
+// embedded-graphics pixel for pixel where embedded-graphics does not overflow).
+
+#[test]
+fn giant_circle_edge() {
+    // A filled circle of diameter 32767 whose left edge is at x = 10: over 8 rows its edge is straight.
+    let e = engine(
+        24,
+        8,
+        r#"
+[[widgets]]
+kind = "circle"
+x = 10
+y = -16380
+w = 32767
+fill = true
+"#,
+    );
+    let mut f = tinydisplay::Frame::new(24, 8);
+    let stats = e.render_counting(0, &mut f);
+    assert_eq!(f, e.render(0));
+    assert!(stats.within_bound(24 * 8 / 8), "{stats:?}");
+    assert_frame(
+        &f,
+        "
+        ..........##############
+        ..........##############
+        ..........##############
+        ..........##############
+        ..........##############
+        ..........##############
+        ..........##############
+        ..........##############
+        ",
+    );
+}
+
+#[test]
+fn giant_rounded_rect_corner() {
+    // A 32767x32767 filled rectangle whose rounded (radius 9) bottom-right corner is at (20, 12).
+    let e = engine(
+        24,
+        16,
+        r#"
+[[widgets]]
+kind = "rect"
+x = -32747
+y = -32755
+w = 32767
+h = 32767
+radius = 9
+fill = true
+"#,
+    );
+    let mut f = tinydisplay::Frame::new(24, 16);
+    let stats = e.render_counting(0, &mut f);
+    assert_eq!(f, e.render(0));
+    assert!(stats.within_bound(24 * 16 / 8), "{stats:?}");
+    assert_frame(
+        &f,
+        "
+        ####################....
+        ####################....
+        ####################....
+        ####################....
+        ####################....
+        ####################....
+        ###################.....
+        ###################.....
+        ##################......
+        #################.......
+        ################........
+        ##############..........
+        ........................
+        ........................
+        ........................
+        ........................
+        ",
+    );
+}
+
+#[test]
+fn giant_rounded_outline() {
+    // A 32767x32767 outline with radius 32767 (confined to 16383) and stroke 3: the bottom of its arc.
+    let e = engine(
+        24,
+        16,
+        r#"
+[[widgets]]
+kind = "rect"
+x = -16370
+y = -32755
+w = 32767
+h = 32767
+radius = 32767
+stroke = 3
+"#,
+    );
+    let mut f = tinydisplay::Frame::new(24, 16);
+    let stats = e.render_counting(0, &mut f);
+    assert_eq!(f, e.render(0));
+    assert!(stats.within_bound(24 * 16 / 8), "{stats:?}");
+    assert_frame(
+        &f,
+        "
+        ........................
+        ........................
+        ........................
+        ........................
+        ........................
+        ........................
+        ........................
+        ........................
+        ........................
+        ########################
+        ########################
+        ########################
+        ........................
+        ........................
+        ........................
+        ........................
+        ",
+    );
+}
+
+#[test]
+fn lines_across_the_whole_range() {
+    // A thin line from (-32767, -32765) ends at (0, 2), the only pixel on the panel; a 3-wide line
+    // from (32767, -16371) to (0, 16012) crosses the panel at half a pixel per column.
+    let e = engine(
+        24,
+        16,
+        r#"
+[[widgets]]
+kind = "line"
+x = -32767
+y = -32765
+w = 32767
+h = 32767
+
+[[widgets]]
+kind = "line"
+x = 32767
+y = -16371
+w = -32767
+h = 16383
+stroke = 3
+"#,
+    );
+    let mut f = tinydisplay::Frame::new(24, 16);
+    let stats = e.render_counting(0, &mut f);
+    assert_eq!(f, e.render(0));
+    assert!(stats.within_bound(24 * 16 / 8), "{stats:?}");
+    assert_frame(
+        &f,
+        "
+        ......................##
+        ....................####
+        #.................######
+        ................######..
+        ..............######....
+        ............######......
+        ..........######........
+        ........######..........
+        ......######............
+        ....######..............
+        ..######................
+        ######..................
+        ####....................
+        ##......................
+        ........................
+        ........................
+        ",
+    );
+}
+
+#[test]
+fn animated_giant_ellipse() {
+    // An ellipse animated to 32767x32000 (beyond embedded-graphics' u32 range, and beyond the
+    // validator's limit for static sizes), stroke 2: its right edge at x = 15..=16.
+    let e = engine(
+        24,
+        16,
+        r#"
+[[widgets]]
+kind = "ellipse"
+x = -32750
+y = -15990
+w = 2
+h = 3
+stroke = 2
+animate = [{ prop = "w", keys = [{ t = 0, v = 32767 }] }, { prop = "h", keys = [{ t = 0, v = 32000 }] }]
+"#,
+    );
+    let mut f = tinydisplay::Frame::new(24, 16);
+    let stats = e.render_counting(0, &mut f);
+    assert_eq!(f, e.render(0));
+    assert!(stats.within_bound(24 * 16 / 8), "{stats:?}");
+    assert_frame(
+        &f,
+        "
+        ...............##.......
+        ...............##.......
+        ...............##.......
+        ...............##.......
+        ...............##.......
+        ...............##.......
+        ...............##.......
+        ...............##.......
+        ...............##.......
+        ...............##.......
+        ...............##.......
+        ...............##.......
+        ...............##.......
+        ...............##.......
+        ...............##.......
+        ...............##.......
+        ",
+    );
+}
+
+#[test]
+fn long_text_far_left() {
+    // 156 characters starting 590 pixels left of the panel: 147 are skipped without drawing, the
+    // 148th ('R') is cut by the left edge.
+    let e = engine(
+        24,
+        8,
+        r#"
+[[widgets]]
+kind = "text"
+x = -32767
+text = "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZ"
+font = "4x6"
+animate = [{ prop = "x", keys = [{ t = 0, v = -590 }] }]
+"#,
+    );
+    let mut f = tinydisplay::Frame::new(24, 8);
+    let stats = e.render_counting(0, &mut f);
+    assert_eq!(f, e.render(0));
+    assert!(stats.within_bound(24 * 8 / 8), "{stats:?}");
+    assert_frame(
+        &f,
+        "
+        ...##.###.#.#.#.#.#.#.#.
+        #.#....#..#.#.#.#.#.#.#.
+        ...#...#..#.#.#.#.###..#
+        #...#..#..#.#.###.###.#.
+        #.##...#..###..#..#.#.#.
+        ........................
+        ........................
+        ........................
+        ",
+    );
+}
