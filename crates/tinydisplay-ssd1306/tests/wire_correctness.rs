@@ -13,10 +13,10 @@ use embedded_hal::digital::{ErrorType as PinErrorType, OutputPin};
 use embedded_hal::i2c::ErrorKind;
 use embedded_hal::spi::{ErrorType as SpiErrorType, Operation as SpiOp, SpiDevice};
 use tinydisplay::{Engine, Frame};
-use tinydisplay_ssd1306::testing::{Fault, FaultyI2c};
-use tinydisplay_ssd1306::wire::{self, WireWriter};
 use tinydisplay_ssd1306::rotate::{rotate_into, Rotation};
+use tinydisplay_ssd1306::testing::{Fault, FaultyI2c};
 use tinydisplay_ssd1306::wire::WireBus;
+use tinydisplay_ssd1306::wire::{self, WireWriter};
 use tinydisplay_ssd1306::{
     Bus, Controller, FlushError, Flusher, I2cFraming, I2cTransport, PanelConfig, PanelSpec,
     PanelState, SpiTransport, VirtualPanel, VirtualSsd1306,
@@ -485,7 +485,13 @@ impl Rig {
             assert_eq!(replayed.len(), expected.len(), "{name} {}", self.label);
             for ((t, e), (rt, r)) in expected.iter().zip(&replayed) {
                 assert_eq!(t, rt);
-                assert_ram(name, &format!("{} wire replay", self.label), *t, e, r.clone());
+                assert_ram(
+                    name,
+                    &format!("{} wire replay", self.label),
+                    *t,
+                    e,
+                    r.clone(),
+                );
             }
         }
     }
@@ -581,7 +587,7 @@ fn random_frames_on_every_controller_and_size() {
                 continue;
             }
             let mut rng = Lcg(u32::from(w) * 1000 + u32::from(h));
-            let name = format!("random {c} {w}x{h}");
+            let name = format!("random {w}x{h}");
             // Each frame changes a random number of random bytes of the previous one: from a
             // few scattered bytes to nearly all of them, so that runs, bridges, Co framing and
             // full frames all happen; every 16th frame is all new.
