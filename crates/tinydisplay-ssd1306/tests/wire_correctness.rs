@@ -397,13 +397,16 @@ proptest::proptest! {
 /// the default SSD1306).
 const MATRIX_TICKS: u64 = 90;
 
+/// An SPI transport and the virtual panel behind it.
+type SpiRig = (SpiTransport<SpiPanel, DcPin>, Rc<RefCell<VirtualPanel>>);
+
 /// One panel under test: a virtual controller on I2C or SPI, its flusher, and for I2C a wire
 /// file of the same flushes.
 struct Rig {
     label: String,
     flusher: Flusher,
     i2c: Option<I2cTransport<VirtualPanel>>,
-    spi: Option<(SpiTransport<SpiPanel, DcPin>, Rc<RefCell<VirtualPanel>>)>,
+    spi: Option<SpiRig>,
     wire: Option<(WireWriter, Flusher)>,
 }
 
@@ -597,7 +600,7 @@ fn random_frames_on_every_controller_and_size() {
                     f.as_bytes_mut().copy_from_slice(p.as_bytes());
                 }
                 let n = f.as_bytes().len();
-                let changes = if t % 16 == 0 {
+                let changes = if t.is_multiple_of(16) {
                     n
                 } else {
                     [1, 3, 9, 40, 200][(rng.next() % 5) as usize].min(n)
@@ -626,7 +629,7 @@ fn portrait_pictures_turned_onto_landscape_panels() {
             let mut rng = Lcg(7 + u32::from(w));
             let frames = |_t: u64, f: &mut Frame| {
                 for b in f.as_bytes_mut() {
-                    if rng.next() % 4 == 0 {
+                    if rng.next().is_multiple_of(4) {
                         *b = rng.next() as u8;
                     }
                 }
