@@ -643,6 +643,66 @@ mod tests {
         assert_eq!(v.view(128).lit(), 0);
     }
 
+    fn sh1106() -> VirtualPanel {
+        VirtualPanel::for_panel(PanelSpec::new(Controller::Sh1106, 128, 64).unwrap())
+    }
+
+    #[test]
+    fn sh1106_has_132_columns_and_wraps_within_the_page() {
+        let mut v = sh1106();
+        assert_eq!(v.ram().len(), 132 * 8);
+        // Page 6, column 0x82 = 130: the high nibble takes 4 bits on the SH1106.
+        v.i2c_write(&[0x00, 0xB6, 0x02, 0x18]);
+        v.i2c_write(&[0x40, 1, 2, 3, 4]);
+        assert_eq!(&v.ram()[6 * 132 + 130..6 * 132 + 132], &[1, 2]);
+        assert_eq!(&v.ram()[6 * 132..6 * 132 + 2], &[3, 4]);
+        assert_eq!(v.pointer(), (2, 6));
+        assert_eq!(v.unknown(), 0);
+    }
+
+    /// The commands SSD1306 drivers send that the SH1106 does not have: each is one unknown byte
+    /// and its arguments are read as commands (0x20 0x00: "column low nibble 0"; 0x21 5 9: column
+    /// low nibble 5, then 9), so the pointer ends up where the real chip would put it.
+    #[test]
+    fn sh1106_reads_ssd1306_only_commands_as_unknown_bytes() {
+        let mut v = sh1106();
+        v.i2c_write(&[0x00, 0xB1, 0x1F, 0x0F, 0x20, 0x00]);
+        assert_eq!(v.pointer(), (0xF0, 1));
+        assert_eq!(v.unknown(), 1);
+        v.i2c_write(&[0x00, 0x21, 5, 9, 0x8D, 0x14]);
+        assert_eq!(v.pointer(), (0x49, 1));
+        assert_eq!(v.unknown(), 3);
+        assert_eq!(v.addr_mode(), AddrMode::Page);
+        v.i2c_write(&[0x00, 0xAD, 0x8A, 0x31]);
+        assert_eq!((v.dc_dc(), v.unknown()), (0x8A, 3));
+    }
+
+    #[test]
+    fn visible_frame_is_the_panels_columns_from_its_offset() {
+        let spec = PanelSpec::ssd1306(72, 40).unwrap();
+        let mut v = VirtualPanel::for_panel(spec);
+        // Page 4, RAM column 28 (picture column 0) and 99 (picture column 71).
+        v.i2c_write(&[0x00, 0xB4, 0x0C, 0x11]);
+        v.i2c_write(&[0x40, 0x80]);
+        v.i2c_write(&[0x00, 0x03, 0x16]);
+        v.i2c_write(&[0x40, 0x01]);
+        let f = v.visible_frame();
+        assert_eq!((f.width(), f.height()), (72, 40));
+        assert!(f.pixel(0, 39) && f.pixel(71, 32));
+        assert_eq!(f.lit(), 2);
+    }
+
+    #[test]
+    fn ssd1309_has_no_charge_pump_command() {
+        let mut v = VirtualPanel::for_panel(PanelSpec::new(Controller::Ssd1309, 128, 64).unwrap());
+        v.i2c_write(&[0x00, 0x8D, 0x14, 0xFD, 0x16]);
+        assert!(!v.charge_pump());
+        assert_eq!(v.unknown(), 1);
+        // 0x14 was a column high nibble.
+        assert_eq!(v.pointer(), (0x40, 0));
+        assert!(v.locked());
+    }
+
     #[test]
     fn wrong_address_is_nacked() {
         let mut v = VirtualSsd1306::new();
