@@ -53,6 +53,13 @@ impl PanelConfig {
         }
     }
 
+    /// Whether the init reverses the segment order from the upright default (0xA0 instead of
+    /// 0xA1): `rotate180` or `flip`, not both. Then a panel whose picture is not centred in RAM
+    /// needs [`PanelSpec::mirrored`].
+    pub fn columns_mirrored(&self) -> bool {
+        self.rotate180 != self.flip
+    }
+
     /// The power-on sequence: display off, clocks, multiplex, charge pump, horizontal addressing,
     /// COM pins, orientation, contrast, display on. Send it as one command transaction.
     ///
@@ -269,6 +276,20 @@ mod tests {
             .init_commands_for(&spec)
             .unwrap_err();
         assert!(e.contains("128x64") && e.contains("72x40"), "{e}");
+    }
+
+    #[test]
+    fn columns_mirrored_matches_the_segment_remap_sent() {
+        for (rotate180, flip) in [(false, false), (true, false), (false, true), (true, true)] {
+            let c = PanelConfig {
+                rotate180,
+                flip,
+                ..PanelConfig::new(128, 64)
+            };
+            let cmds = c.init_commands().unwrap();
+            let last = cmds.iter().rev().find(|&&b| b == 0xA0 || b == 0xA1);
+            assert_eq!(last == Some(&0xA0), c.columns_mirrored(), "{c:?}");
+        }
     }
 
     #[test]

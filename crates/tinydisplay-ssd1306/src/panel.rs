@@ -19,6 +19,10 @@
 //! | SH1106     | 128x64 | 132         | 2             | 63               | 0x12            |
 //! | SSD1309    | 128x64 | 128         | 0             | 63               | 0x12            |
 //!
+//! The offsets hold for the upright orientation (segment remap 0xA1, what the init sends);
+//! with the segment order reversed (upside down, or mirrored) the glass starts at
+//! `ram - width - offset` instead: see [`PanelSpec::mirrored`].
+//!
 //! Clones differ: some 72x40 and 64x32 boards put the glass elsewhere in RAM, and some
 //! "SH1106" modules are really SSD1306s (offset 0). [`PanelSpec::with_column_offset`] and
 //! [`PanelSpec::with_com_offset`] override the table for those; both are checked against the
@@ -218,6 +222,21 @@ impl PanelSpec {
         Ok(self)
     }
 
+    /// The spec for the same module with its segment order reversed (0xA0 instead of 0xA1:
+    /// [`crate::PanelConfig`] with `rotate180` or `flip`, not both; see
+    /// [`crate::PanelConfig::columns_mirrored`]). The glass stays on the same segments, so its
+    /// picture now starts at RAM column `ram - width - offset` (u8g2 keeps this as a separate
+    /// "flip mode" x offset per display). The table's offsets are centred except the 96x16's
+    /// (column 0; 32 mirrored), and overrides need not be. [`crate::Flusher::new`] keeps
+    /// column 0 for a 96x16 in every orientation, as this crate always did (the golden wire
+    /// streams pin it); a sink that turns the panel over builds its flusher with
+    /// `spec.mirrored()` instead ([`crate::Flusher::for_panel`]).
+    pub fn mirrored(mut self) -> PanelSpec {
+        let ram = self.controller.ram_cols();
+        self.col_offset = ram.saturating_sub(self.width + u16::from(self.col_offset)) as u8;
+        self
+    }
+
     /// The display offset (0xD3, "COM offset"): shifts which COM line shows RAM row 0, for
     /// modules whose glass is not wired from COM0. 0..=63.
     pub fn with_com_offset(mut self, offset: u8) -> Result<PanelSpec, String> {
@@ -316,6 +335,27 @@ mod tests {
         assert!(small.with_column_offset(57).is_err());
         assert!(small.with_com_offset(64).is_err());
         assert_eq!(small.with_com_offset(12).unwrap().com_offset(), 12);
+    }
+
+    #[test]
+    fn mirroring_moves_only_off_centre_offsets() {
+        for c in Controller::ALL {
+            for (w, h) in PanelSpec::supported(c).filter(|&s| s != (96, 16)) {
+                let p = PanelSpec::new(c, w, h).unwrap();
+                assert_eq!(p.mirrored(), p, "{p}: the offset is centred");
+            }
+        }
+        // The 96x16 glass sits at the RAM's left edge: upside down it starts at column 32.
+        let tiny = PanelSpec::ssd1306(96, 16).unwrap();
+        assert_eq!(tiny.mirrored().col_offset(), 32);
+        assert_eq!(tiny.mirrored().mirrored(), tiny);
+        let sh = PanelSpec::new(Controller::Sh1106, 128, 64).unwrap();
+        assert_eq!(sh.with_column_offset(0).unwrap().mirrored().col_offset(), 4);
+        let small = PanelSpec::ssd1306(64, 32).unwrap();
+        assert_eq!(
+            small.with_column_offset(0).unwrap().mirrored().col_offset(),
+            64
+        );
     }
 
     #[test]

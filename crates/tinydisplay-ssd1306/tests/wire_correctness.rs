@@ -531,6 +531,13 @@ fn run_matrix(name: &str, w: u16, h: u16, mut frame_at: impl FnMut(u64, &mut Fra
             rotate180: rot.in_hardware(),
             ..PanelConfig::new(spec.width(), spec.height())
         };
+        // Upside down the segment order reverses, and with it where the glass sits in RAM
+        // (the 96x16's picture moves from column 0 to 32).
+        let spec = if config.columns_mirrored() {
+            spec.mirrored()
+        } else {
+            spec
+        };
         for spi in [false, true] {
             let seed = 11 + 2 * i as u32 + u32::from(spi);
             rigs.push((rot, Rig::new(spec, spi, seed, &config)));
