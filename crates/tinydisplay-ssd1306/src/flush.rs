@@ -6,6 +6,9 @@
 //! dirty bounding box, so a clock in one corner and a ball in the other resend nearly the whole
 //! panel. Here a full frame is one data transaction, and each frame sends only the runs the cost
 //! model finds cheapest, positioned with the fewest page-mode pointer commands.
+//!
+//! The flusher drives one [`PanelSpec`]: its column offset goes into every column address, and
+//! on the SH1106 a full frame is a seek and a data transaction per page.
 
 use crate::cost::Bus;
 use crate::init::PanelConfig;
@@ -32,7 +35,8 @@ pub struct FlushStats {
     pub rects: usize,
     /// Bus transactions.
     pub transactions: usize,
-    /// Transactions carrying display data (1 for a full frame).
+    /// Transactions carrying display data (1 for a full frame; one per page on the SH1106,
+    /// which has no horizontal addressing).
     pub data_transactions: usize,
     pub command_bytes: usize,
     pub data_bytes: usize,
@@ -229,7 +233,7 @@ impl Flusher {
     }
 
     /// The fewest payload bytes (commands + data) that would bring the panel to `frame`, for
-    /// reports: see [`min_payload`].
+    /// reports: see [`crate::min_payload`].
     pub fn min_payload(&self, frame: &Frame) -> usize {
         min_payload_for(
             self.last.as_deref(),

@@ -1,5 +1,5 @@
 //! The wire file: the exact bytes of every bus transaction, framed so that they can be decoded
-//! and replayed into a [`VirtualSsd1306`] again.
+//! and replayed into a [`crate::VirtualPanel`] of the same controller again.
 //!
 //! Format, version 2 (all integers little-endian):
 //!
