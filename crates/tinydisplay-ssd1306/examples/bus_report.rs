@@ -7,17 +7,21 @@
 //! against transactions by modelled bus time, and this says how far from that bound it went.
 //! Averages are over ticks 1..=N (tick 0 is the full first frame).
 //!
-//! `cargo run --release -p tinydisplay-ssd1306 --example bus_report -- [--ticks N] [--i2c-hz HZ] [SCENE...]`
-//! (default: every scene in tests/scenes, 600 ticks, 400 kHz). Prints a Markdown table.
+//! `cargo run --release -p tinydisplay-ssd1306 --example bus_report -- [--ticks N] [--i2c-hz HZ]
+//! [--controller ssd1306|sh1106|ssd1309]... [SCENE...]`
+//! (default: every scene in tests/scenes, 600 ticks, 400 kHz, the SSD1306). Prints a Markdown
+//! table. `--controller` may be given more than once to compare panels; a scene whose size the
+//! controller does not support is skipped with a note on stderr.
 
 use std::path::PathBuf;
 use tinydisplay::{Engine, Frame};
-use tinydisplay_ssd1306::{Bus, FlushStats, Flusher, Recorder};
+use tinydisplay_ssd1306::{Bus, Controller, FlushStats, Flusher, PanelSpec, Recorder};
 
 fn main() {
     let mut ticks = 600u64;
     let mut i2c_hz = 400_000u32;
     let mut scenes: Vec<PathBuf> = Vec::new();
+    let mut controllers: Vec<Controller> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -28,8 +32,18 @@ fn main() {
                     .and_then(|v| v.parse().ok())
                     .expect("--i2c-hz HZ")
             }
+            "--controller" => match Controller::parse(&args.next().unwrap_or_default()) {
+                Ok(c) => controllers.push(c),
+                Err(e) => {
+                    eprintln!("--controller: {e}");
+                    std::process::exit(2);
+                }
+            },
             _ => scenes.push(a.into()),
         }
+    }
+    if controllers.is_empty() {
+        controllers.push(Controller::Ssd1306);
     }
     if scenes.is_empty() {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenes");
@@ -45,8 +59,8 @@ fn main() {
         });
         scenes.sort();
     }
-    println!("| scene | bus | payload B/frame | floor B/frame | payload/floor | min payload | min/floor | data B | cmd B | framing B | total wire B | txns/frame | bus time/frame | max fps (bus) |");
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("| scene | panel | bus | payload B/frame | floor B/frame | payload/floor | min payload | min/floor | data B | cmd B | framing B | total wire B | txns/frame | bus time/frame | max fps (bus) | first (full) frame: wire B, txns |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for path in scenes {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let mut engine = match Engine::from_source(
@@ -64,15 +78,22 @@ fn main() {
                 engine.push_event(ev).expect("event");
             }
         }
-        for bus in [Bus::i2c(i2c_hz), Bus::spi(8_000_000)] {
-            let (w, h) = (engine.width(), engine.height());
-            let mut flusher = Flusher::new(w, h, bus);
+        let (w, h) = (engine.width(), engine.height());
+        let runs = controllers.iter().flat_map(|&c| {
+            let spec = PanelSpec::new(c, w, h)
+                .map_err(|e| eprintln!("{name}: {e}"))
+                .ok();
+            spec.into_iter()
+                .flat_map(move |s| [Bus::i2c(i2c_hz), Bus::spi(8_000_000)].map(move |b| (s, b)))
+        });
+        for (spec, bus) in runs {
+            let mut flusher = Flusher::for_panel(spec, bus);
             let mut rec = Recorder::new();
             let mut frame = Frame::new(w, h);
             // Tick 0 is the full first frame (the panel's content is unknown); average over the
             // steady state that follows, like luma's per-frame figure.
             engine.render_into(0, &mut frame);
-            flusher.flush(&frame, &mut rec).unwrap();
+            let first = flusher.flush(&frame, &mut rec).unwrap();
             let mut total = FlushStats::default();
             let mut min_payload = 0;
             for t in 1..=ticks {
@@ -90,7 +111,8 @@ fn main() {
             let ratio = |x: f64| if floor > 0.0 { x / floor } else { 0.0 };
             let us = total.bus_ns as f64 / n / 1000.0;
             println!(
-                "| {name} | {} | {payload:.1} | {floor:.1} | {:.3} | {min:.1} | {:.3} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} | {us:.0} us | {:.0} |",
+                "| {name} | {} | {} | {payload:.1} | {floor:.1} | {:.3} | {min:.1} | {:.3} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} | {us:.0} us | {:.0} | {}, {} |",
+                spec,
                 if bus.is_i2c() { format!("I2C {} kHz", i2c_hz / 1000) } else { "SPI 8 MHz".into() },
                 ratio(payload),
                 ratio(min),
@@ -100,6 +122,8 @@ fn main() {
                 per(total.wire_bytes),
                 per(total.transactions),
                 if us > 0.0 { 1e6 / us } else { f64::INFINITY },
+                first.wire_bytes,
+                first.transactions,
             );
         }
     }

@@ -6,10 +6,17 @@
 //! dirty bounding box, so a clock in one corner and a ball in the other resend nearly the whole
 //! panel. Here a full frame is one data transaction, and each frame sends only the runs the cost
 //! model finds cheapest, positioned with the fewest page-mode pointer commands.
+//!
+//! The flusher drives one [`PanelSpec`]: its column offset goes into every column address, and
+//! on the SH1106 a full frame is a seek and a data transaction per page.
 
 use crate::cost::Bus;
 use crate::init::PanelConfig;
-use crate::plan::{min_payload, plan_framed, Framing, I2cFraming, Mode, PanelState, Plan, Run};
+use crate::panel::{Controller, PanelSpec};
+use crate::plan::{
+    min_payload_for, page_mode_full_frame, plan_for, Addressing, Framing, I2cFraming, Mode,
+    PanelState, Plan, Run,
+};
 use crate::transport::{Transport, Write};
 use tinydisplay::Frame;
 
@@ -28,7 +35,8 @@ pub struct FlushStats {
     pub rects: usize,
     /// Bus transactions.
     pub transactions: usize,
-    /// Transactions carrying display data (1 for a full frame).
+    /// Transactions carrying display data (1 for a full frame; one per page on the SH1106,
+    /// which has no horizontal addressing).
     pub data_transactions: usize,
     pub command_bytes: usize,
     pub data_bytes: usize,
@@ -96,6 +104,8 @@ impl<E: core::fmt::Debug> core::fmt::Display for FlushError<E> {
 pub struct Flusher {
     width: u16,
     height: u16,
+    spec: PanelSpec,
+    addr: Addressing,
     bus: Bus,
     framing: I2cFraming,
     /// The panel's GDDRAM as far as we know; `None` after start or a bus error.
@@ -109,18 +119,33 @@ pub struct Flusher {
 }
 
 impl Flusher {
+    /// An SSD1306 panel of `width` x `height` (with the column offset of
+    /// [`PanelSpec::ssd1306`] for the sizes it knows, column 0 for any other size).
     pub fn new(width: u16, height: u16, bus: Bus) -> Self {
+        Flusher::for_panel(PanelSpec::any_ssd1306(width, height), bus)
+    }
+
+    /// The panel `spec` (any controller): frames are `spec.width()` x `spec.height()`.
+    pub fn for_panel(spec: PanelSpec, bus: Bus) -> Self {
+        let addr = Addressing::of(&spec);
         Flusher {
-            width,
-            height,
+            width: spec.width(),
+            height: spec.height(),
+            spec,
+            addr,
             bus,
             framing: I2cFraming::Any,
             last: None,
-            state: PanelState::UNKNOWN,
+            state: PanelState::unknown_for(addr),
             plan: Plan::default(),
             open: Vec::new(),
             cmd: Vec::with_capacity(16),
         }
+    }
+
+    /// The panel this flusher drives.
+    pub fn spec(&self) -> PanelSpec {
+        self.spec
     }
 
     pub fn bus(&self) -> Bus {
@@ -140,7 +165,7 @@ impl Flusher {
     /// Forget what the panel holds and where its RAM pointer is: the next flush sends everything.
     pub fn invalidate(&mut self) {
         self.last = None;
-        self.state = PanelState::UNKNOWN;
+        self.state = PanelState::unknown_for(self.addr);
     }
 
     /// The frame the panel holds, if known.
@@ -160,12 +185,17 @@ impl Flusher {
         config: &PanelConfig,
         t: &mut T,
     ) -> Result<FlushStats, FlushError<T::Error>> {
-        let cmds = config.init_commands().map_err(FlushError::Unsupported)?;
+        let cmds = config
+            .init_commands_for(&self.spec)
+            .map_err(FlushError::Unsupported)?;
         self.invalidate();
         let stats = self.commands(&cmds, t)?;
-        // The init sequence selects horizontal addressing (see `init`); window and pointer
-        // stay unknown.
-        self.state.mode = Some(Mode::Horizontal);
+        // The init sequence selects horizontal addressing where the controller has it (see
+        // `init`); window and pointer stay unknown.
+        self.state.mode = Some(match self.spec.controller() {
+            Controller::Sh1106 => Mode::Page,
+            Controller::Ssd1306 | Controller::Ssd1309 => Mode::Horizontal,
+        });
         Ok(stats)
     }
 
@@ -191,10 +221,10 @@ impl Flusher {
     /// Plans what `frame` needs without sending it (the browser's bus preview). Does not change
     /// the flusher's state.
     pub fn preview(&self, frame: &Frame, out: &mut Plan) {
-        plan_framed(
+        plan_for(
             self.last.as_deref(),
             frame.as_bytes(),
-            usize::from(self.width),
+            &self.spec,
             &self.bus,
             self.framing,
             self.state,
@@ -203,12 +233,12 @@ impl Flusher {
     }
 
     /// The fewest payload bytes (commands + data) that would bring the panel to `frame`, for
-    /// reports: see [`min_payload`].
+    /// reports: see [`crate::min_payload`].
     pub fn min_payload(&self, frame: &Frame) -> usize {
-        min_payload(
+        min_payload_for(
             self.last.as_deref(),
             frame.as_bytes(),
-            usize::from(self.width),
+            &self.spec,
             self.state,
         )
     }
@@ -264,18 +294,36 @@ impl Flusher {
         stats: &mut FlushStats,
     ) -> Result<(), T::Error> {
         let width = usize::from(self.width);
+        let pages = next.len() / width;
+        let unknown = PanelState::unknown_for(self.addr);
+        if self.addr.page_only {
+            // No horizontal mode: one seek and one data transaction per page.
+            let start = core::mem::replace(&mut self.state, unknown);
+            let end = page_mode_full_frame(start, self.addr, width, pages, |cmds, p| {
+                if !cmds.is_empty() {
+                    t.write(Write::Commands(cmds))?;
+                    self.count(stats, 1, cmds.len(), 0);
+                }
+                let row = usize::from(p) * width;
+                t.write(Write::Data(&next[row..row + width]))?;
+                self.count(stats, 1, 0, width);
+                Ok(())
+            })?;
+            self.state = end;
+            return Ok(());
+        }
         self.cmd.clear();
         self.state
-            .full_frame_commands(width, next.len() / width, &mut self.cmd);
+            .full_frame_commands_at(width, pages, self.addr.offset, &mut self.cmd);
         if !self.cmd.is_empty() {
-            self.state = PanelState::UNKNOWN;
+            self.state = unknown;
             t.write(Write::Commands(&self.cmd))?;
             self.count(stats, 1, self.cmd.len(), 0);
         }
-        self.state = PanelState::UNKNOWN;
+        self.state = unknown;
         t.write(Write::Data(next))?;
         self.count(stats, 1, 0, next.len());
-        self.state = PanelState::after_full_frame();
+        self.state = PanelState::after_full_frame_at(self.addr.offset);
         Ok(())
     }
 
@@ -293,11 +341,12 @@ impl Flusher {
         let (mut open_ctl, mut open_data) = (0, false);
         for r in runs {
             self.cmd.clear();
-            let after = self.state.seek(r.page, r.col0, &mut self.cmd);
+            let ram_col = r.col0.wrapping_add(self.addr.offset);
+            let after = self.state.seek(r.page, ram_col, &mut self.cmd);
             let row = usize::from(r.page) * width;
             let data = &next[row + usize::from(r.col0)..=row + usize::from(r.col1)];
             // Until the run's transactions are through, the pointer is unknown.
-            self.state = PanelState::UNKNOWN;
+            self.state = PanelState::unknown_for(self.addr);
             let (k, n) = (self.cmd.len(), data.len());
             match (i2c, r.framing) {
                 (true, Framing::Co) => {
@@ -342,7 +391,7 @@ impl Flusher {
                     self.count(stats, 1, 0, n);
                 }
             }
-            self.state = after.after(r, width);
+            self.state = after.after(r, width, self.addr);
         }
         if !self.open.is_empty() {
             // The last pair goes out with Co = 0: the same bytes, and no controller has to
@@ -401,9 +450,11 @@ mod tests {
             a in proptest::collection::vec(proptest::num::u8::ANY, 1024),
             changes in proptest::collection::vec((0usize..1024, proptest::num::u8::ANY), 0..300),
             spi in proptest::bool::ANY,
+            controller in proptest::sample::select(Controller::ALL.to_vec()),
         ) {
             let bus = if spi { Bus::spi(8_000_000) } else { Bus::i2c(400_000) };
-            let mut flusher = Flusher::new(128, 64, bus);
+            let spec = PanelSpec::new(controller, 128, 64).unwrap();
+            let mut flusher = Flusher::for_panel(spec, bus);
             let f0 = Frame::from_bytes(128, 64, a.clone()).unwrap();
             let mut b = a;
             for (i, v) in changes {

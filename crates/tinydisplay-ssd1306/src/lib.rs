@@ -1,12 +1,18 @@
-//! The SSD1306 panel protocol for tinydisplay, with no I/O of its own.
+//! The SSD1306 panel protocol for tinydisplay (and the SH1106 and SSD1309 panels people own),
+//! with no I/O of its own.
 //!
-//! - [`init`]: the power-on command sequence (built with the `ssd1306` crate's `Command`s).
+//! - [`Controller`] and [`PanelSpec`]: which chip, which size, where the picture sits in its RAM
+//!   (the small SSD1306 boards' column offsets, the SH1106's 132-column RAM), validated.
+//! - [`init`]: the power-on command sequence per controller (built with the `ssd1306` crate's
+//!   `Command`s, adapted for the SH1106 and SSD1309).
 //! - [`plan`] and [`Flusher`]: send only what changed since the last flush, as page-mode runs
 //!   positioned with the fewest pointer commands, chosen by an exact dynamic program under a
 //!   per-bus cost model ([`Bus`]); a whole frame is one data transaction.
 //! - [`Transport`]: one bus transaction of commands or of data; [`I2cTransport`] and
 //!   [`SpiTransport`] put it on any `embedded-hal` 1.0 bus (rppal's on a Raspberry Pi).
-//! - [`VirtualSsd1306`]: decodes the exact bytes a real panel would receive into its own GDDRAM.
+//! - [`VirtualPanel`] ([`VirtualSsd1306`] for the SSD1306): decodes the exact bytes a real panel
+//!   would receive into its own RAM, with each controller's quirks.
+//! - [`rotate`]: turns frames by 90/270 degrees for a scene shown across the panel.
 //! - [`wire`]: a file format for the exact bytes of every transaction, with a decoder.
 //! - `testing` (feature `testing`): a fault-injecting I2C bus for tests.
 //!
@@ -55,7 +61,9 @@
 mod cost;
 mod flush;
 pub mod init;
+mod panel;
 mod plan;
+pub mod rotate;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod transport;
@@ -65,8 +73,13 @@ pub mod wire;
 pub use cost::Bus;
 pub use flush::{FlushError, FlushStats, Flusher};
 pub use init::PanelConfig;
-pub use plan::{min_payload, plan, plan_framed, Framing, I2cFraming, Mode, PanelState, Plan, Run};
+pub use panel::{Controller, PanelSpec};
+pub use plan::{
+    min_payload, min_payload_for, plan, plan_for, plan_framed, Framing, I2cFraming, Mode,
+    PanelState, Plan, Run,
+};
+pub use rotate::Rotation;
 pub use transport::{
     framed_parts, I2cTransport, Recorded, Recorder, SpiError, SpiTransport, Transport, Write,
 };
-pub use virt::{AddrMode, Nack, VirtualSsd1306};
+pub use virt::{AddrMode, Nack, VirtualPanel, VirtualSsd1306};

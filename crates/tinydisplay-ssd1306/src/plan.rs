@@ -20,8 +20,57 @@
 //! - `Split`: the commands as one transaction (0x00 ...), the data as another (0x40 ...).
 //!
 //! SPI has one framing (a command transfer with D/C low, a data transfer with D/C high).
+//!
+//! ## Other controllers and smaller panels
+//!
+//! Runs and frames use picture columns; every column address sent (page-mode nibbles, the 0x21
+//! window) adds the panel's column offset ([`PanelSpec::col_offset`]), and the pointer the
+//! planner tracks is the RAM column. The SH1106 has no addressing-mode or window commands (it
+//! would read 0x20 0x00 as an unknown byte and a column nibble): it is always in page mode, no
+//! 0x20 0x02 is ever sent, and a full frame is one seek and one data transaction per page,
+//! priced page by page with the same model, so the planner's cost stays exact.
 
 use crate::cost::Bus;
+use crate::panel::PanelSpec;
+
+/// How the planner addresses the RAM: where picture column 0 sits, and whether only page
+/// addressing exists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Addressing {
+    pub offset: u8,
+    pub page_only: bool,
+}
+
+impl Addressing {
+    pub fn of(spec: &PanelSpec) -> Addressing {
+        Addressing {
+            offset: spec.col_offset(),
+            page_only: !spec.controller().has_horizontal_mode(),
+        }
+    }
+
+    /// The RAM column of picture column `col`.
+    fn ram_col(&self, col: u8) -> u8 {
+        col.wrapping_add(self.offset)
+    }
+
+    /// The column pointer after a data byte at picture column `end - 1`, when it is certain.
+    /// On the SSD1306 only inside the picture (at its last column the pointer wraps, to 0 or to
+    /// the window start, depending on the mode). On the SH1106 anywhere short of its RAM's last
+    /// column 131: the picture ends at RAM column 129, so the pointer there is simply one on.
+    fn col_after(&self, end: usize, width: usize) -> Option<u8> {
+        let known = if self.page_only {
+            end + usize::from(self.offset) < 131
+        } else {
+            end < width.min(128)
+        };
+        if known {
+            u8::try_from(end).ok()?.checked_add(self.offset)
+        } else {
+            None
+        }
+    }
+}
 
 /// Which I2C framings the planner may use.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -102,43 +151,92 @@ impl PanelState {
         n.0
     }
 
-    /// The state after `run` was written (on a panel `width` columns wide).
-    pub(crate) fn after(&self, run: &Run, width: usize) -> PanelState {
-        let end = usize::from(run.col1) + 1;
+    /// Nothing known about the pointer of a panel addressed by `addr`: an SH1106 is always in
+    /// page mode (it has no other), so that much is known even then.
+    pub(crate) fn unknown_for(addr: Addressing) -> PanelState {
+        PanelState {
+            mode: addr.page_only.then_some(Mode::Page),
+            ..PanelState::UNKNOWN
+        }
+    }
+
+    /// The state after `run` was written (on a panel `width` columns wide, addressed by `addr`).
+    pub(crate) fn after(&self, run: &Run, width: usize, addr: Addressing) -> PanelState {
         PanelState {
             mode: Some(Mode::Page),
             full_window: self.full_window,
             page: Some(run.page),
-            // At the last column the pointer wraps, to 0 or to the window start depending on the
-            // controller: assume nothing.
-            col: (end < width.min(128)).then_some(end as u8),
+            col: addr.col_after(usize::from(run.col1) + 1, width),
         }
     }
 
-    /// Appends the commands for a full-frame write in horizontal mode over `width` x `pages`.
-    pub(crate) fn full_frame_commands(&self, width: usize, pages: usize, out: &mut Vec<u8>) {
+    /// Appends the commands for a full-frame write in horizontal mode over `width` x `pages`,
+    /// the window starting at RAM column `offset`.
+    pub(crate) fn full_frame_commands_at(
+        &self,
+        width: usize,
+        pages: usize,
+        offset: u8,
+        out: &mut Vec<u8>,
+    ) {
         if self.mode != Some(Mode::Horizontal) {
             out.extend([0x20, 0x00]);
         }
         let at_start = self.mode == Some(Mode::Horizontal)
             && self.full_window
             && self.page == Some(0)
-            && self.col == Some(0);
+            && self.col == Some(offset);
         if !at_start {
             // Setting the window also puts the pointer at its start.
-            out.extend([0x21, 0, (width - 1) as u8, 0x22, 0, (pages - 1) as u8]);
+            let end = (width - 1 + usize::from(offset)) as u8;
+            out.extend([0x21, offset, end, 0x22, 0, (pages - 1) as u8]);
         }
     }
 
     /// After a full frame the pointer wrapped back to the window start.
+    #[cfg(test)]
     pub(crate) fn after_full_frame() -> PanelState {
+        PanelState::after_full_frame_at(0)
+    }
+
+    /// [`after_full_frame`](Self::after_full_frame) with the window at RAM column `offset`.
+    pub(crate) fn after_full_frame_at(offset: u8) -> PanelState {
         PanelState {
             mode: Some(Mode::Horizontal),
             full_window: true,
             page: Some(0),
-            col: Some(0),
+            col: Some(offset),
         }
     }
+}
+
+/// A page-mode full frame (the SH1106's): for each page, the seek commands to its first
+/// column, then the page's `width` data bytes. Calls `page(commands, page)` in order and returns
+/// the state after the last page, or the first error `page` returned.
+pub(crate) fn page_mode_full_frame<E>(
+    state: PanelState,
+    addr: Addressing,
+    width: usize,
+    pages: usize,
+    mut page: impl FnMut(&[u8], u8) -> Result<(), E>,
+) -> Result<PanelState, E> {
+    let mut st = state;
+    let mut cmds = Vec::with_capacity(8);
+    for p in 0..pages {
+        let p = p as u8;
+        cmds.clear();
+        let run = Run {
+            page: p,
+            col0: 0,
+            col1: (width - 1) as u8,
+            framing: Framing::Split,
+        };
+        st = st
+            .seek(p, addr.ram_col(0), &mut cmds)
+            .after(&run, width, addr);
+        page(&cmds, p)?;
+    }
+    Ok(st)
 }
 
 /// Counts bytes instead of keeping them.
@@ -393,7 +491,24 @@ pub fn plan_framed(
     state: PanelState,
     out: &mut Plan,
 ) {
-    plan_with(prev, next, width, &Costs::bus(bus, framing), state, out);
+    let costs = Costs::bus(bus, framing);
+    plan_with(prev, next, width, Addressing::default(), &costs, state, out);
+}
+
+/// [`plan_framed`] for the panel `spec` (its controller's addressing, its column offset).
+/// `next` is the picture, `spec.width()` columns wide.
+pub fn plan_for(
+    prev: Option<&[u8]>,
+    next: &[u8],
+    spec: &PanelSpec,
+    bus: &Bus,
+    framing: I2cFraming,
+    state: PanelState,
+    out: &mut Plan,
+) {
+    let costs = Costs::bus(bus, framing);
+    let width = usize::from(spec.width());
+    plan_with(prev, next, width, Addressing::of(spec), &costs, state, out);
 }
 
 /// The fewest payload bytes (commands + data) any page-mode plan (or the full frame) needs for
@@ -401,14 +516,61 @@ pub fn plan_framed(
 /// for the bytes the time-optimal plan sends.
 pub fn min_payload(prev: Option<&[u8]>, next: &[u8], width: usize, state: PanelState) -> usize {
     let mut p = Plan::default();
-    plan_with(prev, next, width, &Costs::payload(), state, &mut p);
+    let costs = Costs::payload();
+    plan_with(
+        prev,
+        next,
+        width,
+        Addressing::default(),
+        &costs,
+        state,
+        &mut p,
+    );
     p.cost as usize
+}
+
+/// [`min_payload`] for the panel `spec`.
+pub fn min_payload_for(
+    prev: Option<&[u8]>,
+    next: &[u8],
+    spec: &PanelSpec,
+    state: PanelState,
+) -> usize {
+    let mut p = Plan::default();
+    let width = usize::from(spec.width());
+    let addr = Addressing::of(spec);
+    plan_with(prev, next, width, addr, &Costs::payload(), state, &mut p);
+    p.cost as usize
+}
+
+/// The price of a full frame from `state`: one command and one data transaction in horizontal
+/// mode, or one (seek, page) pair per page in page-only mode.
+fn full_cost(
+    costs: &Costs,
+    state: PanelState,
+    addr: Addressing,
+    width: usize,
+    pages: usize,
+) -> u64 {
+    if addr.page_only {
+        let mut total = 0u64;
+        let _ = page_mode_full_frame(state, addr, width, pages, |cmds, _| {
+            total = total.saturating_add(costs.pair(cmds.len(), width));
+            Ok::<(), ()>(())
+        });
+        total
+    } else {
+        let mut full_cmds = Vec::new();
+        state.full_frame_commands_at(width, pages, addr.offset, &mut full_cmds);
+        costs.pair(full_cmds.len(), pages * width)
+    }
 }
 
 fn plan_with(
     prev: Option<&[u8]>,
     next: &[u8],
     width: usize,
+    addr: Addressing,
     costs: &Costs,
     state: PanelState,
     out: &mut Plan,
@@ -421,9 +583,7 @@ fn plan_with(
         return;
     }
     let pages = next.len() / width;
-    let mut full_cmds = Vec::new();
-    state.full_frame_commands(width, pages, &mut full_cmds);
-    let full_cost = costs.pair(full_cmds.len(), next.len());
+    let full_cost = full_cost(costs, state, addr, width, pages);
     let Some(prev) = prev.filter(|p| p.len() == next.len()) else {
         out.floor = next.len();
         out.full = true;
@@ -449,7 +609,7 @@ fn plan_with(
     let mut dp = [INF; 3];
     let mut back: Vec<[u8; 3]> = Vec::with_capacity(changed.len());
     let (p0, c0) = changed[0];
-    let k0 = state.seek_len(p0, c0);
+    let k0 = state.seek_len(p0, addr.ram_col(c0));
     for (s, o) in costs.opts.iter().enumerate() {
         dp[s] = o.fixed(k0).saturating_add(o.per_data);
     }
@@ -467,10 +627,10 @@ fn plan_with(
             let after = PanelState {
                 mode: Some(Mode::Page),
                 page: Some(pp),
-                col: (usize::from(pc) + 1 < width.min(128)).then_some(pc + 1),
+                col: addr.col_after(usize::from(pc) + 1, width),
                 full_window: false,
             };
-            let k = after.seek_len(p, c);
+            let k = after.seek_len(p, addr.ram_col(c));
             let gap = if p == pp {
                 Some(u64::from(c - pc))
             } else {
@@ -656,6 +816,44 @@ mod tests {
     }
 
     #[test]
+    fn page_only_full_frames_seek_each_page_with_the_offset() {
+        let addr = Addressing {
+            offset: 2,
+            page_only: true,
+        };
+        let mut seen = Vec::new();
+        let end = page_mode_full_frame(PanelState::unknown_for(addr), addr, 128, 3, |c, p| {
+            seen.push((p, c.to_vec()));
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        // No 0x20 mode command; page 0 needs both nibbles of column 2; after 128 bytes the
+        // pointer sits at RAM column 130 = 0x82, whose low nibble is already 2.
+        assert_eq!(
+            seen,
+            vec![
+                (0, vec![0xB0, 0x02, 0x10]),
+                (1, vec![0xB1, 0x10]),
+                (2, vec![0xB2, 0x10])
+            ]
+        );
+        assert_eq!(end.col, Some(130));
+        // A one-byte change at picture column 0x25 goes to RAM column 0x27.
+        let prev = vec![0u8; 128 * 8];
+        let mut next = prev.clone();
+        next[4 * 128 + 0x25] = 1;
+        let mut p = Plan::default();
+        let spec = PanelSpec::new(crate::Controller::Sh1106, 128, 64).unwrap();
+        let bus = Bus::i2c(400_000);
+        let st = PanelState::unknown_for(addr);
+        plan_for(Some(&prev), &next, &spec, &bus, I2cFraming::Any, st, &mut p);
+        assert_eq!(runs(&p), vec![(4, 0x25, 0x25)]);
+        let mut v = Vec::new();
+        st.seek(4, addr.ram_col(0x25), &mut v);
+        assert_eq!(v, [0xB4, 0x07, 0x12]);
+    }
+
+    #[test]
     fn min_payload_counts_commands_and_data() {
         let prev = vec![0u8; 128 * 8];
         let mut next = prev.clone();
@@ -671,6 +869,7 @@ mod tests {
         prev: &[u8],
         next: &[u8],
         width: usize,
+        addr: Addressing,
         costs: &Costs,
         state: PanelState,
     ) -> u64 {
@@ -705,13 +904,13 @@ mod tests {
                 for &(p, c0, c1) in &runs {
                     let o = &costs.opts[f % n];
                     f /= n;
-                    let k = st.seek_len(p, c0);
+                    let k = st.seek_len(p, addr.ram_col(c0));
                     let len = u64::from(c1 - c0) + 1;
                     total = total
                         .saturating_add(o.fixed(k))
                         .saturating_add(o.per_data * len);
                     open = o.open;
-                    st = st.seek(p, c0, &mut Count(0)).after(
+                    st = st.seek(p, addr.ram_col(c0), &mut Count(0)).after(
                         &Run {
                             page: p,
                             col0: c0,
@@ -719,6 +918,7 @@ mod tests {
                             framing: o.framing,
                         },
                         width,
+                        addr,
                     );
                 }
                 if open {
@@ -737,6 +937,7 @@ mod tests {
             changes in proptest::collection::vec((0usize..40, 1u8..=255), 0..9),
             bus in 0usize..3,
             start in 0usize..4,
+            addressing in 0usize..3,
         ) {
             // 20 columns x 2 pages: few enough cuts and runs to try every plan.
             let width = 20;
@@ -752,13 +953,22 @@ mod tests {
                 PanelState { page: Some(1), col: Some(3), ..page_mode() },
                 PanelState::after_full_frame(),
             ][start];
+            // SSD1306 at column 0, an SH1106-like page-only RAM at offset 2, a small SSD1306 at 3.
+            let addr = [
+                Addressing::default(),
+                Addressing { offset: 2, page_only: true },
+                Addressing { offset: 3, page_only: false },
+            ][addressing];
+            let state = if addr.page_only && state.mode != Some(Mode::Page) {
+                PanelState::unknown_for(addr)
+            } else {
+                state
+            };
             for costs in [Costs::bus(&bus, I2cFraming::Any), Costs::bus(&bus, I2cFraming::Plain), Costs::payload()] {
                 let mut p = Plan::default();
-                plan_with(Some(&prev), &next, width, &costs, state, &mut p);
-                let brute = brute_force(&prev, &next, width, &costs, state);
-                let mut full = Vec::new();
-                state.full_frame_commands(width, 2, &mut full);
-                let full = costs.pair(full.len(), next.len());
+                plan_with(Some(&prev), &next, width, addr, &costs, state, &mut p);
+                let brute = brute_force(&prev, &next, width, addr, &costs, state);
+                let full = full_cost(&costs, state, addr, width, 2);
                 if p.full {
                     proptest::prop_assert!(full < brute);
                     proptest::prop_assert_eq!(p.cost, full);

@@ -1,5 +1,25 @@
-//! A virtual SSD1306: decodes the exact command and data bytes a panel receives into its own
-//! 128x64 GDDRAM, the way the datasheet describes the controller.
+//! A virtual panel: decodes the exact command and data bytes a panel receives into its own
+//! display RAM, the way the datasheet describes the controller ([`Controller`]).
+//! [`VirtualSsd1306`] is the SSD1306 model (the name existing callers use).
+//!
+//! Per controller:
+//! - **SSD1306**: 128x64 RAM; everything below.
+//! - **SSD1309**: the SSD1306 model, except that 0x8D (charge pump) is not a command of its: it is
+//!   counted as unknown and taken as one byte, so its argument is decoded as a command of its own
+//!   (0x14 sets the column's high nibble), the way a controller that does not know an opcode
+//!   reads on; and 0xFD (command lock) takes its one argument.
+//! - **SH1106**: 132x64 RAM; page addressing only. Its command set has no 0x20-0x2F (addressing
+//!   mode, windows, scrolling) and no 0x8D: each such byte is counted as unknown and its argument
+//!   bytes are decoded as commands of their own. That is what makes SSD1306 code draw garbage on
+//!   an SH1106 (0x20 0x00 leaves an 0x00, "column low nibble 0"; 0x21 0 127 sets the column to
+//!   0x7F), and so a planner bug of that kind shows up as unknown bytes and a wrong picture. The
+//!   column high nibble command takes 4 bits (0x10-0x1F); the column pointer increments after
+//!   each data byte and wraps from 131 to 0 within the page. 0x30-0x33 (pump voltage), 0xAD
+//!   (DC-DC control, one argument), 0xE0/0xEE (read-modify-write) are decoded and kept.
+//!
+//! [`VirtualPanel::visible_frame`] is the part of RAM the glass shows: the panel's columns
+//! `offset..offset + width` of pages `0..height / 8` ([`PanelSpec`]), as a frame to compare with
+//! the frame that was flushed.
 //!
 //! Decoded: addressing modes (0x20: horizontal, vertical, page), column/page windows (0x21/0x22)
 //! and their pointer wrap-around, page-mode start addresses (0xB0-0xB7, 0x00-0x0F, 0x10-0x1F),
@@ -16,7 +36,11 @@ use embedded_hal::i2c::{
 };
 use tinydisplay::Frame;
 
-/// GDDRAM columns.
+use crate::init::arg_count;
+use crate::panel::{Controller, PanelSpec};
+
+/// SSD1306 GDDRAM columns.
+#[cfg(test)]
 pub const COLS: usize = 128;
 /// GDDRAM pages (8 rows each).
 pub const PAGES: usize = 8;
@@ -30,9 +54,15 @@ pub enum AddrMode {
     Page,
 }
 
+/// The SSD1306 model (a [`VirtualPanel`] made by [`VirtualPanel::new`]).
+pub type VirtualSsd1306 = VirtualPanel;
+
 /// The controller's registers and display RAM.
 #[derive(Clone, Debug)]
-pub struct VirtualSsd1306 {
+pub struct VirtualPanel {
+    spec: PanelSpec,
+    /// RAM columns (128, or 132 on the SH1106); the RAM is `cols` x [`PAGES`], page-major.
+    cols: usize,
     ram: Vec<u8>,
     address: u8,
     mode: AddrMode,
@@ -57,6 +87,10 @@ pub struct VirtualSsd1306 {
     precharge: u8,
     vcomh: u8,
     scrolling: bool,
+    /// SH1106 DC-DC control (0xAD) and pump voltage (0x30-0x33); SSD1309 command lock (0xFD).
+    dc_dc: u8,
+    pump_voltage: u8,
+    locked: bool,
     /// A multi-byte command waiting for its arguments: (opcode, args so far, args needed).
     pending: Option<(u8, Vec<u8>, usize)>,
     unknown: usize,
@@ -65,17 +99,26 @@ pub struct VirtualSsd1306 {
     transactions: usize,
 }
 
-impl Default for VirtualSsd1306 {
+impl Default for VirtualPanel {
     fn default() -> Self {
-        VirtualSsd1306::new()
+        VirtualPanel::new()
     }
 }
 
-impl VirtualSsd1306 {
-    /// A panel just powered on (datasheet reset values), answering at I2C address 0x3C, RAM dark.
+impl VirtualPanel {
+    /// An SSD1306 128x64 just powered on (datasheet reset values), answering at I2C address
+    /// 0x3C, RAM dark.
     pub fn new() -> Self {
-        VirtualSsd1306 {
-            ram: vec![0; COLS * PAGES],
+        VirtualPanel::for_panel(PanelSpec::any_ssd1306(128, 64))
+    }
+
+    /// The panel `spec` just powered on: its controller's RAM and reset values.
+    pub fn for_panel(spec: PanelSpec) -> Self {
+        let cols = usize::from(spec.controller().ram_cols());
+        VirtualPanel {
+            spec,
+            cols,
+            ram: vec![0; cols * PAGES],
             address: 0x3C,
             mode: AddrMode::Page,
             col_start: 0,
@@ -99,6 +142,9 @@ impl VirtualSsd1306 {
             precharge: 0x22,
             vcomh: 0x20,
             scrolling: false,
+            dc_dc: 0x8B,
+            pump_voltage: 2,
+            locked: false,
             pending: None,
             unknown: 0,
             commands: 0,
@@ -110,7 +156,12 @@ impl VirtualSsd1306 {
     /// A real panel's RAM holds noise at power-on; tests start from noise so that nothing passes
     /// because both sides happen to be dark.
     pub fn with_noise(seed: u32) -> Self {
-        let mut v = VirtualSsd1306::new();
+        VirtualPanel::new().noise(seed)
+    }
+
+    /// Fills the RAM with noise from `seed` (see [`with_noise`](Self::with_noise)).
+    pub fn noise(mut self, seed: u32) -> Self {
+        let v = &mut self;
         let mut x = seed | 1;
         for b in &mut v.ram {
             x ^= x << 13;
@@ -118,7 +169,7 @@ impl VirtualSsd1306 {
             x ^= x << 5;
             *b = x as u8;
         }
-        v
+        self
     }
 
     /// Answer at another I2C address (0x3D is the other common one).
@@ -131,10 +182,10 @@ impl VirtualSsd1306 {
     pub fn reset(&mut self) {
         let ram = core::mem::take(&mut self.ram);
         let address = self.address;
-        *self = VirtualSsd1306 {
+        *self = VirtualPanel {
             ram,
             address,
-            ..VirtualSsd1306::new()
+            ..VirtualPanel::for_panel(self.spec)
         };
     }
 
@@ -184,8 +235,16 @@ impl VirtualSsd1306 {
     /// Writes one byte of display data at the RAM pointer and advances it.
     pub fn data(&mut self, b: u8) {
         self.data_bytes += 1;
-        let (p, c) = (usize::from(self.page) % PAGES, usize::from(self.col) % COLS);
-        self.ram[p * COLS + c] = b;
+        let (p, c) = (
+            usize::from(self.page) % PAGES,
+            usize::from(self.col) % self.cols,
+        );
+        self.ram[p * self.cols + c] = b;
+        if self.spec.controller() == Controller::Sh1106 {
+            // Page addressing is all it has.
+            self.col = if c + 1 >= self.cols { 0 } else { c as u8 + 1 };
+            return;
+        }
         match self.mode {
             AddrMode::Horizontal => {
                 if self.col >= self.col_end {
@@ -227,12 +286,11 @@ impl VirtualSsd1306 {
             }
             return;
         }
-        let need = match b {
-            0x20 | 0x81 | 0x8D | 0xA8 | 0xAD | 0xD3 | 0xD5 | 0xD6 | 0xD9 | 0xDA | 0xDB => 1,
-            0x21 | 0x22 | 0xA3 => 2,
-            0x29 | 0x2A => 5,
-            0x26 | 0x27 => 6,
-            _ => 0,
+        let need = match (self.spec.controller(), b) {
+            // Not commands of theirs: one unknown byte each (see the module docs).
+            (Controller::Sh1106, 0x20..=0x2F | 0x8D | 0xA3 | 0xD6)
+            | (Controller::Ssd1309, 0x8D) => 0,
+            (_, b) => arg_count(b),
         };
         if need == 0 {
             self.apply(b, &[]);
@@ -243,6 +301,32 @@ impl VirtualSsd1306 {
 
     fn apply(&mut self, op: u8, a: &[u8]) {
         self.commands += 1;
+        match (self.spec.controller(), op) {
+            (Controller::Sh1106, 0x10..=0x1F) => {
+                self.col = ((op & 0x0F) << 4) | (self.col & 0x0F);
+                return;
+            }
+            (Controller::Sh1106, 0x30..=0x33) => {
+                self.pump_voltage = op & 0x03;
+                return;
+            }
+            (Controller::Sh1106, 0xAD) => {
+                self.dc_dc = a[0];
+                return;
+            }
+            (Controller::Sh1106, 0xE0 | 0xEE) => return,
+            (Controller::Sh1106, 0x20..=0x2F | 0x8D | 0xA3 | 0xD6)
+            | (Controller::Ssd1309, 0x8D) => {
+                self.commands -= 1;
+                self.unknown += 1;
+                return;
+            }
+            (Controller::Ssd1309, 0xFD) => {
+                self.locked = a[0] & 0x04 != 0;
+                return;
+            }
+            _ => {}
+        }
         match op {
             0x00..=0x0F => self.col = (self.col & 0xF0) | op,
             0x10..=0x1F => self.col = ((op & 0x07) << 4) | (self.col & 0x0F),
@@ -300,21 +384,39 @@ impl VirtualSsd1306 {
         }
     }
 
-    /// The raw GDDRAM: 8 pages of 128 columns, the same layout as [`Frame`].
+    /// The raw display RAM: 8 pages of 128 columns (132 on the SH1106), the same layout as
+    /// [`Frame`].
     pub fn ram(&self) -> &[u8] {
         &self.ram
     }
 
-    /// The first `height / 8` pages and `width` columns of RAM, as a frame (compare it with the
-    /// frame that was flushed).
+    /// The panel this model is.
+    pub fn spec(&self) -> PanelSpec {
+        self.spec
+    }
+
+    /// The first `height / 8` pages and `width` columns of RAM (from column 0), as a frame.
     pub fn ram_frame(&self, width: u16, height: u16) -> Frame {
+        self.ram_window(0, width, height)
+    }
+
+    /// What the glass shows of RAM: columns `offset..offset + width` of the panel's pages
+    /// ([`PanelSpec`]), as a frame (compare it with the frame that was flushed).
+    pub fn visible_frame(&self) -> Frame {
+        let s = self.spec;
+        self.ram_window(usize::from(s.col_offset()), s.width(), s.height())
+    }
+
+    fn ram_window(&self, col0: usize, width: u16, height: u16) -> Frame {
+        let col0 = col0.min(self.cols);
         let (w, pages) = (
-            usize::from(width).min(COLS),
+            usize::from(width).min(self.cols - col0),
             usize::from(height.div_ceil(8)).min(PAGES),
         );
         let mut bytes = Vec::with_capacity(w * pages);
         for p in 0..pages {
-            bytes.extend_from_slice(&self.ram[p * COLS..p * COLS + w]);
+            let row = p * self.cols + col0;
+            bytes.extend_from_slice(&self.ram[row..row + w]);
         }
         Frame::from_bytes(w as u16, (pages * 8) as u16, bytes).unwrap_or_else(|| Frame::new(0, 0))
     }
@@ -333,11 +435,16 @@ impl VirtualSsd1306 {
             let logical = if self.com_reversed { y } else { n - 1 - y };
             let ram_row =
                 (logical + i32::from(self.start_line) + i32::from(self.offset)).rem_euclid(64);
+            let (off, last) = (i32::from(self.spec.col_offset()), self.cols as i32 - 1);
             for x in 0..i32::from(width) {
-                let col = if self.seg_remap { x } else { 127 - x };
+                let col = if self.seg_remap {
+                    off + x
+                } else {
+                    last - off - x
+                };
+                let col = col.clamp(0, last) as usize;
                 let lit = self.entire_on
-                    || self.ram[(ram_row as usize / 8) * COLS + col as usize]
-                        & (1 << (ram_row % 8))
+                    || self.ram[(ram_row as usize / 8) * self.cols + col] & (1 << (ram_row % 8))
                         != 0;
                 f.set_pixel(x, y, lit != self.inverted);
             }
@@ -379,6 +486,14 @@ impl VirtualSsd1306 {
     pub fn scrolling(&self) -> bool {
         self.scrolling
     }
+    /// SH1106: the last 0xAD argument (DC-DC control).
+    pub fn dc_dc(&self) -> u8 {
+        self.dc_dc
+    }
+    /// SSD1309: the command lock (0xFD 0x16) is on.
+    pub fn locked(&self) -> bool {
+        self.locked
+    }
     /// Column and page window `((c0, c1), (p0, p1))`.
     pub fn window(&self) -> ((u8, u8), (u8, u8)) {
         (
@@ -410,13 +525,13 @@ impl embedded_hal::i2c::Error for Nack {
     }
 }
 
-impl ErrorType for VirtualSsd1306 {
+impl ErrorType for VirtualPanel {
     type Error = Nack;
 }
 
 /// The virtual panel on an embedded-hal I2C bus: writes to its address are decoded, other
 /// addresses are NACKed, reads return zeros (the SSD1306 is write-only over I2C).
-impl I2c<SevenBitAddress> for VirtualSsd1306 {
+impl I2c<SevenBitAddress> for VirtualPanel {
     fn transaction(&mut self, address: u8, operations: &mut [Operation<'_>]) -> Result<(), Nack> {
         if address != self.address {
             return Err(Nack);
@@ -526,6 +641,66 @@ mod tests {
         assert!(!v.view(128).pixel(127, 63) && v.view(128).pixel(0, 0));
         v.i2c_write(&[0x00, 0xAE]);
         assert_eq!(v.view(128).lit(), 0);
+    }
+
+    fn sh1106() -> VirtualPanel {
+        VirtualPanel::for_panel(PanelSpec::new(Controller::Sh1106, 128, 64).unwrap())
+    }
+
+    #[test]
+    fn sh1106_has_132_columns_and_wraps_within_the_page() {
+        let mut v = sh1106();
+        assert_eq!(v.ram().len(), 132 * 8);
+        // Page 6, column 0x82 = 130: the high nibble takes 4 bits on the SH1106.
+        v.i2c_write(&[0x00, 0xB6, 0x02, 0x18]);
+        v.i2c_write(&[0x40, 1, 2, 3, 4]);
+        assert_eq!(&v.ram()[6 * 132 + 130..6 * 132 + 132], &[1, 2]);
+        assert_eq!(&v.ram()[6 * 132..6 * 132 + 2], &[3, 4]);
+        assert_eq!(v.pointer(), (2, 6));
+        assert_eq!(v.unknown(), 0);
+    }
+
+    /// The commands SSD1306 drivers send that the SH1106 does not have: each is one unknown byte
+    /// and its arguments are read as commands (0x20 0x00: "column low nibble 0"; 0x21 5 9: column
+    /// low nibble 5, then 9), so the pointer ends up where the real chip would put it.
+    #[test]
+    fn sh1106_reads_ssd1306_only_commands_as_unknown_bytes() {
+        let mut v = sh1106();
+        v.i2c_write(&[0x00, 0xB1, 0x1F, 0x0F, 0x20, 0x00]);
+        assert_eq!(v.pointer(), (0xF0, 1));
+        assert_eq!(v.unknown(), 1);
+        v.i2c_write(&[0x00, 0x21, 5, 9, 0x8D, 0x14]);
+        assert_eq!(v.pointer(), (0x49, 1));
+        assert_eq!(v.unknown(), 3);
+        assert_eq!(v.addr_mode(), AddrMode::Page);
+        v.i2c_write(&[0x00, 0xAD, 0x8A, 0x31]);
+        assert_eq!((v.dc_dc(), v.unknown()), (0x8A, 3));
+    }
+
+    #[test]
+    fn visible_frame_is_the_panels_columns_from_its_offset() {
+        let spec = PanelSpec::ssd1306(72, 40).unwrap();
+        let mut v = VirtualPanel::for_panel(spec);
+        // Page 4, RAM column 28 (picture column 0) and 99 (picture column 71).
+        v.i2c_write(&[0x00, 0xB4, 0x0C, 0x11]);
+        v.i2c_write(&[0x40, 0x80]);
+        v.i2c_write(&[0x00, 0x03, 0x16]);
+        v.i2c_write(&[0x40, 0x01]);
+        let f = v.visible_frame();
+        assert_eq!((f.width(), f.height()), (72, 40));
+        assert!(f.pixel(0, 39) && f.pixel(71, 32));
+        assert_eq!(f.lit(), 2);
+    }
+
+    #[test]
+    fn ssd1309_has_no_charge_pump_command() {
+        let mut v = VirtualPanel::for_panel(PanelSpec::new(Controller::Ssd1309, 128, 64).unwrap());
+        v.i2c_write(&[0x00, 0x8D, 0x14, 0xFD, 0x16]);
+        assert!(!v.charge_pump());
+        assert_eq!(v.unknown(), 1);
+        // 0x14 was a column high nibble.
+        assert_eq!(v.pointer(), (0x40, 0));
+        assert!(v.locked());
     }
 
     #[test]

@@ -1,16 +1,17 @@
 //! The wire file: the exact bytes of every bus transaction, framed so that they can be decoded
-//! and replayed into a [`VirtualSsd1306`] again.
+//! and replayed into a [`crate::VirtualPanel`] of the same controller again.
 //!
-//! Format, version 1 (all integers little-endian):
+//! Format, version 2 (all integers little-endian):
 //!
 //! ```text
 //! header, 16 bytes:
-//!   0..8    magic "TDWIRE" 0x00 0x01   (the last byte is the version)
+//!   0..8    magic "TDWIRE" 0x00 0x02   (the last byte is the version)
 //!   8       bus: 'I' = I2C, 'S' = 4-wire SPI
 //!   9       I2C address (0 for SPI)
 //!   10..12  panel width  (u16)
 //!   12..14  panel height (u16)
-//!   14..16  reserved, 0
+//!   14      controller: 0 = SSD1306, 1 = SH1106, 2 = SSD1309
+//!   15      column offset: the RAM column that shows the picture's column 0
 //! then records until the end of the file:
 //!   kind u8, len u16, len payload bytes
 //!   'F'  frame marker; payload = tick (u64). The transactions that follow are that frame's flush.
@@ -20,6 +21,14 @@
 //!   'R'  a pulse on the RST pin (SPI panels); no payload.
 //!   'E'  end of play (written on a clean exit); no payload.
 //! ```
+//!
+//! Version 1 is the same with bytes 14..16 reserved (0): an SSD1306 with the picture at column
+//! 0. Both versions are read. The writer still writes a version 1 header for exactly that panel
+//! (an SSD1306 at column offset 0: 128x64, 128x32, 96x16), so those files stay byte-identical to
+//! what earlier builds wrote (the golden files pin a hash of the whole file, header included),
+//! and version 2 for every other panel, which a version 1 reader rejects by its version byte
+//! instead of replaying it into the wrong RAM. Width and height are the panel's (after any 90/270
+//! rotation: the transactions carry the turned frames).
 //!
 //! ```
 //! use tinydisplay_ssd1306::wire::{self, WireWriter};
@@ -35,12 +44,16 @@
 //! assert_eq!(frames, vec![(7, frame)]);
 //! ```
 
+use crate::panel::{Controller, PanelSpec};
 use crate::transport::{framed_parts, i2c_parts, Transport, Write};
-use crate::virt::VirtualSsd1306;
+use crate::virt::VirtualPanel;
 use core::fmt;
 use tinydisplay::{Frame, Tick};
 
-pub const MAGIC: &[u8; 8] = b"TDWIRE\x00\x01";
+/// The magic of the current version (2).
+pub const MAGIC: &[u8; 8] = b"TDWIRE\x00\x02";
+/// The magic of version 1, still written for an SSD1306 at column offset 0 (module docs).
+pub const MAGIC_V1: &[u8; 8] = b"TDWIRE\x00\x01";
 pub const HEADER_LEN: usize = 16;
 
 /// The bus the file's transactions were framed for.
@@ -52,9 +65,20 @@ pub enum WireBus {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Header {
+    /// 1 or 2.
+    pub version: u8,
     pub bus: WireBus,
     pub width: u16,
     pub height: u16,
+    pub controller: Controller,
+    pub col_offset: u8,
+}
+
+impl Header {
+    /// The panel the file's bytes were sent to (for replaying them).
+    pub fn spec(&self) -> PanelSpec {
+        PanelSpec::raw(self.controller, self.width, self.height, self.col_offset)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,16 +125,27 @@ pub struct WireWriter {
 pub struct TooLong(pub usize);
 
 impl WireWriter {
+    /// An SSD1306 of `width` x `height` (as [`crate::Flusher::new`] assumes).
     pub fn new(bus: WireBus, width: u16, height: u16) -> Self {
+        WireWriter::for_panel(bus, &PanelSpec::any_ssd1306(width, height))
+    }
+
+    /// The panel `spec`; a version 1 header for an SSD1306 at column 0, else version 2.
+    pub fn for_panel(bus: WireBus, spec: &PanelSpec) -> Self {
+        let v1 = spec.controller() == Controller::Ssd1306 && spec.col_offset() == 0;
         let mut buf = Vec::with_capacity(4096);
-        buf.extend_from_slice(MAGIC);
+        buf.extend_from_slice(if v1 { MAGIC_V1 } else { MAGIC });
         match bus {
             WireBus::I2c { address } => buf.extend_from_slice(&[b'I', address]),
             WireBus::Spi => buf.extend_from_slice(&[b'S', 0]),
         }
-        buf.extend_from_slice(&width.to_le_bytes());
-        buf.extend_from_slice(&height.to_le_bytes());
-        buf.extend_from_slice(&[0, 0]);
+        buf.extend_from_slice(&spec.width().to_le_bytes());
+        buf.extend_from_slice(&spec.height().to_le_bytes());
+        if v1 {
+            buf.extend_from_slice(&[0, 0]);
+        } else {
+            buf.extend_from_slice(&[spec.controller().code(), spec.col_offset()]);
+        }
         WireWriter { bus, buf }
     }
 
@@ -190,10 +225,14 @@ pub fn decode(bytes: &[u8]) -> Result<WireLog, WireError> {
             "not a tinydisplay wire file (magic \"TDWIRE\" missing)",
         ));
     }
-    if bytes[6..8] != MAGIC[6..8] {
+    let version = bytes[7];
+    if bytes[6] != 0 || !(1..=2).contains(&version) {
         return Err(err(
             7,
-            &format!("unsupported wire format version {}", bytes[7]),
+            &format!(
+                "unsupported wire format version {} (this build reads versions 1 and 2)",
+                u16::from_le_bytes([bytes[7], bytes[6]])
+            ),
         ));
     }
     let bus = match bytes[8] {
@@ -207,10 +246,39 @@ pub fn decode(bytes: &[u8]) -> Result<WireLog, WireError> {
         }
     };
     let u16_at = |i: usize| u16::from_le_bytes([bytes[i], bytes[i + 1]]);
+    let (width, height) = (u16_at(10), u16_at(12));
+    let (controller, col_offset) = if version == 1 {
+        (Controller::Ssd1306, 0)
+    } else {
+        let c = Controller::from_code(bytes[14]).ok_or_else(|| {
+            err(
+                14,
+                &format!(
+                    "unknown controller code {} (0 = SSD1306, 1 = SH1106, 2 = SSD1309)",
+                    bytes[14]
+                ),
+            )
+        })?;
+        let ram = c.ram_cols();
+        if u16::from(bytes[15]) + width > ram {
+            return Err(err(
+                15,
+                &format!(
+                    "column offset {} puts the {width}-column picture past the {c} RAM's {ram} \
+                     columns",
+                    bytes[15]
+                ),
+            ));
+        }
+        (c, bytes[15])
+    };
     let header = Header {
+        version,
         bus,
-        width: u16_at(10),
-        height: u16_at(12),
+        width,
+        height,
+        controller,
+        col_offset,
     };
     let mut records = Vec::new();
     let mut i = HEADER_LEN;
@@ -253,18 +321,18 @@ pub fn decode(bytes: &[u8]) -> Result<WireLog, WireError> {
     Ok(WireLog { header, records })
 }
 
-/// Replays a log into a fresh virtual panel and returns, for each frame marker, the tick and the
-/// panel RAM after that frame's transactions.
+/// Replays a log into a fresh virtual panel of the header's controller and returns, for each
+/// frame marker, the tick and the visible RAM (the header's columns from its offset) after that
+/// frame's transactions.
 pub fn replay(log: &WireLog) -> Vec<(Tick, Frame)> {
-    let mut panel = VirtualSsd1306::new();
+    let mut panel = VirtualPanel::for_panel(log.header.spec());
     let mut out = Vec::new();
     let mut current: Option<Tick> = None;
-    let (w, h) = (log.header.width, log.header.height);
     for rec in &log.records {
         match rec {
             Record::Frame(t) => {
                 if let Some(prev) = current.replace(*t) {
-                    out.push((prev, panel.ram_frame(w, h)));
+                    out.push((prev, panel.visible_frame()));
                 }
             }
             Record::I2c(b) => panel.i2c_write(b),
@@ -275,7 +343,7 @@ pub fn replay(log: &WireLog) -> Vec<(Tick, Frame)> {
         }
     }
     if let Some(t) = current {
-        out.push((t, panel.ram_frame(w, h)));
+        out.push((t, panel.visible_frame()));
     }
     out
 }
@@ -296,9 +364,12 @@ mod tests {
         assert_eq!(
             log.header,
             Header {
+                version: 1,
                 bus: WireBus::Spi,
                 width: 128,
-                height: 32
+                height: 32,
+                controller: Controller::Ssd1306,
+                col_offset: 0,
             }
         );
         assert_eq!(
@@ -331,6 +402,60 @@ mod tests {
         let mut bad = bytes;
         bad[0] = b'X';
         assert_eq!(decode(&bad).unwrap_err().offset, 0);
+    }
+
+    #[test]
+    fn other_panels_get_a_version_2_header_and_replay_on_their_controller() {
+        let spec = PanelSpec::new(Controller::Sh1106, 128, 64).unwrap();
+        let mut w = WireWriter::for_panel(WireBus::I2c { address: 0x3c }, &spec);
+        let mut flusher = crate::Flusher::for_panel(spec, crate::Bus::i2c(400_000));
+        let mut frame = Frame::new(128, 64);
+        frame.set_pixel(127, 63, true);
+        w.frame(1);
+        flusher.flush(&frame, &mut w).unwrap();
+        let bytes = w.take_bytes();
+        assert_eq!(&bytes[..8], MAGIC);
+        assert_eq!(&bytes[14..16], &[1, 2]);
+        let log = decode(&bytes).unwrap();
+        assert_eq!(
+            (
+                log.header.version,
+                log.header.controller,
+                log.header.col_offset
+            ),
+            (2, Controller::Sh1106, 2)
+        );
+        assert_eq!(replay(&log), vec![(1, frame)]);
+        let small = PanelSpec::ssd1306(64, 48).unwrap();
+        let h = WireWriter::for_panel(WireBus::Spi, &small).take_bytes();
+        assert_eq!((h[7], h[14], h[15]), (2, 0, 32));
+        // The default panel keeps the version 1 header, byte for byte.
+        let v1 = WireWriter::i2c(0x3c, 128, 64).take_bytes();
+        assert_eq!(v1, b"TDWIRE\x00\x01I\x3c\x80\x00\x40\x00\x00\x00");
+    }
+
+    #[test]
+    fn bad_headers_name_the_version_controller_or_offset() {
+        let spec = PanelSpec::new(Controller::Sh1106, 128, 64).unwrap();
+        let good = WireWriter::for_panel(WireBus::Spi, &spec).take_bytes();
+        let mut v3 = good.clone();
+        v3[7] = 3;
+        let e = decode(&v3).unwrap_err();
+        assert_eq!(e.offset, 7);
+        assert!(
+            e.message.contains("version 3") && e.message.contains("1 and 2"),
+            "{e}"
+        );
+        let mut bad = good.clone();
+        bad[14] = 9;
+        let e = decode(&bad).unwrap_err();
+        assert_eq!(e.offset, 14);
+        assert!(e.message.contains("controller code 9"), "{e}");
+        let mut bad = good;
+        bad[15] = 5;
+        let e = decode(&bad).unwrap_err();
+        assert_eq!(e.offset, 15);
+        assert!(e.message.contains("column offset 5"), "{e}");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! After every flush the virtual SSD1306's RAM equals the engine's frame: every example scene,
 //! 600 ticks, I2C and SPI framing, with diffs and with full frames every time, starting from a
-//! panel full of noise. Plus a fault-injecting I2C bus.
+//! panel full of noise. Every scene again on every controller and size it fits (turned by 90
+//! and 270 degrees when it fits that way), and random frames on every controller and size.
+//! Plus a fault-injecting I2C bus.
 
 use std::cell::{Cell, RefCell};
 use std::convert::Infallible;
@@ -11,11 +13,13 @@ use embedded_hal::digital::{ErrorType as PinErrorType, OutputPin};
 use embedded_hal::i2c::ErrorKind;
 use embedded_hal::spi::{ErrorType as SpiErrorType, Operation as SpiOp, SpiDevice};
 use tinydisplay::{Engine, Frame};
+use tinydisplay_ssd1306::rotate::{rotate_into, Rotation};
 use tinydisplay_ssd1306::testing::{Fault, FaultyI2c};
+use tinydisplay_ssd1306::wire::WireBus;
 use tinydisplay_ssd1306::wire::{self, WireWriter};
 use tinydisplay_ssd1306::{
-    Bus, FlushError, Flusher, I2cFraming, I2cTransport, PanelConfig, PanelState, SpiTransport,
-    VirtualSsd1306,
+    Bus, Controller, FlushError, Flusher, I2cFraming, I2cTransport, PanelConfig, PanelSpec,
+    PanelState, SpiTransport, VirtualPanel, VirtualSsd1306,
 };
 
 const TICKS: u64 = 600;
@@ -72,7 +76,7 @@ fn assert_ram(name: &str, label: &str, tick: u64, frame: &Frame, ram: Frame) {
 
 /// An SPI panel: a virtual SSD1306 behind an embedded-hal SpiDevice and a D/C pin.
 struct SpiPanel {
-    panel: Rc<RefCell<VirtualSsd1306>>,
+    panel: Rc<RefCell<VirtualPanel>>,
     dc: Rc<Cell<bool>>,
 }
 struct DcPin(Rc<Cell<bool>>);
@@ -387,4 +391,290 @@ proptest::proptest! {
         }
         proptest::prop_assert_eq!(panel.bus().unknown(), 0);
     }
+}
+
+/// Ticks per scene and panel in the controller matrix below (the full 600 ticks run above on
+/// the default SSD1306).
+const MATRIX_TICKS: u64 = 90;
+
+/// An SPI transport and the virtual panel behind it.
+type SpiRig = (SpiTransport<SpiPanel, DcPin>, Rc<RefCell<VirtualPanel>>);
+
+/// One panel under test: a virtual controller on I2C or SPI, its flusher, and for I2C a wire
+/// file of the same flushes.
+struct Rig {
+    label: String,
+    flusher: Flusher,
+    i2c: Option<I2cTransport<VirtualPanel>>,
+    spi: Option<SpiRig>,
+    wire: Option<(WireWriter, Flusher)>,
+}
+
+impl Rig {
+    fn new(spec: PanelSpec, spi: bool, seed: u32, config: &PanelConfig) -> Rig {
+        let label = format!("{spec} {}", if spi { "SPI" } else { "I2C" });
+        let panel = VirtualPanel::for_panel(spec).noise(seed);
+        let bus = if spi {
+            Bus::spi(8_000_000)
+        } else {
+            Bus::i2c(400_000)
+        };
+        let mut flusher = Flusher::for_panel(spec, bus);
+        let mut rig = if spi {
+            let ram = Rc::new(RefCell::new(panel));
+            let dc = Rc::new(Cell::new(false));
+            let t = SpiTransport::new(
+                SpiPanel {
+                    panel: ram.clone(),
+                    dc: dc.clone(),
+                },
+                DcPin(dc),
+            );
+            Rig {
+                label,
+                flusher: flusher.clone(),
+                i2c: None,
+                spi: Some((t, ram)),
+                wire: None,
+            }
+        } else {
+            let mut w = WireWriter::for_panel(WireBus::I2c { address: 0x3c }, &spec);
+            let mut wf = Flusher::for_panel(spec, bus);
+            wf.init(config, &mut w).unwrap();
+            Rig {
+                label,
+                flusher: flusher.clone(),
+                i2c: Some(I2cTransport::new(panel, 0x3c)),
+                spi: None,
+                wire: Some((w, wf)),
+            }
+        };
+        match (&mut rig.i2c, &mut rig.spi) {
+            (Some(t), _) => flusher.init(config, t).map(|_| ()).unwrap(),
+            (_, Some((t, _))) => flusher.init(config, t).map(|_| ()).unwrap(),
+            _ => unreachable!(),
+        }
+        rig.flusher = flusher;
+        rig
+    }
+
+    /// Flushes `frame` and checks that the visible RAM shows it.
+    fn flush(&mut self, name: &str, tick: u64, frame: &Frame) {
+        let (visible, unknown) = match (&mut self.i2c, &mut self.spi) {
+            (Some(t), _) => {
+                self.flusher.flush(frame, t).unwrap();
+                (t.bus().visible_frame(), t.bus().unknown())
+            }
+            (_, Some((t, ram))) => {
+                self.flusher.flush(frame, t).unwrap();
+                let r = ram.borrow();
+                (r.visible_frame(), r.unknown())
+            }
+            _ => unreachable!(),
+        };
+        assert_ram(name, &self.label, tick, frame, visible);
+        assert_eq!(unknown, 0, "{name} {}: undecodable bytes", self.label);
+        if let Some((w, f)) = &mut self.wire {
+            w.frame(tick);
+            f.flush(frame, w).unwrap();
+        }
+    }
+
+    /// The wire file replays to `expected`, on the controller its header names.
+    fn check_wire(&mut self, name: &str, expected: &[(u64, Frame)]) {
+        if let Some((w, _)) = &mut self.wire {
+            let log = wire::decode(&w.take_bytes()).unwrap();
+            let replayed = wire::replay(&log);
+            assert_eq!(replayed.len(), expected.len(), "{name} {}", self.label);
+            for ((t, e), (rt, r)) in expected.iter().zip(&replayed) {
+                assert_eq!(t, rt);
+                assert_ram(
+                    name,
+                    &format!("{} wire replay", self.label),
+                    *t,
+                    e,
+                    r.clone(),
+                );
+            }
+        }
+    }
+}
+
+/// Every panel (controller x size) a `w` x `h` picture fits, with the rotation that makes it
+/// fit: the same size unturned (and upside down, which the panel does), or the transposed size
+/// turned by 90 or 270 degrees.
+fn fits(w: u16, h: u16) -> Vec<(PanelSpec, Rotation)> {
+    let mut out = Vec::new();
+    for c in Controller::ALL {
+        for (pw, ph) in PanelSpec::supported(c) {
+            let spec = PanelSpec::new(c, pw, ph).unwrap();
+            if (pw, ph) == (w, h) {
+                out.push((spec, Rotation::Rotate0));
+                out.push((spec, Rotation::Rotate180));
+            }
+            if (pw, ph) == (h, w) && w != h {
+                out.push((spec, Rotation::Rotate90));
+                out.push((spec, Rotation::Rotate270));
+            }
+        }
+    }
+    out
+}
+
+/// Drives `frames` (the picture, before any turn) through every panel it fits, on I2C and SPI.
+fn run_matrix(name: &str, w: u16, h: u16, mut frame_at: impl FnMut(u64, &mut Frame), ticks: u64) {
+    let panels = fits(w, h);
+    assert!(!panels.is_empty(), "{name}: {w}x{h} fits no panel");
+    let mut rigs: Vec<(Rotation, Rig)> = Vec::new();
+    for (i, &(spec, rot)) in panels.iter().enumerate() {
+        let config = PanelConfig {
+            rotate180: rot.in_hardware(),
+            ..PanelConfig::new(spec.width(), spec.height())
+        };
+        // Upside down the segment order reverses, and with it where the glass sits in RAM
+        // (the 96x16's picture moves from column 0 to 32).
+        let spec = if config.columns_mirrored() {
+            spec.mirrored()
+        } else {
+            spec
+        };
+        for spi in [false, true] {
+            let seed = 11 + 2 * i as u32 + u32::from(spi);
+            rigs.push((rot, Rig::new(spec, spi, seed, &config)));
+        }
+    }
+    let mut picture = Frame::new(w, h);
+    let mut turned = Frame::new(0, 0);
+    let mut expected: Vec<Vec<(u64, Frame)>> = vec![Vec::new(); rigs.len()];
+    for t in 0..ticks {
+        frame_at(t, &mut picture);
+        for (i, (rot, rig)) in rigs.iter_mut().enumerate() {
+            let sent = if rot.in_software() {
+                rotate_into(&picture, *rot, &mut turned);
+                &turned
+            } else {
+                &picture
+            };
+            rig.flush(name, t, sent);
+            if rig.wire.is_some() {
+                expected[i].push((t, sent.clone()));
+            }
+        }
+    }
+    for (i, (_, rig)) in rigs.iter_mut().enumerate() {
+        rig.check_wire(name, &expected[i]);
+    }
+}
+
+#[test]
+fn every_scene_on_every_panel_it_fits() {
+    let mut sizes = std::collections::BTreeSet::new();
+    for (name, engine) in scenes() {
+        let (w, h) = (engine.width(), engine.height());
+        sizes.insert((w, h));
+        run_matrix(&name, w, h, |t, f| engine.render_into(t, f), MATRIX_TICKS);
+    }
+    // The example scenes cover these sizes; the synthetic test below covers every size.
+    assert!(sizes.contains(&(128, 64)), "{sizes:?}");
+}
+
+/// A deterministic LCG (Numerical Recipes constants).
+struct Lcg(u32);
+impl Lcg {
+    fn next(&mut self) -> u32 {
+        self.0 = self.0.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        self.0 >> 8
+    }
+}
+
+#[test]
+fn random_frames_on_every_controller_and_size() {
+    // Each size once: `run_matrix` drives every controller that has it.
+    let mut seen = std::collections::BTreeSet::new();
+    for c in Controller::ALL {
+        for (w, h) in PanelSpec::supported(c) {
+            if !seen.insert((w, h)) {
+                continue;
+            }
+            let mut rng = Lcg(u32::from(w) * 1000 + u32::from(h));
+            let name = format!("random {w}x{h}");
+            // Each frame changes a random number of random bytes of the previous one: from a
+            // few scattered bytes to nearly all of them, so that runs, bridges, Co framing and
+            // full frames all happen; every 16th frame is all new.
+            let mut prev: Option<Frame> = None;
+            let frames = move |t: u64, f: &mut Frame| {
+                if let Some(p) = &prev {
+                    f.as_bytes_mut().copy_from_slice(p.as_bytes());
+                }
+                let n = f.as_bytes().len();
+                let changes = if t.is_multiple_of(16) {
+                    n
+                } else {
+                    [1, 3, 9, 40, 200][(rng.next() % 5) as usize].min(n)
+                };
+                for _ in 0..changes {
+                    let i = rng.next() as usize % n;
+                    f.as_bytes_mut()[i] = rng.next() as u8;
+                }
+                prev = Some(f.clone());
+            };
+            run_matrix(&name, w, h, frames, 48);
+        }
+    }
+}
+
+#[test]
+fn portrait_pictures_turned_onto_landscape_panels() {
+    // A 64x128 picture fits every 128x64 panel turned; 40x72 fits the 72x40 board, 48x64 the
+    // 64x48 one and so on: every transposed size.
+    let mut seen = std::collections::BTreeSet::new();
+    for c in Controller::ALL {
+        for (w, h) in PanelSpec::supported(c) {
+            if !seen.insert((h, w)) {
+                continue;
+            }
+            let mut rng = Lcg(7 + u32::from(w));
+            let frames = |_t: u64, f: &mut Frame| {
+                for b in f.as_bytes_mut() {
+                    if rng.next().is_multiple_of(4) {
+                        *b = rng.next() as u8;
+                    }
+                }
+            };
+            run_matrix(&format!("portrait {h}x{w}"), h, w, frames, 24);
+        }
+    }
+}
+
+#[test]
+fn sh1106_full_frames_are_one_data_transaction_per_page_and_never_use_ssd1306_modes() {
+    let spec = PanelSpec::new(Controller::Sh1106, 128, 64).unwrap();
+    let mut t = I2cTransport::new(VirtualPanel::for_panel(spec).noise(3), 0x3c);
+    let mut flusher = Flusher::for_panel(spec, Bus::i2c(400_000));
+    flusher.init(&PanelConfig::new(128, 64), &mut t).unwrap();
+    let mut frame = Frame::new(128, 64);
+    frame.set_pixel(0, 0, true);
+    frame.set_pixel(127, 63, true);
+    let s = flusher.flush(&frame, &mut t).unwrap();
+    assert!(s.full);
+    assert_eq!(s.data_transactions, 8);
+    assert_eq!(s.data_bytes, 1024);
+    // Page 0: B0 02 10; pages 1..8: Bp 10 (the pointer stopped at RAM column 130 = 0x82).
+    assert_eq!(s.command_bytes, 3 + 7 * 2);
+    assert_eq!(t.bus().visible_frame(), frame);
+    assert_eq!(t.bus().unknown(), 0);
+    // RAM columns 0, 1, 130 and 131 are off the glass and untouched (still noise).
+    let noise = VirtualPanel::for_panel(spec).noise(3);
+    for p in 0..8 {
+        for c in [0, 1, 130, 131] {
+            assert_eq!(t.bus().ram()[p * 132 + c], noise.ram()[p * 132 + c]);
+        }
+    }
+    // SSD1306 bytes on an SH1106: the horizontal-mode full frame lands in the wrong place.
+    let mut wrong = I2cTransport::new(VirtualPanel::for_panel(spec), 0x3c);
+    let mut ssd = Flusher::new(128, 64, Bus::i2c(400_000));
+    ssd.init(&PanelConfig::new(128, 64), &mut wrong).unwrap();
+    ssd.flush(&frame, &mut wrong).unwrap();
+    assert!(wrong.bus().unknown() > 0);
+    assert_ne!(wrong.bus().visible_frame(), frame);
 }
