@@ -234,7 +234,13 @@ fn open_sink(args: &Args, w: u16, h: u16) -> Result<Opened, SinkError> {
             panel(PanelSink::new(bus, config, spi)?)
         }
         DisplayKind::Emulator => {
-            let emu = Emulator::new(args.address, w, args.snapshot_dir.clone(), args.png.clone())?;
+            let emu = Emulator::new(
+                args.address,
+                w,
+                h,
+                args.snapshot_dir.clone(),
+                args.png.clone(),
+            )?;
             panel(PanelSink::new(emu, config, i2c)?.with_i2c_framing(framing))
         }
         DisplayKind::Wire(path) => {

@@ -263,3 +263,44 @@ fn bad_arguments_are_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("128x64"));
 }
+
+/// The small modules (0.66" 64x48, 0.42" 72x40, 0.49" 64x32) show their picture at a column
+/// offset in the controller's RAM: the emulated module must show exactly the scene's frame, not
+/// the frame shifted by the offset the flush planner addressed.
+#[test]
+fn small_modules_on_the_emulator_show_the_frame_unshifted() {
+    for (w, h) in [(64u16, 48u16), (72, 40), (64, 32)] {
+        let scene = tmp(&format!("small-{w}x{h}.toml"));
+        std::fs::write(
+            &scene,
+            format!(
+                "display = {{ width = {w}, height = {h} }}\n\
+                 [[widgets]]\nkind = \"rect\"\nw = {w}\nh = {h}\n\
+                 [[widgets]]\nkind = \"text\"\nx = 2\ny = 2\ntext = \"{w}x{h}\"\n"
+            ),
+        )
+        .unwrap();
+        let png = tmp(&format!("small-{w}x{h}.png"));
+        let out = bin()
+            .args(["play", scene.to_str().unwrap(), "--display", "emulator"])
+            .args(["--ticks", "0..2", "--fast", "--on-exit", "keep", "--png"])
+            .arg(&png)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{w}x{h}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let frame = engine(&scene).render(1);
+        let style = tinydisplay_export::Style {
+            scale: 1,
+            panel: tinydisplay_export::Panel::White,
+            grid: false,
+        };
+        assert!(
+            std::fs::read(&png).unwrap() == tinydisplay_export::png(&frame, &style).unwrap(),
+            "{w}x{h}: the emulated panel does not show the scene's frame"
+        );
+    }
+}

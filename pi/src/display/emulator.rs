@@ -5,10 +5,10 @@ use super::{PanelBus, SinkError};
 use crate::export::{save_png, Panel, Style};
 use std::path::{Path, PathBuf};
 use tinydisplay::{Frame, Tick};
-use tinydisplay_ssd1306::{I2cTransport, Nack, Transport, VirtualSsd1306, Write};
+use tinydisplay_ssd1306::{I2cTransport, Nack, PanelSpec, Transport, VirtualPanel, Write};
 
 pub struct Emulator {
-    pub panel: I2cTransport<VirtualSsd1306>,
+    pub panel: I2cTransport<VirtualPanel>,
     width: u16,
     snapshot_dir: Option<PathBuf>,
     png: Option<PathBuf>,
@@ -18,6 +18,7 @@ impl Emulator {
     pub fn new(
         address: u8,
         width: u16,
+        height: u16,
         snapshot_dir: Option<PathBuf>,
         png: Option<PathBuf>,
     ) -> Result<Self, SinkError> {
@@ -29,8 +30,10 @@ impl Emulator {
                 ))
             })?;
         }
-        // The emulated panel answers at the address play talks to.
-        let panel = VirtualSsd1306::new().with_address(address);
+        // The emulated panel is the module the flush planner plans for (its column offset: a
+        // 64x48 module shows RAM columns 32..96), answering at the address play talks to.
+        let spec = PanelSpec::ssd1306(width, height).map_err(SinkError::fatal)?;
+        let panel = VirtualPanel::for_panel(spec).with_address(address);
         Ok(Emulator {
             panel: I2cTransport::new(panel, address),
             width,
