@@ -3,7 +3,10 @@
 //   TD_URL        the served page
 //   TD_EXPECTED   JSON { "scene.toml": { "TICK": "HASH", ... } } from the native `tinydisplay hash`
 //   TD_ARTIFACTS  where screenshots, exports and measurements.json go
+//   TD_CLI        the native `tinydisplay` binary, TD_SCENES the example scenes: the page's PNG and
+//                 GIF downloads must be byte-identical to `tinydisplay render` of the same request
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { launch, openSimulator } from './chromium.mjs';
 import { benchThroughput, perFrameUs } from './measure.mjs';
@@ -15,6 +18,15 @@ mkdirSync(out, { recursive: true });
 
 const results = [];
 const measurements = {};
+// `tinydisplay render` of the request the page just exported, as bytes.
+function cliRender(scene, ticks, panel, scale, file) {
+  execFileSync(process.env.TD_CLI, [
+    'render', join(process.env.TD_SCENES, scene), '--ticks', ticks,
+    '--panel', panel, '--scale', String(scale), '--out', file, '--force',
+  ]);
+  return readFileSync(file);
+}
+
 async function check(name, fn) {
   const t0 = Date.now();
   try {
@@ -220,7 +232,15 @@ try {
       return wrong ? `${wrong} pixels differ` : '';
     }, bytes);
     assert(bad === '', bad);
-    return `${bytes.length} bytes`;
+    const req = await page.evaluate(() => ({
+      file: window.tinydisplay.state.file,
+      panel: document.getElementById('panel').value,
+      scale: Number(document.getElementById('scale').value),
+    }));
+    const cli = cliRender(req.file, '321', req.panel, req.scale, join(out, 'export-cli.png'));
+    assert(Buffer.compare(cli, readFileSync(file)) === 0,
+      `the page's PNG (${bytes.length} B) differs from tinydisplay render's (${cli.length} B)`);
+    return `${bytes.length} bytes, byte-identical to tinydisplay render (${req.file}, ${req.panel}, x${req.scale})`;
   });
 
   await check('GIF export of a tick range', async () => {
@@ -238,7 +258,15 @@ try {
       return d.tracks.selectedTrack.frameCount;
     }, [...bytes]);
     assert(frames !== 0, 'GIF has no frames');
-    return `${bytes.length} bytes, ${frames} frames`;
+    const req = await page.evaluate(() => ({
+      file: window.tinydisplay.state.file,
+      panel: document.getElementById('panel').value,
+      scale: Math.min(4, Number(document.getElementById('scale').value)),
+    }));
+    const cli = cliRender(req.file, '0..120', req.panel, req.scale, join(out, 'export-cli.gif'));
+    assert(Buffer.compare(cli, bytes) === 0,
+      `the page's GIF (${bytes.length} B) differs from tinydisplay render's (${cli.length} B)`);
+    return `${bytes.length} bytes, ${frames} frames, byte-identical to tinydisplay render`;
   });
 
   await check('permalink reopens the same scene and tick', async () => {

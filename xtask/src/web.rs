@@ -138,6 +138,8 @@ pub fn browser_tests() -> Result<(), String> {
             .arg(root.join("web/tests/browser.mjs"))
             .env("TD_URL", format!("http://127.0.0.1:{port}/"))
             .env("TD_EXPECTED", &expected_file)
+            .env("TD_CLI", &cli)
+            .env("TD_SCENES", root.join("tests/scenes"))
             .env("TD_ARTIFACTS", artifacts()))
     })
 }
