@@ -1,11 +1,12 @@
 //! Drawing resolved widgets into a page-layout [`Frame`].
 //!
-//! [`Canvas`] is an embedded-graphics `DrawTarget` for the primitives that embedded-graphics
-//! rasterizes well (lines, circles, ellipses, rounded corners). Everything that is hot in real
-//! scenes is done here on whole page bytes instead of pixel by pixel: `fill_solid` (rectangles,
-//! outlines, bars, circle scanlines) uses byte masks, and text, bitmaps and sprites are blitted
-//! from [`PageImage`]s a byte column at a time. The canvas applies the clip box, the draw mode
-//! (on/off/xor) and the ordered-dither opacity in every path, so they all agree pixel for pixel.
+//! Everything is done on whole page bytes instead of pixel by pixel: boxes and the row spans
+//! that `shape.rs` computes for circles, ellipses, rounded rectangles and lines (only their
+//! visible rows, so the work follows the panel, not the shape) are filled with byte masks, and
+//! text, bitmaps and sprites are blitted from [`PageImage`]s a byte column at a time. [`Canvas`]
+//! is still an embedded-graphics `DrawTarget`, for rectangle outlines. The canvas applies the
+//! clip box, the draw mode (on/off/xor) and the ordered-dither opacity in every path, so they all
+//! agree pixel for pixel, and counts the bytes it touches (`RenderStats`).
 
 use crate::event::EventLog;
 use crate::frame::Frame;
