@@ -207,9 +207,18 @@ mod tests {
         assert_eq!(WEEKDAYS[usize::from(c.weekday)], "Tue");
         // 1900 and 2100 are not leap years, 2000 is.
         assert!(!is_leap(1900) && is_leap(2000) && !is_leap(2100) && is_leap(2024));
-        assert_eq!(civil_from_days(days_from_civil(1900, 3, 1) as i64 - 1), (1900, 2, 28));
-        assert_eq!(civil_from_days(days_from_civil(2100, 3, 1) as i64 - 1), (2100, 2, 28));
-        assert_eq!(civil_from_days(days_from_civil(2000, 3, 1) as i64 - 1), (2000, 2, 29));
+        assert_eq!(
+            civil_from_days(days_from_civil(1900, 3, 1) as i64 - 1),
+            (1900, 2, 28)
+        );
+        assert_eq!(
+            civil_from_days(days_from_civil(2100, 3, 1) as i64 - 1),
+            (2100, 2, 28)
+        );
+        assert_eq!(
+            civil_from_days(days_from_civil(2000, 3, 1) as i64 - 1),
+            (2000, 2, 29)
+        );
         check(days_from_civil(1900, 3, 1) as i64);
         // A far-future date: the walk from 1970 takes about 3 million steps.
         let far = days_from_civil(9999, 12, 31) as i64;
@@ -232,7 +241,10 @@ mod tests {
             assert_eq!(back, i128::from(s));
         }
         let c = civil(-1);
-        assert_eq!((c.year, c.month, c.day, c.hour, c.minute, c.second), (1969, 12, 31, 23, 59, 59));
+        assert_eq!(
+            (c.year, c.month, c.day, c.hour, c.minute, c.second),
+            (1969, 12, 31, 23, 59, 59)
+        );
         assert_eq!(WEEKDAYS[usize::from(c.weekday)], "Wed");
     }
 

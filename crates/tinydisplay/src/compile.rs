@@ -1,8 +1,8 @@
 //! Scene to [`Compiled`]: validation, then timeline scheduling, then drawing order.
 
 use crate::error::SceneError;
-use crate::model::{Compiled, Node};
 use crate::event::CLOCK_INPUT;
+use crate::model::{Compiled, Node};
 use crate::scene::{InputDef, Scene, Value};
 use crate::schedule::{apply_start, schedule};
 use crate::validate::{self, Errors};

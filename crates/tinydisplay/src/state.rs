@@ -152,7 +152,7 @@ fn input_num(def: &InputDef, v: &Value) -> i64 {
 
 /// The wall clock at `tick` in seconds since 1970-01-01: the latest `clock` event's value plus
 /// the whole seconds since its tick, or [`Y2000`] plus the seconds since tick 0 without one.
-/// Saturating: no tick and no event value can overflow it.
+/// Summed in `i128` and saturated to `i64`: no tick and no event value can overflow it.
 pub(crate) fn wall_clock(c: &Compiled, log: &EventLog, tick: Tick) -> i64 {
     let rate = u64::from(c.tick_rate.max(1));
     let (base, since) = match log.latest(c.clock, tick) {
@@ -161,7 +161,8 @@ pub(crate) fn wall_clock(c: &Compiled, log: &EventLog, tick: Tick) -> i64 {
         Some((e, Value::Int(v))) => (*v, tick.saturating_sub(*e)),
         _ => (Y2000, tick),
     };
-    base.saturating_add(i64::try_from(since / rate).unwrap_or(i64::MAX))
+    let secs = i128::from(base) + i128::from(since / rate);
+    secs.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
 }
 
 pub(crate) struct Resolver<'a> {

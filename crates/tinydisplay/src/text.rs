@@ -34,7 +34,10 @@ pub(crate) enum Builtin {
 pub(crate) enum Fmt {
     Lit(String),
     /// A `%` code; `pad` is false for `%-X`.
-    Code { code: Code, pad: bool },
+    Code {
+        code: Code,
+        pad: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,19 +155,28 @@ fn parse_format(fmt: &str, whole: &str, path: &str) -> Result<Vec<Fmt>, SceneErr
         if !pad {
             next = chars.next();
         }
-        let code = match next {
-            Some('%') if pad => {
-                lit.push('%');
-                continue;
-            }
-            Some(x) => Code::parse(x).ok_or_else(|| {
-                let spelled = if pad { format!("%{x}") } else { format!("%-{x}") };
-                bad(format!("unknown code `{spelled}` (known: {CODES})"))
-            })?,
-            None => return Err(bad(format!("the format ends in a lone `%` (write `%%` for a percent sign; codes: {CODES})"))),
-        };
+        let code =
+            match next {
+                Some('%') if pad => {
+                    lit.push('%');
+                    continue;
+                }
+                Some(x) => Code::parse(x).ok_or_else(|| {
+                    let spelled = if pad {
+                        format!("%{x}")
+                    } else {
+                        format!("%-{x}")
+                    };
+                    bad(format!("unknown code `{spelled}` (known: {CODES})"))
+                })?,
+                None => return Err(bad(format!(
+                    "the format ends in a lone `%` (write `%%` for a percent sign; codes: {CODES})"
+                ))),
+            };
         if !pad && !code.numeric() {
-            return Err(bad(String::from("`%-` (no padding) only applies to the numeric codes %H %I %M %S %Y %m %d %j")));
+            return Err(bad(String::from(
+                "`%-` (no padding) only applies to the numeric codes %H %I %M %S %Y %m %d %j",
+            )));
         }
         if !lit.is_empty() {
             out.push(Fmt::Lit(core::mem::take(&mut lit)));
@@ -263,7 +275,9 @@ impl Template {
                             ));
                         };
                         let whole = format!("{{{name}}}");
-                        parts.push(Part::Builtin(Builtin::Wall(parse_format(fmt, &whole, path)?)));
+                        parts.push(Part::Builtin(Builtin::Wall(parse_format(
+                            fmt, &whole, path,
+                        )?)));
                         continue;
                     }
                     let (name, width) = match name.split_once(':') {
@@ -403,7 +417,10 @@ mod tests {
     fn parse(src: &str) -> Result<Template, SceneError> {
         Template::parse(src, "w.text", |name, _| match name {
             "cpu" => Ok(0),
-            _ => Err(SceneError::at_path("w.text", format!("undefined input {name:?}"))),
+            _ => Err(SceneError::at_path(
+                "w.text",
+                format!("undefined input {name:?}"),
+            )),
         })
     }
 
@@ -427,11 +444,17 @@ mod tests {
         assert_eq!(show("{time:%I %p}", 0, t), "07 AM");
         assert_eq!(show("{date:%a %d %b %Y}", 0, t), "Tue 31 Dec 2024");
         assert_eq!(show("{date:%Y-%m-%d day %j}", 0, t), "2024-12-31 day 366");
-        assert_eq!(show("{date:%-m/%-d %-j}", 0, at(2024, 2, 3, 0, 0, 0)), "2/3 34");
+        assert_eq!(
+            show("{date:%-m/%-d %-j}", 0, at(2024, 2, 3, 0, 0, 0)),
+            "2/3 34"
+        );
         assert_eq!(show("{date:%j}", 0, at(2023, 1, 9, 0, 0, 0)), "009");
         assert_eq!(show("{time:%-H 100%%}", 0, t), "7 100%");
         // Midnight and noon in 12-hour form.
-        assert_eq!(show("{time:%I%p %-I}", 0, at(2000, 1, 1, 0, 30, 0)), "12AM 12");
+        assert_eq!(
+            show("{time:%I%p %-I}", 0, at(2000, 1, 1, 0, 30, 0)),
+            "12AM 12"
+        );
         assert_eq!(show("{time:%I%p}", 0, at(2000, 1, 1, 12, 0, 0)), "12PM");
         assert_eq!(show("{time:%I%p}", 0, at(2000, 1, 1, 23, 0, 0)), "11PM");
         // Literal text, braces and other placeholders around it.
