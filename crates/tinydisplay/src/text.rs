@@ -155,24 +155,25 @@ fn parse_format(fmt: &str, whole: &str, path: &str) -> Result<Vec<Fmt>, SceneErr
         if !pad {
             next = chars.next();
         }
-        let code =
-            match next {
-                Some('%') if pad => {
-                    lit.push('%');
-                    continue;
-                }
-                Some(x) => Code::parse(x).ok_or_else(|| {
-                    let spelled = if pad {
-                        format!("%{x}")
-                    } else {
-                        format!("%-{x}")
-                    };
-                    bad(format!("unknown code `{spelled}` (known: {CODES})"))
-                })?,
-                None => return Err(bad(format!(
+        let code = match next {
+            Some('%') if pad => {
+                lit.push('%');
+                continue;
+            }
+            Some(x) => Code::parse(x).ok_or_else(|| {
+                let spelled = if pad {
+                    format!("%{x}")
+                } else {
+                    format!("%-{x}")
+                };
+                bad(format!("unknown code `{spelled}` (known: {CODES})"))
+            })?,
+            None => {
+                return Err(bad(format!(
                     "the format ends in a lone `%` (write `%%` for a percent sign; codes: {CODES})"
-                ))),
-            };
+                )))
+            }
+        };
         if !pad && !code.numeric() {
             return Err(bad(String::from(
                 "`%-` (no padding) only applies to the numeric codes %H %I %M %S %Y %m %d %j",
