@@ -1,8 +1,9 @@
 //! Scene to [`Compiled`]: validation, then timeline scheduling, then drawing order.
 
 use crate::error::SceneError;
+use crate::event::CLOCK_INPUT;
 use crate::model::{Compiled, Node};
-use crate::scene::{InputDef, Scene};
+use crate::scene::{InputDef, Scene, Value};
 use crate::schedule::{apply_start, schedule};
 use crate::validate::{self, Errors};
 use alloc::string::String;
@@ -21,6 +22,9 @@ pub(crate) fn compile(scene: &Scene) -> Result<Compiled, Vec<SceneError>> {
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     validate::check_inputs(&inputs, &mut errors);
+    // The clock slot sits in its sorted place so every by-name lookup stays a binary search; a
+    // scene declaring `clock` itself is already an error above.
+    let (clock, inputs) = with_clock(inputs);
     let (mut roots, tracks) = validate::widgets(&scene.widgets, &inputs, &mut errors);
     // Schedule before sorting by z: track paths are file-order indices.
     let starts = errors.ok(schedule(scene, &tracks));
@@ -37,8 +41,25 @@ pub(crate) fn compile(scene: &Scene) -> Result<Compiled, Vec<SceneError>> {
         height: d.height as u16,
         tick_rate: d.tick_rate,
         inputs,
+        clock,
         roots,
     })
+}
+
+/// `inputs` (sorted by name) with the reserved clock input, and its index.
+fn with_clock(mut inputs: Vec<(String, InputDef)>) -> (usize, Vec<(String, InputDef)>) {
+    match inputs.binary_search_by(|(n, _)| n.as_str().cmp(CLOCK_INPUT)) {
+        Ok(i) => (i, inputs),
+        Err(i) => {
+            let def = InputDef {
+                default: Value::Int(0),
+                min: None,
+                max: None,
+            };
+            inputs.insert(i, (String::from(CLOCK_INPUT), def));
+            (i, inputs)
+        }
+    }
 }
 
 fn sort_by_z(nodes: &mut [Node]) {

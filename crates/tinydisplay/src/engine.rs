@@ -1,9 +1,9 @@
 //! The engine: a compiled scene plus its event log. Every query is a pure function of the tick.
 
 use crate::error::{EventError, SceneError, SnapshotError};
-use crate::event::{Event, EventLog};
+use crate::event::{Event, EventLog, CLOCK_INPUT};
 use crate::frame::Frame;
-use crate::scene::Scene;
+use crate::scene::{Scene, Value};
 use crate::state::FrameState;
 use crate::Tick;
 use alloc::format;
@@ -117,6 +117,7 @@ impl Engine {
         let Some(input) = self.compiled.input_index(&event.input) else {
             return Err(self.unknown_input(&event.input, 0));
         };
+        self.check_value(input, &event, 0)?;
         let tick = event.tick;
         Arc::make_mut(&mut self.events).insert(input, event)?;
         Ok(tick)
@@ -165,18 +166,34 @@ impl Engine {
                 .binary_search_by(|(n, _)| n.as_str().cmp(&event.input))
                 .ok()
             {
-                Some(input) => batch.push((input, event, line)),
+                Some(input) => {
+                    self.check_value(input, &event, line)?;
+                    batch.push((input, event, line));
+                }
                 None => return Err(self.unknown_input(&event.input, line)),
             }
         }
         Arc::make_mut(&mut self.events).extend(batch)
     }
 
+    /// The reserved `clock` takes integers only: a text would have no time to show.
+    fn check_value(&self, input: usize, event: &Event, line: u32) -> Result<(), EventError> {
+        match &event.value {
+            Value::Text(t) if input == self.compiled.clock => Err(EventError {
+                line,
+                message: format!(
+                    "`{CLOCK_INPUT}` takes an integer (local time in seconds since 1970-01-01), got the text {t:?}"
+                ),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     fn unknown_input(&self, name: &str, line: u32) -> EventError {
         EventError {
             line,
             message: format!(
-                "unknown input {name:?}; the scene declares: {}",
+                "unknown input {name:?}; the scene declares: {} (and every scene has `{CLOCK_INPUT}`)",
                 self.input_names()
             ),
         }
@@ -226,9 +243,12 @@ impl Engine {
         use crate::scene::Value;
         use crate::text::InputValue;
         let c = &self.compiled;
+        // The reserved `clock` slot is not a declared input: its value is a time of day that
+        // templates derive per tick (`{time:..}`), not a value a UI edits.
         c.inputs
             .iter()
             .enumerate()
+            .filter(|(_, (name, _))| name != crate::event::CLOCK_INPUT)
             .map(|(i, (name, def))| {
                 let raw = self.events.value_at(i, tick).unwrap_or(&def.default);
                 let v = match crate::state::input_value(def, raw) {

@@ -8,6 +8,13 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
+/// The reserved input every scene has: the wall clock, local time in seconds since
+/// 1970-01-01 00:00:00 (an integer; negative is before 1970). A `clock` event at tick e with
+/// value v makes the clock read `v + (t - e) / tick_rate` at tick t >= e; a change of time zone,
+/// a DST jump or a correction is simply a new event. Without one, the clock reads 2000-01-01
+/// 00:00:00 plus `t / tick_rate`, so a scene's frames stay the same on every run.
+pub const CLOCK_INPUT: &str = "clock";
+
 /// At `tick`, input `input` takes `value`. A frame at tick t sees the events with tick <= t.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
@@ -327,6 +334,13 @@ impl EventLog {
         let list = &self.by_input[input];
         let n = list.partition_point(|(t, _)| *t <= tick);
         n.checked_sub(1).map(|i| &list[i].1)
+    }
+
+    /// The latest event of `input` at `tick`, with its tick.
+    pub(crate) fn latest(&self, input: usize, tick: Tick) -> Option<&(Tick, Value)> {
+        let list = &self.by_input[input];
+        let n = list.partition_point(|(t, _)| *t <= tick);
+        n.checked_sub(1).map(|i| &list[i])
     }
 
     /// Up to `count` most recent values of `input` at `tick`, oldest first.

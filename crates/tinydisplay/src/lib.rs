@@ -34,6 +34,7 @@ extern crate alloc;
 extern crate std;
 
 mod bitmap;
+pub mod calendar;
 mod compile;
 mod engine;
 mod error;
@@ -58,7 +59,7 @@ mod validate;
 
 pub use engine::Engine;
 pub use error::{EventError, SceneError, SnapshotError};
-pub use event::{parse_event_log, Event, MAX_EVENTS, MAX_EVENTS_PER_TICK};
+pub use event::{parse_event_log, Event, CLOCK_INPUT, MAX_EVENTS, MAX_EVENTS_PER_TICK};
 pub use frame::{Frame, FrameHash, RenderStats};
 pub use limits::MAX_SCENE_BYTES;
 pub use load::{parse_scene, Format};

@@ -121,8 +121,11 @@ pub(crate) struct Compiled {
     pub width: u16,
     pub height: u16,
     pub tick_rate: u32,
-    /// Input names in `BTreeMap` order; an input's index is its position here.
+    /// Input names in `BTreeMap` order; an input's index is its position here. The reserved
+    /// [`crate::CLOCK_INPUT`] is always among them, in its sorted place.
     pub inputs: Vec<(String, InputDef)>,
+    /// The index of [`crate::CLOCK_INPUT`] in `inputs`.
+    pub clock: usize,
     pub roots: Vec<Node>,
 }
 

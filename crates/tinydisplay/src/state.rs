@@ -1,5 +1,6 @@
 //! Resolved widget properties at one tick: the pure "what" before the raster's "how".
 
+use crate::calendar::Y2000;
 use crate::eval::{eval_wave, track_position, WaveWalk};
 use crate::event::EventLog;
 use crate::fixed::lerp;
@@ -149,6 +150,21 @@ fn input_num(def: &InputDef, v: &Value) -> i64 {
     }
 }
 
+/// The wall clock at `tick` in seconds since 1970-01-01: the latest `clock` event's value plus
+/// the whole seconds since its tick, or [`Y2000`] plus the seconds since tick 0 without one.
+/// Summed in `i128` and saturated to `i64`: no tick and no event value can overflow it.
+pub(crate) fn wall_clock(c: &Compiled, log: &EventLog, tick: Tick) -> i64 {
+    let rate = u64::from(c.tick_rate.max(1));
+    let (base, since) = match log.latest(c.clock, tick) {
+        // Text never reaches the log for `clock` (the engine refuses it); were it there, the
+        // epoch rule is the deterministic fallback.
+        Some((e, Value::Int(v))) => (*v, tick.saturating_sub(*e)),
+        _ => (Y2000, tick),
+    };
+    let secs = i128::from(base) + i128::from(since / rate);
+    secs.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+}
+
 pub(crate) struct Resolver<'a> {
     pub c: &'a Compiled,
     pub log: &'a EventLog,
@@ -221,7 +237,8 @@ impl Resolver<'_> {
         text.clear();
         let has_text = match text_override.or(n.text.as_ref()) {
             Some(tpl) => {
-                tpl.expand(t, self.c.tick_rate, text, |i| self.input(i));
+                let clock = wall_clock(self.c, self.log, t);
+                tpl.expand(t, self.c.tick_rate, clock, text, |i| self.input(i));
                 true
             }
             None => false,

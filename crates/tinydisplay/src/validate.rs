@@ -6,6 +6,7 @@
 
 use crate::bitmap::parse_bitmap;
 use crate::error::SceneError;
+use crate::event::CLOCK_INPUT;
 use crate::fixed::{self, Easing};
 use crate::fonts;
 use crate::image::FontCache;
@@ -88,6 +89,12 @@ pub(crate) fn check_inputs(inputs: &[(String, InputDef)], errors: &mut Errors) {
         ));
     }
     for (name, def) in inputs {
+        if name == CLOCK_INPUT {
+            errors.push(err(
+                &format!("inputs.{name}"),
+                "`clock` is a reserved input, always present: the wall clock, set by `clock` events (seconds since 1970-01-01, local time); remove this declaration",
+            ));
+        }
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             errors.push(err(
                 &format!("inputs.{name}"),
@@ -252,12 +259,23 @@ fn check_wave(w: &Wave, path: &str) -> Result<(), SceneError> {
 
 impl Ctx<'_> {
     fn input(&self, name: &str, path: &str) -> Result<usize, SceneError> {
+        if name == CLOCK_INPUT {
+            return Err(err(
+                path,
+                "`clock` is the reserved wall-clock input: show it in text with `{time:FMT}`, `{date:FMT}` or `{clock}`",
+            ));
+        }
         // `inputs` comes from the scene's BTreeMap, so it is sorted by name.
         self.inputs
             .binary_search_by(|(n, _)| n.as_str().cmp(name))
             .ok()
             .ok_or_else(|| {
-                let known: Vec<&str> = self.inputs.iter().map(|(n, _)| n.as_str()).collect();
+                let known: Vec<&str> = self
+                    .inputs
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .filter(|n| *n != CLOCK_INPUT)
+                    .collect();
                 err(
                     path,
                     format!(
