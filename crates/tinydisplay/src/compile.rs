@@ -25,6 +25,7 @@ pub(crate) fn compile(scene: &Scene) -> Result<Compiled, Vec<SceneError>> {
     // The clock slot sits in its sorted place so every by-name lookup stays a binary search; a
     // scene declaring `clock` itself is already an error above.
     let (clock, inputs) = with_clock(inputs);
+    validate::check_display_care(d, &inputs, &mut errors);
     let (mut roots, tracks) = validate::widgets(&scene.widgets, &inputs, &mut errors);
     // Schedule before sorting by z: track paths are file-order indices.
     let starts = errors.ok(schedule(scene, &tracks));

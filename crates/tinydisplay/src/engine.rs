@@ -94,6 +94,56 @@ impl Engine {
         self.compiled.tick_rate
     }
 
+    /// Degrees clockwise the scene is turned on the panel (`display.rotate`): 0, 90, 180 or 270.
+    pub fn rotate(&self) -> u16 {
+        self.compiled.scene.display.rotate.unwrap_or(0) as u16
+    }
+
+    /// Whether the scene sets any display care (`contrast`, `on`, `shift`, `dim`, `off`,
+    /// `bind`, `animate` in `display`); without it sinks send the panel nothing but the picture.
+    pub fn has_display_care(&self) -> bool {
+        crate::display_state::has_care(&self.compiled.scene.display)
+    }
+
+    /// Contrast, sleep and pixel shift at `tick`: a pure function of the tick and the event log
+    /// (docs/scene-format.md, "Display care").
+    ///
+    /// ```
+    /// let src = "[display]\nwidth = 32\nheight = 8\ntick_rate = 1\ncontrast = 200\ndim = { after_idle = 10, contrast = 20 }\n";
+    /// let engine = tinydisplay::Engine::from_source("s.toml", src.as_bytes()).unwrap();
+    /// assert_eq!(engine.display_at(9).contrast, 200);
+    /// assert_eq!(engine.display_at(10).contrast, 20);
+    /// ```
+    pub fn display_at(&self, tick: Tick) -> crate::DisplayState {
+        let c = &self.compiled;
+        let d = &c.scene.display;
+        let bound = d.bind.get("contrast").and_then(|name| {
+            let i = c.input_index(name)?;
+            let def = &c.inputs[i].1;
+            let v = self.events.value_at(i, tick).unwrap_or(&def.default);
+            match crate::state::input_value(def, v) {
+                crate::text::InputValue::Num(n) => Some(n),
+                crate::text::InputValue::Text(_) => None,
+            }
+        });
+        let n = self.events.all.partition_point(|e| e.tick <= tick);
+        let last_input = self.events.all[..n]
+            .iter()
+            .rev()
+            .find(|e| e.input != crate::event::CLOCK_INPUT)
+            .map(|e| e.tick);
+        crate::display_state::state_at(
+            d,
+            &crate::display_state::Inputs {
+                tick,
+                tick_rate: c.tick_rate,
+                bound,
+                last_input,
+                wall_clock: crate::state::wall_clock(c, &self.events, tick),
+            },
+        )
+    }
+
     /// Events pushed so far, sorted by tick (stable for equal ticks).
     pub fn events(&self) -> &[Event] {
         &self.events.all
@@ -292,6 +342,17 @@ impl Engine {
         }
         frame.clear();
         crate::raster::draw(&self.compiled, &self.events, tick, frame);
+        self.shift_frame(tick, frame);
+    }
+
+    /// `display.shift`: moves the whole picture (pixels moved off the panel are dropped). A
+    /// scene without it is drawn as it always was.
+    fn shift_frame(&self, tick: Tick, frame: &mut Frame) {
+        if self.compiled.scene.display.shift.is_none() {
+            return;
+        }
+        let (dx, dy) = self.display_at(tick).shift;
+        crate::display_state::shift_frame(frame, i32::from(dx), i32::from(dy));
     }
 
     /// [`Engine::render_into`] that also returns the work it did: page bytes touched and
@@ -312,7 +373,9 @@ impl Engine {
             *frame = Frame::new(self.width(), self.height());
         }
         frame.clear();
-        crate::raster::draw(&self.compiled, &self.events, tick, frame)
+        let stats = crate::raster::draw(&self.compiled, &self.events, tick, frame);
+        self.shift_frame(tick, frame);
+        stats
     }
 
     /// Frames for every tick in `range`, in order.

@@ -36,6 +36,7 @@ extern crate std;
 mod bitmap;
 pub mod calendar;
 mod compile;
+pub mod display_state;
 mod engine;
 mod error;
 mod eval;
@@ -57,6 +58,7 @@ mod state;
 mod text;
 mod validate;
 
+pub use display_state::DisplayState;
 pub use engine::Engine;
 pub use error::{EventError, SceneError, SnapshotError};
 pub use event::{parse_event_log, Event, CLOCK_INPUT, MAX_EVENTS, MAX_EVENTS_PER_TICK};

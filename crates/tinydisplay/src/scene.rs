@@ -35,6 +35,52 @@ pub struct DisplaySpec {
     /// Ticks per second.
     #[serde(default = "default_tick_rate")]
     pub tick_rate: u32,
+    /// Degrees clockwise the picture is turned on the panel: 0, 90, 180 or 270. With 90/270 a
+    /// portrait scene (64x128) shows on a landscape panel (128x64). Frames are not affected:
+    /// the sink turns them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotate: Option<u32>,
+    /// OLED care: contrast, sleep, pixel shift and schedules (`crate::display_state`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contrast: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shift: Option<ShiftSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dim: Option<DimSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub off: Option<OffSpec>,
+    /// `contrast = "INPUT"`: the input drives the contrast (a light sensor).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub bind: BTreeMap<String, String>,
+    /// Tracks of `contrast` or `on` (keys or a wave), as on widgets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub animate: Vec<Track>,
+}
+
+/// `display.shift = { every = MINUTES, max = K }`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftSpec {
+    pub every: i64,
+    pub max: i64,
+}
+
+/// `display.dim = { after_idle = SECONDS, contrast = N }`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DimSpec {
+    pub after_idle: i64,
+    pub contrast: i64,
+}
+
+/// `display.off = { from = "HH:MM", to = "HH:MM" }`, local time of the `clock` input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OffSpec {
+    pub from: String,
+    pub to: String,
 }
 
 fn default_tick_rate() -> u32 {

@@ -70,6 +70,14 @@ pub(crate) fn check_display(d: &DisplaySpec, errors: &mut Errors) {
             ),
         ));
     }
+    if let Some(r) = d.rotate {
+        if ![0, 90, 180, 270].contains(&r) {
+            errors.push(err(
+                "display.rotate",
+                format!("{r} is not one of 0, 90, 180, 270 (degrees clockwise)"),
+            ));
+        }
+    }
     if d.tick_rate == 0 || d.tick_rate > MAX_TICK_RATE {
         errors.push(err(
             "display.tick_rate",
@@ -78,6 +86,17 @@ pub(crate) fn check_display(d: &DisplaySpec, errors: &mut Errors) {
                 d.tick_rate
             ),
         ));
+    }
+}
+
+/// The display-care fields (`crate::display_state`), which may name inputs.
+pub(crate) fn check_display_care(
+    d: &DisplaySpec,
+    inputs: &[(String, InputDef)],
+    errors: &mut Errors,
+) {
+    for e in crate::display_state::check(d, inputs) {
+        errors.push(e);
     }
 }
 
