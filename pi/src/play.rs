@@ -1,5 +1,6 @@
-//! `tinydisplay play SCENE --display KIND`: show a scene live on an SSD1306 (I2C or SPI through
-//! rppal), the virtual SSD1306, a wire file or the terminal.
+//! `tinydisplay play SCENE --display KIND`: show a scene live on an SSD1306, SH1106 or SSD1309
+//! (I2C or SPI through rppal; `--controller`), its virtual model, a wire file or the terminal,
+//! turned by `--rotate` (or the scene's `display.rotate`).
 //!
 //! Frames are a pure function of the tick, so the loop shows the frame of the tick that is due
 //! now; when it falls behind it skips ticks rather than drifting. The runtime's player drives
@@ -11,7 +12,8 @@
 use crate::common::{load_scene_with_events, parse_ticks, EXIT_BAD_INPUT};
 use crate::display::terminal::{Style, Terminal};
 use crate::display::{
-    self, emulator::Emulator, hw, wire::WireFile, BusTotals, OnExit, PanelSink, Sink, SinkError,
+    self, emulator::Emulator, hw, wire::WireFile, BusTotals, CareFn, OnExit, PanelSink, Rotated,
+    Sink, SinkError,
 };
 use crate::interrupt;
 use std::cell::RefCell;
@@ -29,7 +31,7 @@ use tinydisplay_runtime::{
     Clock, FakeClock, Player, PlayerStats, Precomputer, Retry, Step, SystemClock,
 };
 use tinydisplay_ssd1306::wire::WireBus;
-use tinydisplay_ssd1306::{Bus, I2cFraming, PanelConfig};
+use tinydisplay_ssd1306::{Bus, Controller, I2cFraming, PanelConfig, PanelSpec, Rotation};
 
 /// Exit code for a device that cannot be used, or a `--verify` mismatch.
 const EXIT_FAILURE: u8 = 1;
@@ -45,15 +47,16 @@ pub enum DisplayKind {
 
 fn parse_display(s: &str) -> Result<DisplayKind, String> {
     Ok(match s {
-        "ssd1306-i2c" => DisplayKind::I2c,
-        "ssd1306-spi" => DisplayKind::Spi,
+        // The old names stay: they name the bus, the controller is `--controller`.
+        "i2c" | "ssd1306-i2c" => DisplayKind::I2c,
+        "spi" | "ssd1306-spi" => DisplayKind::Spi,
         "emulator" => DisplayKind::Emulator,
         "terminal" => DisplayKind::Terminal,
         _ => match s.strip_prefix("wire:") {
             Some(f) if !f.is_empty() => DisplayKind::Wire(f.into()),
             _ => {
                 return Err(format!(
-                    "unknown display {s:?}: use ssd1306-i2c, ssd1306-spi, emulator, wire:FILE or terminal"
+                    "unknown display {s:?}: use i2c (or ssd1306-i2c), spi (or ssd1306-spi), emulator, wire:FILE or terminal"
                 ))
             }
         },
@@ -68,14 +71,10 @@ fn parse_u8_hex(s: &str) -> Result<u8, String> {
     r.map_err(|_| format!("{s:?} is not a byte (e.g. 0x3c or 60)"))
 }
 
-fn parse_rotate(s: &str) -> Result<u16, String> {
-    match s {
-        "0" => Ok(0),
-        "180" => Ok(180),
-        _ => Err(format!(
-            "--rotate {s}: the SSD1306 can rotate by 0 or 180 degrees"
-        )),
-    }
+fn parse_rotate(s: &str) -> Result<Rotation, String> {
+    s.parse::<u16>()
+        .map_err(|_| format!("{s:?} is not a number of degrees"))
+        .and_then(Rotation::from_degrees)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -88,7 +87,7 @@ pub enum WireKind {
 pub struct Args {
     /// The scene file (TOML or JSON).
     pub scene: PathBuf,
-    /// ssd1306-i2c | ssd1306-spi | emulator | wire:FILE | terminal
+    /// i2c (ssd1306-i2c) | spi (ssd1306-spi) | emulator | wire:FILE | terminal
     #[arg(long, value_parser = parse_display)]
     pub display: DisplayKind,
     /// Ticks to play, `A..B` (B exclusive) or `A..=B`; default: from 0 until stopped.
@@ -134,9 +133,18 @@ pub struct Args {
     /// Panel height (default: the scene's).
     #[arg(long)]
     pub height: Option<u16>,
-    /// Rotate the picture: 0 or 180 degrees (panel mounted upside down).
-    #[arg(long, default_value = "0", value_parser = parse_rotate)]
-    pub rotate: u16,
+    /// The panel's controller: ssd1306, sh1106 or ssd1309.
+    #[arg(long, default_value = "ssd1306", value_parser = Controller::parse)]
+    pub controller: Controller,
+    /// RAM column of the picture's left edge, for clones wired differently (default: the
+    /// controller's, e.g. 2 on the SH1106, 28 on a 72x40 SSD1306).
+    #[arg(long)]
+    pub offset: Option<u8>,
+    /// Turn the picture clockwise: 0, 90, 180 or 270 degrees (default: the scene's
+    /// `display.rotate`). 180 is done by the panel; 90/270 show a portrait scene on a landscape
+    /// panel, turned before the flush.
+    #[arg(long, value_parser = parse_rotate)]
+    pub rotate: Option<Rotation>,
     /// Mirror the picture left-right.
     #[arg(long)]
     pub flip: bool,
@@ -210,38 +218,88 @@ impl From<FramingArg> for I2cFraming {
 /// The display sink, and the handle to its bus numbers when it is a panel.
 type Opened = (Box<dyn Sink>, Option<Rc<RefCell<BusTotals>>>);
 
-fn open_sink(args: &Args, w: u16, h: u16) -> Result<Opened, SinkError> {
-    let framing = I2cFraming::from(args.i2c_framing);
+/// The panel `play` drives: `--controller` at the panel size (the scene's, turned by
+/// `rotation`), `--offset`, and the segment order the orientation needs. An unsupported
+/// combination is the crate's error.
+fn panel_spec(
+    args: &Args,
+    rotation: Rotation,
+    w: u16,
+    h: u16,
+) -> Result<(PanelSpec, PanelConfig), String> {
+    let (pw, ph) = rotation.panel_size(w, h);
+    let mut spec = PanelSpec::new(args.controller, pw, ph)?;
+    if let Some(off) = args.offset {
+        spec = spec.with_column_offset(off)?;
+    }
     let config = PanelConfig {
-        width: w,
-        height: h,
-        rotate180: args.rotate == 180,
+        rotate180: rotation.in_hardware(),
         flip: args.flip,
+        ..PanelConfig::new(pw, ph)
     };
+    // Reversed segments put an off-centre picture elsewhere in RAM.
+    if config.columns_mirrored() {
+        spec = spec.mirrored();
+    }
+    Ok((spec, config))
+}
+
+/// Opens the `--display` sink for `w` x `h` scene frames turned by `rotation`, sending the
+/// scene's display care (`care`, when it has any) to panels.
+fn open_sink(
+    args: &Args,
+    spec: PanelSpec,
+    config: PanelConfig,
+    rotation: Rotation,
+    care: Option<CareFn>,
+) -> Result<Opened, SinkError> {
+    let framing = I2cFraming::from(args.i2c_framing);
     let i2c = Bus::i2c(args.i2c_hz);
     let spi = Bus::spi(args.spi_hz);
-    fn panel<B: display::PanelBus + 'static>(sink: PanelSink<B>) -> Opened {
+    fn boxed<B: display::PanelBus + 'static>(
+        sink: PanelSink<B>,
+        rotation: Rotation,
+        care: Option<CareFn>,
+    ) -> Opened {
+        let sink = match care {
+            Some(f) => sink.with_care(f),
+            None => sink,
+        };
         let totals = sink.totals();
-        (Box::new(sink), Some(totals))
+        if rotation.in_software() {
+            (Box::new(Rotated::new(sink, rotation)), Some(totals))
+        } else {
+            (Box::new(sink), Some(totals))
+        }
     }
     Ok(match &args.display {
-        DisplayKind::I2c => panel(
-            PanelSink::new(hw::RppalI2c::open(args.bus, args.address)?, config, i2c)?
-                .with_i2c_framing(framing),
+        DisplayKind::I2c => boxed(
+            PanelSink::new(
+                hw::RppalI2c::open(args.bus, args.address)?,
+                spec,
+                config,
+                i2c,
+            )?
+            .with_i2c_framing(framing),
+            rotation,
+            care,
         ),
         DisplayKind::Spi => {
             let bus = hw::RppalSpi::open(args.spi_cs, args.spi_hz, args.dc, Some(args.rst))?;
-            panel(PanelSink::new(bus, config, spi)?)
+            boxed(PanelSink::new(bus, spec, config, spi)?, rotation, care)
         }
         DisplayKind::Emulator => {
             let emu = Emulator::new(
                 args.address,
-                w,
-                h,
+                spec,
                 args.snapshot_dir.clone(),
                 args.png.clone(),
             )?;
-            panel(PanelSink::new(emu, config, i2c)?.with_i2c_framing(framing))
+            boxed(
+                PanelSink::new(emu, spec, config, i2c)?.with_i2c_framing(framing),
+                rotation,
+                care,
+            )
         }
         DisplayKind::Wire(path) => {
             let (bus, model) = match args.wire_bus {
@@ -253,15 +311,22 @@ fn open_sink(args: &Args, w: u16, h: u16) -> Result<Opened, SinkError> {
                 ),
                 WireKind::Spi => (WireBus::Spi, spi),
             };
-            panel(
-                PanelSink::new(WireFile::create(path, bus, w, h)?, config, model)?
+            boxed(
+                PanelSink::new(WireFile::create(path, bus, &spec)?, spec, config, model)?
                     .with_i2c_framing(framing),
+                rotation,
+                care,
             )
         }
-        DisplayKind::Terminal => (
-            Box::new(Terminal::new(std::io::stdout(), args.terminal_style)),
-            None,
-        ),
+        DisplayKind::Terminal => {
+            let term = Terminal::new(std::io::stdout(), args.terminal_style);
+            if rotation == Rotation::Rotate0 {
+                (Box::new(term), None)
+            } else {
+                // No panel to turn it: the terminal shows the picture as the glass would.
+                (Box::new(Rotated::new(term, rotation)), None)
+            }
+        }
     })
 }
 
@@ -320,23 +385,35 @@ fn play(args: Args) -> Result<(), ExitCode> {
         Some(t) => parse_ticks(t).map_err(|e| fail(EXIT_BAD_INPUT, format!("--ticks: {e}")))?,
         None => 0..Tick::MAX,
     };
-    let (w, h) = (
-        args.width.unwrap_or(engine.width()),
-        args.height.unwrap_or(engine.height()),
-    );
-    if (w, h) != (engine.width(), engine.height()) {
+    let rotation = match args.rotate {
+        Some(r) => r,
+        None => Rotation::from_degrees(engine.rotate()).map_err(|e| fail(EXIT_BAD_INPUT, e))?,
+    };
+    let (w, h) = (engine.width(), engine.height());
+    let (pw, ph) = rotation.panel_size(w, h);
+    let (pw_arg, ph_arg) = (args.width.unwrap_or(pw), args.height.unwrap_or(ph));
+    if (pw_arg, ph_arg) != (pw, ph) {
         return Err(fail(
             EXIT_BAD_INPUT,
-            format!("the scene is {}x{} but the panel is {w}x{h}: set display.width/height in the scene", engine.width(), engine.height()),
+            format!(
+                "the scene is {w}x{h} (turned {}: {pw}x{ph}) but the panel is {pw_arg}x{ph_arg}: set display.width/height in the scene",
+                rotation.degrees()
+            ),
         ));
     }
+    let (spec, config) = panel_spec(&args, rotation, w, h).map_err(|e| fail(EXIT_BAD_INPUT, e))?;
+    let care: Option<CareFn> = engine.has_display_care().then(|| {
+        let e = engine.clone();
+        Box::new(move |t| e.display_at(t)) as CareFn
+    });
     let rate = u64::from(engine.tick_rate().max(1));
     let fps = args.fps.map_or(rate, |f| u64::from(f.max(1)));
 
     interrupt::install().map_err(|e| fail(EXIT_FAILURE, e))?;
     let stop = interrupt::flag();
 
-    let (display, bus_totals) = open_sink(&args, w, h).map_err(|e| fail(EXIT_FAILURE, e))?;
+    let (display, bus_totals) =
+        open_sink(&args, spec, config, rotation, care).map_err(|e| fail(EXIT_FAILURE, e))?;
     let mut sink = Verifier {
         display,
         golden: golden.as_ref(),
@@ -612,6 +689,10 @@ mod tests {
         assert_eq!(parse_u8_hex("0x3d"), Ok(0x3d));
         assert_eq!(parse_u8_hex("60"), Ok(60));
         assert!(parse_u8_hex("0x100").is_err());
-        assert!(parse_rotate("90").is_err());
+        assert_eq!(parse_display("i2c"), Ok(DisplayKind::I2c));
+        assert_eq!(parse_display("ssd1306-i2c"), Ok(DisplayKind::I2c));
+        assert_eq!(parse_rotate("90"), Ok(Rotation::Rotate90));
+        assert!(parse_rotate("45").unwrap_err().contains("45"));
+        assert!(parse_rotate("x").is_err());
     }
 }

@@ -1,5 +1,6 @@
-//! `--display emulator`: the virtual SSD1306 on a virtual I2C bus, decoding the same bytes a real
-//! panel would get; it can write PNG snapshots of what its glass shows.
+//! `--display emulator`: the virtual panel of the chosen controller on a virtual I2C bus, decoding
+//! the same bytes a real panel would get; it can write PNG snapshots of what its glass shows
+//! (turned as the panel turns it, blank while the panel sleeps).
 
 use super::{PanelBus, SinkError};
 use crate::export::{save_png, Panel, Style};
@@ -17,8 +18,7 @@ pub struct Emulator {
 impl Emulator {
     pub fn new(
         address: u8,
-        width: u16,
-        height: u16,
+        spec: PanelSpec,
         snapshot_dir: Option<PathBuf>,
         png: Option<PathBuf>,
     ) -> Result<Self, SinkError> {
@@ -32,11 +32,10 @@ impl Emulator {
         }
         // The emulated panel is the module the flush planner plans for (its column offset: a
         // 64x48 module shows RAM columns 32..96), answering at the address play talks to.
-        let spec = PanelSpec::ssd1306(width, height).map_err(SinkError::fatal)?;
         let panel = VirtualPanel::for_panel(spec).with_address(address);
         Ok(Emulator {
             panel: I2cTransport::new(panel, address),
-            width,
+            width: spec.width(),
             snapshot_dir,
             png,
         })

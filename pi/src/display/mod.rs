@@ -1,5 +1,5 @@
-//! Where `play` sends frames: SSD1306 panels (rppal I2C/SPI), the virtual SSD1306, a wire file,
-//! the terminal. Each implements the runtime's [`Sink`] directly; the error and retry policy
+//! Where `play` sends frames: SSD1306, SH1106 and SSD1309 panels (rppal I2C/SPI), their virtual
+//! models, a wire file, the terminal. Each implements the runtime's [`Sink`] directly; the error and retry policy
 //! (transient errors cost a frame and a backoff, N in a row are fatal) is the runtime player's,
 //! documented in `tinydisplay_runtime::sink`. The sinks' half of it: a bus error makes the
 //! flush planner forget what the panel holds, so the next frame goes out whole.
@@ -11,11 +11,15 @@ pub mod wire;
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use tinydisplay::{Frame, Tick};
+use tinydisplay::{DisplayState, Frame, Tick};
 pub use tinydisplay_runtime::{OnExit, Sink, SinkError};
+use tinydisplay_ssd1306::rotate::{rotate_into, Rotation};
 use tinydisplay_ssd1306::{
-    Bus, FlushError, FlushStats, Flusher, I2cFraming, PanelConfig, Transport,
+    init, Bus, FlushError, FlushStats, Flusher, I2cFraming, PanelConfig, PanelSpec, Transport,
 };
+
+/// The scene's display care at a tick (`Engine::display_at`), for the panel sinks.
+pub type CareFn = Box<dyn Fn(Tick) -> DisplayState>;
 
 /// What a panel's frames cost on the bus, for `play --stats`: the first (full) frame apart from
 /// the rest, whose average is the number that matters.
@@ -57,7 +61,7 @@ pub trait PanelBus: Transport {
     fn describe(&self, e: &Self::Error) -> SinkError;
 }
 
-/// An SSD1306 behind some [`PanelBus`], fed through the flush planner.
+/// A panel (`spec`: any controller) behind some [`PanelBus`], fed through the flush planner.
 pub struct PanelSink<B: PanelBus> {
     pub bus: B,
     flusher: Flusher,
@@ -65,12 +69,20 @@ pub struct PanelSink<B: PanelBus> {
     height: u16,
     /// Shared with `play`, which holds the sink as a `Box<dyn Sink>`.
     totals: Rc<RefCell<BusTotals>>,
+    care: Option<CareFn>,
+    /// The contrast and on/off the panel was last told; `None`: unknown, send both.
+    sent: Option<DisplayState>,
 }
 
 impl<B: PanelBus> PanelSink<B> {
     /// Initialises the panel (one command transaction). A failure here is fatal: nothing answered.
-    pub fn new(mut bus: B, config: PanelConfig, model: Bus) -> Result<Self, SinkError> {
-        let mut flusher = Flusher::new(config.width, config.height, model);
+    pub fn new(
+        mut bus: B,
+        spec: PanelSpec,
+        config: PanelConfig,
+        model: Bus,
+    ) -> Result<Self, SinkError> {
+        let mut flusher = Flusher::for_panel(spec, model);
         if let Err(e) = flusher.init(&config, &mut bus) {
             return Err(flush_error(&bus, e).into_fatal());
         }
@@ -80,7 +92,32 @@ impl<B: PanelBus> PanelSink<B> {
             width: config.width,
             height: config.height,
             totals: Rc::default(),
+            care: None,
+            sent: None,
         })
+    }
+
+    /// Sends the scene's contrast and sleep (`care`) before each frame, when they change.
+    pub fn with_care(mut self, care: CareFn) -> Self {
+        self.care = Some(care);
+        self
+    }
+
+    /// The contrast (0x81 v) and display on/off (0xAF/0xAE) commands that take the panel from
+    /// what it was last told to `want`.
+    fn care_commands(&self, want: DisplayState) -> Vec<u8> {
+        let mut cmds = Vec::new();
+        if self.sent.map(|s| s.contrast) != Some(want.contrast) {
+            cmds.extend(init::contrast(want.contrast));
+        }
+        if self.sent.map(|s| s.on) != Some(want.on) {
+            cmds.extend(if want.on {
+                init::display_on()
+            } else {
+                init::display_off()
+            });
+        }
+        cmds
     }
 
     /// The bus numbers of the frames shown so far (a handle that stays current).
@@ -107,12 +144,24 @@ fn flush_error<B: PanelBus>(bus: &B, e: FlushError<B::Error>) -> SinkError {
 impl<B: PanelBus> Sink for PanelSink<B> {
     fn show(&mut self, tick: Tick, frame: &Frame) -> Result<(), SinkError> {
         self.bus.begin_frame(tick);
+        let mut care_stats = FlushStats::default();
+        if let Some(want) = self.care.as_ref().map(|f| f(tick)) {
+            let cmds = self.care_commands(want);
+            // Forgotten first: after a bus error the panel's state is unknown and goes out again.
+            self.sent = None;
+            care_stats = self
+                .flusher
+                .commands(&cmds, &mut self.bus)
+                .map_err(|e| flush_error(&self.bus, e))?;
+            self.sent = Some(want);
+        }
         // On error the flusher forgets the panel's content: the next frame goes out whole, as
         // the sink contract asks.
-        let stats = self
+        let mut stats = self
             .flusher
             .flush(frame, &mut self.bus)
             .map_err(|e| flush_error(&self.bus, e))?;
+        stats.add(&care_stats);
         self.totals.borrow_mut().record(stats);
         self.bus.end_frame(tick)
     }
@@ -133,6 +182,35 @@ impl<B: PanelBus> Sink for PanelSink<B> {
         let result = result.map_err(|e| flush_error(&self.bus, e));
         let closed = self.bus.close();
         result.and(closed)
+    }
+}
+
+/// Turns every frame before `inner` shows it (`--rotate 90`/`270` on a panel; any rotation on
+/// the terminal, which has no hardware to do 180).
+pub struct Rotated<S: Sink> {
+    pub inner: S,
+    rotation: Rotation,
+    turned: Frame,
+}
+
+impl<S: Sink> Rotated<S> {
+    pub fn new(inner: S, rotation: Rotation) -> Self {
+        Rotated {
+            inner,
+            rotation,
+            turned: Frame::new(0, 0),
+        }
+    }
+}
+
+impl<S: Sink> Sink for Rotated<S> {
+    fn show(&mut self, tick: Tick, frame: &Frame) -> Result<(), SinkError> {
+        rotate_into(frame, self.rotation, &mut self.turned);
+        self.inner.show(tick, &self.turned)
+    }
+
+    fn finish(&mut self, on_exit: OnExit) -> Result<(), SinkError> {
+        self.inner.finish(on_exit)
     }
 }
 
@@ -168,6 +246,7 @@ mod tests {
         }
         PanelSink::new(
             I2cTransport::new(bus, 0x3c),
+            PanelSpec::ssd1306(128, 64).unwrap(),
             PanelConfig::new(128, 64),
             Bus::i2c(400_000),
         )

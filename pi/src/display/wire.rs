@@ -7,7 +7,7 @@ use std::io::{BufWriter, Write as _};
 use std::path::{Path, PathBuf};
 use tinydisplay::Tick;
 use tinydisplay_ssd1306::wire::{TooLong, WireBus, WireWriter};
-use tinydisplay_ssd1306::{Transport, Write};
+use tinydisplay_ssd1306::{PanelSpec, Transport, Write};
 
 pub struct WireFile {
     writer: WireWriter,
@@ -16,12 +16,12 @@ pub struct WireFile {
 }
 
 impl WireFile {
-    pub fn create(path: &Path, bus: WireBus, width: u16, height: u16) -> Result<Self, SinkError> {
+    pub fn create(path: &Path, bus: WireBus, spec: &PanelSpec) -> Result<Self, SinkError> {
         let file = File::create(path).map_err(|e| {
             SinkError::fatal(format!("{}: cannot create wire file: {e}", path.display()))
         })?;
         Ok(WireFile {
-            writer: WireWriter::new(bus, width, height),
+            writer: WireWriter::for_panel(bus, spec),
             file: BufWriter::new(file),
             path: path.to_owned(),
         })
