@@ -333,3 +333,131 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod engine_tests {
+    use crate::{Engine, Event, Frame, Value};
+
+    const SCENE: &str = "[display]\nwidth = 8\nheight = 8\ntick_rate = 1\ncontrast = 200\n\
+        shift = { every = 1, max = 1 }\ndim = { after_idle = 100, contrast = 16 }\n\
+        off = { from = \"23:00\", to = \"01:00\" }\nbind = { contrast = \"light\" }\n\
+        animate = [{ prop = \"contrast\", keys = [{ t = 0, v = 40 }, { t = 40, v = 200 }] }, \
+        { prop = \"on\", keys = [{ t = 10, v = 0 }, { t = 11, v = 1 }] }]\n\
+        [inputs]\nlight = { default = 5, min = 0, max = 255 }\n\
+        [[widgets]]\nkind = \"rect\"\nw = 2\nh = 2\nfill = true\n";
+
+    #[test]
+    fn each_rule_in_its_order_of_precedence() {
+        let mut e = Engine::from_source("s.toml", SCENE.as_bytes()).unwrap();
+        e.push_event(Event::new(50, "light", Value::Int(300)))
+            .unwrap();
+        // 2000-01-01 12:00; a `clock` event is not user input, it does not reset the idle time.
+        e.push_event(Event::new(0, "clock", Value::Int(946_728_000)))
+            .unwrap();
+        let at = |e: &Engine, t| {
+            let s = e.display_at(t);
+            (s.contrast, s.on, s.shift)
+        };
+        // The track fades in over 40 ticks; the input's default does not count, its events do.
+        assert_eq!(at(&e, 0), (40, true, (0, 0)));
+        assert_eq!(at(&e, 20), (120, true, (0, 0)));
+        assert_eq!(at(&e, 10), (80, false, (0, 0)));
+        assert_eq!(at(&e, 49), (200, true, (0, 0)));
+        // Bound, clamped to the input's max.
+        assert_eq!(at(&e, 50), (255, true, (0, 0)));
+        // One step of the spiral a minute.
+        assert_eq!(at(&e, 60), (255, true, (1, 0)));
+        assert_eq!(at(&e, 120), (255, true, (1, 1)));
+        // 100 s after the last input the contrast dims.
+        assert_eq!(at(&e, 149).0, 255);
+        assert_eq!(at(&e, 150).0, 16);
+        // 23:00 to 01:00 wraps midnight: 11 h after noon to 13 h after.
+        assert!(at(&e, 39_599).1);
+        assert!(!at(&e, 39_600).1);
+        assert!(!at(&e, 46_799).1);
+        assert!(at(&e, 46_800).1);
+    }
+
+    #[test]
+    fn the_shift_moves_the_picture_and_drops_what_leaves_it() {
+        let mut e = Engine::from_source("s.toml", SCENE.as_bytes()).unwrap();
+        e.push_event(Event::new(0, "clock", Value::Int(946_728_000)))
+            .unwrap();
+        let rows = |f: &Frame| f.to_ascii();
+        let at0 = e.render(0);
+        let at120 = e.render(120);
+        let at360 = e.render(360);
+        assert_eq!(
+            rows(&at0),
+            "##......\n##......\n........\n........\n........\n........\n........\n........\n"
+        );
+        assert_eq!(
+            rows(&at120),
+            "........\n.##.....\n.##.....\n........\n........\n........\n........\n........\n"
+        );
+        // (-1, -1): the top-left pixels fall off the panel.
+        assert_eq!(
+            rows(&at360),
+            "#.......\n........\n........\n........\n........\n........\n........\n........\n"
+        );
+        let mut f = Frame::new(8, 8);
+        assert_eq!(e.render_counting(360, &mut f).primitives, 1);
+        assert_eq!(f, at360);
+    }
+
+    #[test]
+    fn bad_display_care_is_refused_with_where_and_what() {
+        for (field, want) in [
+            ("contrast = 300", "display.contrast: 300 is out of range"),
+            ("shift = { every = 0, max = 1 }", "display.shift.every"),
+            ("shift = { every = 1, max = 9 }", "display.shift.max: 9"),
+            (
+                "off = { from = \"25:00\", to = \"07:00\" }",
+                "display.off.from: \"25:00\"",
+            ),
+            (
+                "dim = { after_idle = 0, contrast = 1 }",
+                "display.dim.after_idle",
+            ),
+            (
+                "dim = { after_idle = 1, contrast = -1 }",
+                "display.dim.contrast",
+            ),
+            (
+                "bind = { contrast = \"nope\" }",
+                "display.bind.contrast: \"nope\"",
+            ),
+            ("bind = { x = \"y\" }", "display.bind.x"),
+            (
+                "animate = [{ prop = \"x\", wave = { period = 2, min = 0, max = 1 } }]",
+                "display.animate[0].prop",
+            ),
+            (
+                "animate = [{ prop = \"on\", keys = [{ t = 5, v = \"a\" }] }]",
+                "display.animate[0].keys[0].v",
+            ),
+            (
+                "animate = [{ prop = \"on\", keys = [{ t = 5, v = 1 }, { t = 5, v = 0 }] }]",
+                "display.animate[0].keys[1].t",
+            ),
+            (
+                "animate = [{ prop = \"on\" }]",
+                "display.animate[0]: needs either",
+            ),
+        ] {
+            let src = alloc::format!("[display]\nwidth = 8\nheight = 8\n{field}\n");
+            let err = alloc::format!(
+                "{}",
+                Engine::from_source("s.toml", src.as_bytes()).unwrap_err()
+            );
+            assert!(err.contains(want), "{field}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_scene_without_care_is_untouched() {
+        let e = Engine::from_source("s.toml", b"display = { width = 8, height = 8 }").unwrap();
+        assert!(!e.has_display_care());
+        assert_eq!(e.display_at(1_000_000), super::DisplayState::default());
+    }
+}

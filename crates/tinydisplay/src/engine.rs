@@ -120,7 +120,8 @@ impl Engine {
         let bound = d.bind.get("contrast").and_then(|name| {
             let i = c.input_index(name)?;
             let def = &c.inputs[i].1;
-            let v = self.events.value_at(i, tick).unwrap_or(&def.default);
+            // From the input's first event on: before it the scene's own contrast applies.
+            let v = self.events.value_at(i, tick)?;
             match crate::state::input_value(def, v) {
                 crate::text::InputValue::Num(n) => Some(n),
                 crate::text::InputValue::Text(_) => None,
