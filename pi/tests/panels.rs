@@ -263,3 +263,79 @@ fn offsets_and_controllers_are_checked_with_the_crates_errors() {
         &["--offset", "0"],
     );
 }
+
+/// The scene's display care reaches the panel: replaying the wire file of oledcare.toml, the
+/// virtual panel's contrast and on/off after every frame are `Engine::display_at` of its tick,
+/// and a scene without care sends no contrast command at all.
+#[test]
+fn contrast_and_sleep_go_out_when_they_change() {
+    use tinydisplay_ssd1306::VirtualPanel;
+    let scene = scenes_dir().join("oledcare.toml");
+    let events = scenes_dir().join("oledcare.events");
+    let mut e = engine(&scene);
+    e.push_event_log(&std::fs::read_to_string(&events).unwrap())
+        .unwrap();
+    let out = tmp("oledcare.wire");
+    let o = bin()
+        .arg("play")
+        .arg(&scene)
+        .arg("--events")
+        .arg(&events)
+        .args(["--ticks", "0..500", "--fast", "--on-exit", "keep"])
+        .arg("--display")
+        .arg(format!("wire:{}", out.display()))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let log = wire::decode(&std::fs::read(&out).unwrap()).unwrap();
+    let mut panel = VirtualPanel::for_panel(log.header.spec());
+    let mut current = None;
+    let (mut checked, mut seen) = (0, std::collections::BTreeSet::new());
+    let mut compare = |t: u64, p: &VirtualPanel| {
+        let want = e.display_at(t);
+        assert_eq!(
+            (p.contrast(), p.display_on()),
+            (want.contrast, want.on),
+            "tick {t}"
+        );
+        seen.insert((want.contrast, want.on));
+        checked += 1;
+    };
+    for rec in &log.records {
+        match rec {
+            Record::Frame(t) => {
+                if let Some(prev) = current.replace(*t) {
+                    compare(prev, &panel);
+                }
+            }
+            Record::I2c(b) => panel.i2c_write(b),
+            _ => {}
+        }
+    }
+    compare(current.unwrap(), &panel);
+    assert_eq!(checked, 500);
+    // The fade, the light sensor, the dimming and the night all happened.
+    for state in [(40, true), (120, true), (90, true), (16, true), (16, false)] {
+        assert!(seen.contains(&state), "{state:?} never shown: {seen:?}");
+    }
+
+    let dash = scenes_dir().join("dashboard.toml");
+    let out = tmp("dash-nocare.wire");
+    let o = bin()
+        .arg("play")
+        .arg(&dash)
+        .args(["--ticks", "0..30", "--fast", "--wire-bus", "spi"])
+        .arg("--display")
+        .arg(format!("wire:{}", out.display()))
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let log = wire::decode(&std::fs::read(&out).unwrap()).unwrap();
+    // Only the init sequence (the first command record) sets contrast and display on.
+    let care_commands = log
+        .records
+        .iter()
+        .filter(|r| matches!(r, Record::Command(c) if c.first() == Some(&0x81) || c[..] == [0xAF]))
+        .count();
+    assert_eq!(care_commands, 0);
+}
