@@ -289,12 +289,15 @@ fn open_sink(
             boxed(PanelSink::new(bus, spec, config, spi)?, rotation, care)
         }
         DisplayKind::Emulator => {
-            let emu = Emulator::new(
+            let mut emu = Emulator::new(
                 args.address,
                 spec,
                 args.snapshot_dir.clone(),
                 args.png.clone(),
             )?;
+            if care.is_some() {
+                emu = emu.with_contrast_as_brightness();
+            }
             boxed(
                 PanelSink::new(emu, spec, config, i2c)?.with_i2c_framing(framing),
                 rotation,

@@ -339,3 +339,36 @@ fn contrast_and_sleep_go_out_when_they_change() {
         .count();
     assert_eq!(care_commands, 0);
 }
+
+/// The emulator's PNG shows what the glass shows: the frame, lit at the scene's contrast.
+#[test]
+fn the_emulator_png_shows_contrast_as_brightness() {
+    let scene = scenes_dir().join("oledcare.toml");
+    let e = engine(&scene);
+    let png = tmp("oledcare.png");
+    let o = bin()
+        .arg("play")
+        .arg(&scene)
+        .args(["--ticks", "0..10", "--fast", "--on-exit", "keep"])
+        .args(["--display", "emulator", "--png"])
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let contrast = e.display_at(9).contrast;
+    // The fade-in: 40 + 160 * 9 / 40.
+    assert_eq!(contrast, 76);
+    let style = tinydisplay_export::Style {
+        scale: 1,
+        panel: tinydisplay_export::Panel::White,
+        grid: false,
+    };
+    let mut want = Vec::new();
+    tinydisplay_export::write_png_at_contrast(&mut want, &e.render(9), &style, contrast).unwrap();
+    assert!(std::fs::read(&png).unwrap() == want);
+    let full = tinydisplay_export::png(&e.render(9), &style).unwrap();
+    assert!(
+        want != full,
+        "contrast 76 must not look like full brightness"
+    );
+}

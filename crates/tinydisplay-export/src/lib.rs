@@ -68,6 +68,25 @@ impl Palette {
         out
     }
 
+    /// The palette of a panel at `contrast` (the 0x81 command's argument): lit colours scaled
+    /// by `(64 + contrast * 191 / 255) / 255`, so 255 is the full colour and 0 a quarter of it
+    /// (a panel at contrast 0 is dim, not dark). Dark and the grid gap stay. Exports of frames
+    /// without a display state use [`Panel::palette`] as it is, i.e. full brightness.
+    ///
+    /// ```
+    /// let p = tinydisplay_export::Panel::White.palette();
+    /// assert_eq!(p.at_contrast(255), p);
+    /// assert_eq!(p.at_contrast(0).lit, [64, 64, 64]);
+    /// assert_eq!(p.at_contrast(128).lit, [159, 159, 159]);
+    /// ```
+    pub fn at_contrast(mut self, contrast: u8) -> Palette {
+        let level = 64 + u32::from(contrast) * 191 / 255;
+        let scale = |c: Rgb| c.map(|v| (u32::from(v) * level / 255) as u8);
+        self.lit = scale(self.lit);
+        self.lit_alt = scale(self.lit_alt);
+        self
+    }
+
     /// The colour of palette index `i` (indices past [`GAP`] read as dark).
     pub fn colour(&self, i: u8) -> Rgb {
         match i {
@@ -341,6 +360,17 @@ impl Raster {
 pub fn write_png<W: Write>(out: W, frame: &Frame, style: &Style) -> Result<(), ExportError> {
     let raster = Raster::from_frame(frame, style)?;
     write_indexed_png(out, &raster, &style.panel.palette())
+}
+
+/// [`write_png`] of a panel at `contrast` ([`Palette::at_contrast`]): what the glass shows.
+pub fn write_png_at_contrast<W: Write>(
+    out: W,
+    frame: &Frame,
+    style: &Style,
+    contrast: u8,
+) -> Result<(), ExportError> {
+    let raster = Raster::from_frame(frame, style)?;
+    write_indexed_png(out, &raster, &style.panel.palette().at_contrast(contrast))
 }
 
 /// An indexed PNG of `frame`.

@@ -3,7 +3,7 @@
 //! (turned as the panel turns it, blank while the panel sleeps).
 
 use super::{PanelBus, SinkError};
-use crate::export::{save_png, Panel, Style};
+use crate::export::{save_png, write_atomic, Panel, Style};
 use std::path::{Path, PathBuf};
 use tinydisplay::{Frame, Tick};
 use tinydisplay_ssd1306::{I2cTransport, Nack, PanelSpec, Transport, VirtualPanel, Write};
@@ -13,6 +13,9 @@ pub struct Emulator {
     width: u16,
     snapshot_dir: Option<PathBuf>,
     png: Option<PathBuf>,
+    /// Draw the panel's contrast as brightness (scenes with display care only, so that the
+    /// snapshots of every other scene stay the exported frame, byte for byte).
+    contrast_as_brightness: bool,
 }
 
 impl Emulator {
@@ -38,7 +41,25 @@ impl Emulator {
             width: spec.width(),
             snapshot_dir,
             png,
+            contrast_as_brightness: false,
         })
+    }
+
+    /// Snapshots show the panel's contrast as brightness
+    /// (`tinydisplay_export::Palette::at_contrast`).
+    pub fn with_contrast_as_brightness(mut self) -> Self {
+        self.contrast_as_brightness = true;
+        self
+    }
+
+    fn snapshot(&self, path: &Path) -> Result<(), SinkError> {
+        let panel = self.panel.bus();
+        let view = panel.view(self.width);
+        if self.contrast_as_brightness {
+            write_png_at_contrast(path, &view, panel.contrast())
+        } else {
+            write_png(path, &view)
+        }
     }
 }
 
@@ -52,17 +73,14 @@ impl Transport for Emulator {
 impl PanelBus for Emulator {
     fn end_frame(&mut self, tick: Tick) -> Result<(), SinkError> {
         if let Some(dir) = &self.snapshot_dir {
-            write_png(
-                &dir.join(format!("{tick:06}.png")),
-                &self.panel.bus().view(self.width),
-            )?;
+            self.snapshot(&dir.join(format!("{tick:06}.png")))?;
         }
         Ok(())
     }
 
     fn before_exit(&mut self) -> Result<(), SinkError> {
         if let Some(png) = &self.png {
-            write_png(png, &self.panel.bus().view(self.width))?;
+            self.snapshot(png)?;
         }
         Ok(())
     }
@@ -85,4 +103,18 @@ pub fn write_png(path: &Path, frame: &Frame) -> Result<(), SinkError> {
     };
     save_png(path, frame, &style)
         .map_err(|e| SinkError::fatal(format!("cannot write PNG snapshot: {e}")))
+}
+
+/// [`write_png`] with the lit colour at the panel's `contrast`.
+pub fn write_png_at_contrast(path: &Path, frame: &Frame, contrast: u8) -> Result<(), SinkError> {
+    let style = Style {
+        scale: 1,
+        panel: Panel::White,
+        grid: false,
+    };
+    write_atomic(path, |w| {
+        tinydisplay_export::write_png_at_contrast(w, frame, &style, contrast)
+            .map_err(|e| e.to_string())
+    })
+    .map_err(|e| SinkError::fatal(format!("cannot write PNG snapshot: {e}")))
 }
