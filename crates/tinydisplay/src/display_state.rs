@@ -183,11 +183,8 @@ pub(crate) fn check(d: &DisplaySpec, inputs: &[(String, InputDef)]) -> Vec<Scene
             );
         }
         match (&tr.wave, tr.keys.is_empty()) {
-            (Some(w), true) => {
-                if w.period == 0 {
-                    e(&format!("{path}.wave.period"), String::from("must be >= 1"));
-                }
-            }
+            // Its bounds are `validate::check_wave`'s, checked by the caller.
+            (Some(_), true) => {}
             (None, false) => {
                 for (k, key) in tr.keys.iter().enumerate() {
                     if !matches!(key.v, Value::Int(_)) {

@@ -98,6 +98,12 @@ pub(crate) fn check_display_care(
     for e in crate::display_state::check(d, inputs) {
         errors.push(e);
     }
+    // Display tracks' waves are evaluated as widgets' are, so they get the same bounds.
+    for (i, tr) in d.animate.iter().enumerate() {
+        if let Some(w) = &tr.wave {
+            errors.ok(check_wave(w, &format!("display.animate[{i}].wave")));
+        }
+    }
 }
 
 pub(crate) fn check_inputs(inputs: &[(String, InputDef)], errors: &mut Errors) {
