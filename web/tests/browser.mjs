@@ -424,6 +424,8 @@ try {
     });
     await page.mouse.click(target.x, target.y);
     await page.waitForFunction((t) => document.getElementById('hash').dataset.tick === String(t), target.tick);
+    // The export checks below compare with `tinydisplay render` of the example without its log.
+    await page.evaluate(() => window.tinydisplay.openExample('dashboard.toml'));
     return `kinds ${kinds.join(', ')}; clicked the event at tick ${target.tick}`;
   });
 

@@ -174,6 +174,10 @@ pub fn build_site() -> Result<PathBuf, String> {
     build(Build::Single)?;
     build(Build::Threads)?;
     copy_scenes()?;
+    // What `serve` answers while its threads build is made; a static host serves this file, so
+    // the page's poll never meets a 404 (a console error).
+    std::fs::write(www().join("build-status"), "{\"threads\": \"ready\"}\n")
+        .map_err(|e| format!("build-status: {e}"))?;
     Ok(www())
 }
 
