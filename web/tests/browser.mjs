@@ -554,6 +554,27 @@ try {
     return `${scene}: threads ${t.threads.fps.toFixed(0)} fps (${t.threads.workers} workers, ${t.threads.per_frame_us.toFixed(1)} µs/frame) vs single ${t.single.fps.toFixed(0)} fps (${t.single.per_frame_us.toFixed(1)} µs/frame) = ${t.ratio.toFixed(2)}x; control: two single-thread pages at once ${t.control_two_single_pages.ratio.toFixed(2)}x one alone`;
   });
 
+  // The main thread's cost of drawing one frame on the canvas (the page draws from the frame
+  // bytes; a worker drawing on an OffscreenCanvas would take this off the main thread).
+  await check('measure main-thread canvas draw time per frame', async () => {
+    await page.evaluate(() => window.tinydisplay.openExample('dashboard.toml'));
+    await showTick(page, 600);
+    const r = await page.evaluate(() => {
+      const td = window.tinydisplay;
+      const times = [];
+      for (let i = 0; i < 200; i++) {
+        const t0 = performance.now();
+        td.draw();
+        times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      const c = document.getElementById('oled');
+      return { median: times[100], p95: times[190], w: c.width, h: c.height, grid: document.getElementById('grid').checked };
+    });
+    measurements.main_thread_draw_ms = r;
+    return `dashboard at ${r.w}x${r.h}${r.grid ? ' with grid' : ''}: median ${r.median.toFixed(3)} ms, p95 ${r.p95.toFixed(3)} ms`;
+  });
+
   // Per-frame compute time of every example, single-thread build (one frame at a time), to
   // compare with the native `frame_time` example (the same function, natively).
   await check('measure per-frame compute time in wasm', async () => {

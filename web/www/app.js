@@ -71,6 +71,22 @@ function scale() {
 }
 addEventListener('resize', () => draw());
 
+let bg = { key: '', canvas: null };
+function background(w, h, s, grid, pal) {
+  const key = `${w}x${h}x${s}:${grid}:${pal.gap}:${pal.dark}`;
+  if (bg.key === key) return bg.canvas;
+  const c = new OffscreenCanvas(w * s, h * s);
+  const g = c.getContext('2d');
+  g.fillStyle = grid ? pal.gap : pal.dark;
+  g.fillRect(0, 0, c.width, c.height);
+  if (grid) {
+    g.fillStyle = pal.dark;
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) g.fillRect(x * s, y * s, s - 1, s - 1);
+  }
+  bg = { key, canvas: c };
+  return c;
+}
+
 function draw() {
   const info = state.info;
   const f = state.frame;
@@ -83,14 +99,10 @@ function draw() {
     canvas.width = w * s;
     canvas.height = h * s;
   }
-  // With the grid, the last row and column of every cell are the gap, as in an export.
-  ctx.fillStyle = grid ? pal.gap : pal.dark;
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  // The dark panel (with the grid, the last row and column of every cell are the gap, as in an
+  // export) is drawn once per size and style and copied; only lit cells are drawn per frame.
   const cell = grid ? s - 1 : s;
-  if (grid) {
-    ctx.fillStyle = pal.dark;
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) ctx.fillRect(x * s, y * s, cell, cell);
-  }
+  ctx.drawImage(background(w, h, s, grid, pal), 0, 0);
   if (!f) return;
   const b = f.bytes;
   for (let y = 0; y < h; y++) {
@@ -738,6 +750,7 @@ Object.assign(api, {
   openFiles,
   scale,
   eventsText,
+  draw,
   play: () => setPlaying(true),
   pause: () => setPlaying(false),
 });
