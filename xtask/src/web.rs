@@ -2,9 +2,10 @@
 //! runs. The builds themselves are in `wasm.rs`, the server in `server.rs`; the wasm golden
 //! targets are in `golden/targets.rs`.
 //!
-//! - `cargo xtask serve [--port N]`: installs what is missing, builds both wasm builds, serves
-//!   `web/www` on `127.0.0.1:N` (default 8000) with the cross-origin isolation headers, and
-//!   prints the URL.
+//! - `cargo xtask serve [--port N]`: installs what is missing, builds the single-thread build,
+//!   serves `web/www` on `127.0.0.1:N` (default 8000) with the cross-origin isolation headers and
+//!   prints the URL, then builds the threads build while serving; `/build-status` tells the open
+//!   page when to reload onto it.
 //! - `cargo xtask web [--out DIR]`: the same site as a static folder (default `target/site`).
 //!   It also writes a `_headers` file (Netlify / Cloudflare Pages syntax) for the isolation
 //!   headers; hosts without them get the single-thread build, and the page says so.
