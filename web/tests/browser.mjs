@@ -81,6 +81,75 @@ async function canvasMatchesFrame(page) {
   });
 }
 
+
+// A scene of `w` x `h` with a frame and a line of text, written here (no example has these sizes).
+const sizedScene = (w, h) => `display = { width = ${w}, height = ${h}, tick_rate = 30 }\n` +
+  `[[widgets]]\nkind = "rect"\nw = ${w}\nh = ${h}\n[[widgets]]\nkind = "text"\nx = 2\ny = 2\ntext = "${w}x${h}"\n`;
+
+// Main boxes that must not overlap, and every visible control must be the element at its centre.
+async function layoutProblems(page) {
+  return page.evaluate(() => {
+    const bad = [];
+    const boxes = ['header', '#gallery-pane', '#side', '.bezel', '.readout', '.transport', '.strip-row', '.display-opts', '.editor-box']
+      .map((sel) => [sel, document.querySelector(sel).getBoundingClientRect()]);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, ra] = boxes[i], [b, rb] = boxes[j];
+        const ox = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+        const oy = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+        if (ox > 0.5 && oy > 0.5) bad.push(`${a} overlaps ${b}`);
+      }
+    }
+    const c = document.getElementById('oled').getBoundingClientRect();
+    const center = document.getElementById('center').getBoundingClientRect();
+    if (c.left < center.left - 0.5 || c.right > center.right + 0.5) bad.push(`canvas ${c.left}..${c.right} outside the centre column ${center.left}..${center.right}`);
+    if (document.documentElement.scrollWidth > innerWidth + 1) bad.push(`page scrolls sideways (${document.documentElement.scrollWidth} > ${innerWidth})`);
+    const controls = [...document.querySelectorAll('button, select, input, textarea, label.button, canvas')]
+      .filter((el) => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden' && !el.closest('#toast, #drop-overlay'));
+    for (const el of controls) {
+      el.scrollIntoView({ block: 'center', inline: 'center' });
+      const r = el.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      if (!hit || !(hit === el || el.contains(hit) || (el.labels && [...el.labels].some((l) => l.contains(hit))))) {
+        bad.push(`${el.id || el.tagName.toLowerCase()}: covered by ${hit ? hit.id || hit.className || hit.tagName : 'nothing'}`);
+      }
+    }
+    scrollTo(0, 0);
+    return bad;
+  });
+}
+
+// Puts `text` in the editor and returns the error's line and column, the gutter's marked line
+// and the caret after a click on the error message.
+async function editorError(page, text) {
+  const before = await page.evaluate(() => document.getElementById('error').hidden ? '' : document.getElementById('error').textContent);
+  await page.fill('#editor', text);
+  await page.waitForFunction((prev) => {
+    const e = document.getElementById('error');
+    return !e.hidden && e.textContent !== prev && e.dataset.line !== '0';
+  }, before);
+  await page.click('#error');
+  return page.evaluate(() => {
+    const ed = document.getElementById('editor');
+    const e = document.getElementById('error');
+    const marked = [...document.querySelectorAll('#gutter div.bad')].map((d) => d.textContent);
+    return { msg: e.textContent, line: Number(e.dataset.line), col: Number(e.dataset.col), marked, caret: ed.selectionStart, focused: document.activeElement === ed };
+  });
+}
+const offsetOf = (text, line, col) => text.split('\n').slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + col - 1;
+
+// Replaces the whole editor text as a paste does (select all, paste).
+async function pasteScene(page, text) {
+  await page.evaluate((t) => {
+    const ed = document.getElementById('editor');
+    ed.focus();
+    ed.setSelectionRange(0, ed.value.length);
+    const dt = new DataTransfer();
+    dt.setData('text/plain', t);
+    ed.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, text);
+}
+
 const context = await launch();
 try {
   const loadStart = Date.now();
@@ -177,7 +246,26 @@ try {
     });
     await page.waitForFunction(() => document.querySelector('#inputs input[data-input="batt"]').value === '100');
     const now = await field('batt');
-    return `batt: log 87 at tick 5, 150 pushed -> shown ${now}`;
+    // The edit is an event in the list, in the permalink and in the downloaded log.
+    const listed = await page.textContent('#edits');
+    assert(listed.includes('5 batt=150'), `edits list: ${listed}`);
+    const hash = await page.textContent('#hash');
+    const link = await page.evaluate(() => window.tinydisplay.permalink());
+    const other = await openSimulator(context, link);
+    await showTick(other.page, 5);
+    const hash2 = await other.page.textContent('#hash');
+    const batt2 = await other.page.inputValue('#inputs input[data-input="batt"]');
+    await other.page.close();
+    assert(hash2 === hash && batt2 === '100', `permalink: hash ${hash2} (want ${hash}), batt ${batt2}`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-log')]);
+    const file = join(out, 'status32.events');
+    await download.saveAs(file);
+    const log = readFileSync(file, 'utf8');
+    assert(log.includes('0 wifi=1') && /^5 batt=150$/m.test(log), `downloaded log lacks the log or the edit:\n${log}`);
+    // Deleting the edit brings the log's value back.
+    await page.click('#edits li button');
+    await page.waitForFunction(() => document.querySelector('#inputs input[data-input="batt"]').value === '87');
+    return `batt: log 87 at tick 5, 150 pushed -> shown ${now}; permalink and log carry it; deleted -> 87`;
   });
 
   await check('a broken scene shows its line and column and keeps the last good frame', async () => {
@@ -201,6 +289,144 @@ try {
     await page.fill('#editor', text);
     await page.waitForSelector('#error', { state: 'hidden' });
     return msg.trim();
+  });
+
+
+  await check('layout: the panel fits, nothing overlaps, every control is clickable (1280x720 and a 390 px phone)', async () => {
+    const notes = [];
+    const scenes = [['big.toml', sizedScene(256, 256)], ['mid.toml', sizedScene(128, 64)], ['small.toml', sizedScene(72, 40)]];
+    for (const [w, h] of [[1280, 720], [390, 844]]) {
+      await page.setViewportSize({ width: w, height: h });
+      for (const [file, text] of scenes) {
+        const r = await page.evaluate(([f, t]) => window.tinydisplay.loadScene(f, t), [file, text]);
+        assert(r.ok, `${file} does not load: ${r.error && r.error.message}`);
+        await page.waitForFunction((size) => {
+          const td = window.tinydisplay;
+          return document.getElementById('oled').width === size * td.scale();
+        }, Number(file === 'big.toml' ? 256 : file === 'mid.toml' ? 128 : 72));
+        const s = await page.evaluate(() => window.tinydisplay.scale());
+        assert(Number.isInteger(s) && s >= 1, `scale ${s}`);
+        const bad = await layoutProblems(page);
+        assert(bad.length === 0, `${w}x${h}, ${file} at ${s}x: ${bad.join('; ')}`);
+        notes.push(`${w}x${h} ${file.replace('.toml', '')} ${s}x`);
+      }
+      await page.screenshot({ path: join(out, `07-layout-${w}x${h}.png`), fullPage: true });
+    }
+    // On the phone the editor collapses, and nothing overlaps without it either.
+    await page.click('#editor-toggle');
+    assert(await page.isHidden('#editor'), 'the editor did not collapse');
+    const bad = await layoutProblems(page);
+    await page.click('#editor-toggle');
+    assert(await page.isVisible('#editor'), 'the editor did not expand');
+    assert(bad.length === 0, `collapsed editor: ${bad.join('; ')}`);
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    return notes.join(', ');
+  });
+
+  await check('scene errors mark their line in the gutter; a click puts the caret at line and column', async () => {
+    const notes = [];
+    const cases = [
+      ['syntax', 'display = { width = 32, height = 16 }\n\n[[widgets]]\nkind = "rect"\nw = = 4\n'],
+      ['unknown field', 'display = { width = 32, height = 16 }\n\n[[widgets]]\nkind = "rect"\nw = 4\ncolour = 3\n'],
+      ['key order', 'display = { width = 32, height = 16 }\n\n[[widgets]]\nkind = "rect"\nw = 4\nh = 4\nanimate = [{ prop = "x", keys = [{ t = 10, v = 0 }, { t = 5, v = 20 }] }]\n'],
+      ['unknown id', 'display = { width = 32, height = 16 }\n\n[timelines.intro]\nmode = "sequence"\nitems = ["nope"]\n'],
+      ['limit', 'name = "big"\ndisplay = { width = 300, height = 16 }\n'],
+    ];
+    for (const [kind, text] of cases) {
+      const r = await editorError(page, text);
+      assert(r.line >= 1 && r.col >= 1, `${kind}: no line/column in "${r.msg}"`);
+      assert(r.marked.length === 1 && r.marked[0] === String(r.line), `${kind}: gutter marks ${r.marked}, error line ${r.line}`);
+      assert(r.focused && r.caret === offsetOf(text, r.line, r.col), `${kind}: caret at ${r.caret}, want line ${r.line} column ${r.col} = ${offsetOf(text, r.line, r.col)}`);
+      notes.push(`${kind} ${r.line}:${r.col}`);
+    }
+    // The expected places: the second `=` of line 5, `colour` on line 6, the second key's t,
+    // the unknown item, the width.
+    assert(notes[0].startsWith('syntax 5:') && notes[1].startsWith('unknown field 6:') && notes[2].startsWith('key order 7:')
+      && notes[3].startsWith('unknown id 5:') && notes[4].startsWith('limit 2:'), notes.join(', '));
+    return notes.join(', ');
+  });
+
+  await check('pasting a JSON scene over a TOML one: detected, loaded, named .json; a new scene has no log', async () => {
+    const scenes = process.env.TD_SCENES;
+    // Music and its log, opened together.
+    await page.setInputFiles('#open-file', [
+      { name: 'music.toml', mimeType: 'text/plain', buffer: readFileSync(join(scenes, 'music.toml')) },
+      { name: 'music.events', mimeType: 'text/plain', buffer: readFileSync(join(scenes, 'music.events')) },
+    ]);
+    await page.waitForFunction(() => document.getElementById('log-name').textContent === 'music.events'
+      && window.tinydisplay.state.file === 'music.toml' && document.getElementById('error').hidden);
+    const json = readFileSync(join(scenes, 'clock_json.json'), 'utf8');
+    await pasteScene(page, json);
+    await page.waitForFunction(() => window.tinydisplay.state.file.endsWith('.json') && window.tinydisplay.state.info.name !== 'Music player');
+    await page.waitForTimeout(300);
+    const r = await page.evaluate(() => ({
+      name: document.getElementById('file-name').textContent,
+      log: document.getElementById('log-name').textContent,
+      error: document.getElementById('error').hidden ? '' : document.getElementById('error').textContent,
+    }));
+    assert(r.error === '', `error after the paste: ${r.error}`);
+    assert(r.name === 'music.json', `file name ${r.name}`);
+    assert(r.log === 'none', `log ${r.log} still attached`);
+    return `${r.name}, log ${r.log}`;
+  });
+
+  await check('a log attaches to the open scene (hashes equal the CLI with it) and detaches', async () => {
+    const scenes = process.env.TD_SCENES;
+    await pasteScene(page, readFileSync(join(scenes, 'status32.toml'), 'utf8'));
+    await page.waitForFunction(() => window.tinydisplay.state.info.height === 32);
+    // The CLI's hashes are of the fixed epoch.
+    if (!(await page.isChecked('#fixed-epoch'))) await page.click('#fixed-epoch');
+    await page.setInputFiles('#open-file', [
+      { name: 'status32.events', mimeType: 'text/plain', buffer: readFileSync(join(scenes, 'status32.events')) },
+    ]);
+    await page.waitForFunction(() => document.getElementById('log-name').textContent === 'status32.events');
+    const { hash } = await showTick(page, 600);
+    assert(hash === expected['status32.toml']['600'], `with the log, tick 600: ${hash}, CLI ${expected['status32.toml']['600']}`);
+    await page.click('#detach-log');
+    await page.waitForFunction(() => document.getElementById('log-name').textContent === 'none');
+    const left = await page.evaluate(() => window.tinydisplay.eventsText());
+    assert(left === '', `events after detach: ${JSON.stringify(left)}`);
+    const field = await page.evaluate(() => document.querySelector('#inputs input[data-input="batt"]').value);
+    await page.waitForFunction(() => document.querySelector('#inputs input[data-input="batt"]').value === '100');
+    return `attached: tick 600 = ${hash}; detached: batt ${field} -> default`;
+  });
+
+  await check('the clock: the live local time at tick 0 unless "fixed epoch" is on', async () => {
+    const scene = 'display = { width = 64, height = 16 }\n[[widgets]]\nkind = "text"\ntext = "{time:%H:%M:%S}"\n';
+    await pasteScene(page, scene);
+    await page.waitForFunction(() => window.tinydisplay.state.info.width === 64);
+    const live = await page.evaluate(() => ({ text: window.tinydisplay.eventsText(), fixed: document.getElementById('fixed-epoch').checked, want: Math.floor(Date.now() / 1000) - new Date().getTimezoneOffset() * 60 }));
+    assert(!live.fixed, 'a pasted scene starts with the fixed epoch');
+    const m = /^0 clock=(-?\d+)\n$/.exec(live.text);
+    assert(m && Math.abs(Number(m[1]) - live.want) < 600, `events ${JSON.stringify(live.text)}, local now ${live.want}`);
+    const { hash: liveHash } = await showTick(page, 0);
+    await page.click('#fixed-epoch');
+    await page.waitForFunction(() => window.tinydisplay.eventsText() === '');
+    await page.waitForFunction((h) => document.getElementById('hash').textContent !== h, liveHash);
+    const { hash: epochHash } = await showTick(page, 0);
+    // 00:00:00 on the fixed epoch: the hash `tinydisplay hash` gives without events.
+    const file = join(out, 'time-of-day.toml');
+    writeFileSync(file, scene);
+    const cli = execFileSync(process.env.TD_CLI, ['hash', file, '--ticks', '0..1']).toString().trim().split(/\s+/).pop();
+    assert(epochHash === cli, `fixed epoch ${epochHash}, CLI ${cli}`);
+    return `live clock=${m[1]} ${liveHash}; fixed epoch ${epochHash} = CLI`;
+  });
+
+  await check('the timeline strip marks keyframes, timelines and events; a click goes to the tick', async () => {
+    const r = await page.evaluate(() => window.tinydisplay.openExample('status32.toml'));
+    assert(r.ok, 'status32 does not load');
+    await page.waitForFunction(() => document.querySelectorAll('#strip .mark.event').length > 0);
+    const kinds = await page.evaluate(() => [...new Set([...document.querySelectorAll('#strip .mark')].map((m) => m.className))]);
+    const target = await page.evaluate(() => {
+      const m = [...document.querySelectorAll('#strip .mark.event')].find((x) => Number(x.dataset.tick) > 0);
+      const r = m.getBoundingClientRect();
+      return { tick: Number(m.dataset.tick), x: r.left + r.width / 2, y: r.top + r.height / 2 };
+    });
+    await page.mouse.click(target.x, target.y);
+    await page.waitForFunction((t) => document.getElementById('hash').dataset.tick === String(t), target.tick);
+    // The export checks below compare with `tinydisplay render` of the example without its log.
+    await page.evaluate(() => window.tinydisplay.openExample('dashboard.toml'));
+    return `kinds ${kinds.join(', ')}; clicked the event at tick ${target.tick}`;
   });
 
   await check('PNG export decodes to the frame', async () => {
@@ -235,7 +461,7 @@ try {
     const req = await page.evaluate(() => ({
       file: window.tinydisplay.state.file,
       panel: document.getElementById('panel').value,
-      scale: Number(document.getElementById('scale').value),
+      scale: window.tinydisplay.scale(),
     }));
     const cli = cliRender(req.file, '321', req.panel, req.scale, join(out, 'export-cli.png'));
     assert(Buffer.compare(cli, readFileSync(file)) === 0,
@@ -261,7 +487,7 @@ try {
     const req = await page.evaluate(() => ({
       file: window.tinydisplay.state.file,
       panel: document.getElementById('panel').value,
-      scale: Math.min(4, Number(document.getElementById('scale').value)),
+      scale: Math.min(4, window.tinydisplay.scale()),
     }));
     const cli = cliRender(req.file, '0..120', req.panel, req.scale, join(out, 'export-cli.gif'));
     assert(Buffer.compare(cli, bytes) === 0,
@@ -279,7 +505,14 @@ try {
     await other.page.close();
     assert(text2 === text, 'editor text differs');
     assert(hash2 === hash, `hash ${hash2} != ${hash}`);
-    return `${link.length} characters`;
+    // In an open tab, a new fragment loads its scene.
+    const tab = await openSimulator(context, URL_ + '?scene=tiny96.toml');
+    await tab.page.evaluate((l) => { location.hash = new URL(l).hash; }, link);
+    await tab.page.waitForFunction((t) => document.getElementById('editor').value === t, text);
+    await tab.page.waitForFunction((h) => document.getElementById('hash').textContent === h, hash);
+    await tab.page.close();
+    assert(tab.errors.length === 0, tab.errors.join(' | '));
+    return `${link.length} characters; an open tab follows a new fragment`;
   });
 
   await check('without COOP/COEP the page falls back to the single-thread build and says so', async () => {
@@ -319,6 +552,27 @@ try {
     const t = await benchThroughput(context, URL_, scene);
     measurements.throughput = t;
     return `${scene}: threads ${t.threads.fps.toFixed(0)} fps (${t.threads.workers} workers, ${t.threads.per_frame_us.toFixed(1)} µs/frame) vs single ${t.single.fps.toFixed(0)} fps (${t.single.per_frame_us.toFixed(1)} µs/frame) = ${t.ratio.toFixed(2)}x; control: two single-thread pages at once ${t.control_two_single_pages.ratio.toFixed(2)}x one alone`;
+  });
+
+  // The main thread's cost of drawing one frame on the canvas (the page draws from the frame
+  // bytes; a worker drawing on an OffscreenCanvas would take this off the main thread).
+  await check('measure main-thread canvas draw time per frame', async () => {
+    await page.evaluate(() => window.tinydisplay.openExample('dashboard.toml'));
+    await showTick(page, 600);
+    const r = await page.evaluate(() => {
+      const td = window.tinydisplay;
+      const times = [];
+      for (let i = 0; i < 200; i++) {
+        const t0 = performance.now();
+        td.draw();
+        times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      const c = document.getElementById('oled');
+      return { median: times[100], p95: times[190], w: c.width, h: c.height, grid: document.getElementById('grid').checked };
+    });
+    measurements.main_thread_draw_ms = r;
+    return `dashboard at ${r.w}x${r.h}${r.grid ? ' with grid' : ''}: median ${r.median.toFixed(3)} ms, p95 ${r.p95.toFixed(3)} ms`;
   });
 
   // Per-frame compute time of every example, single-thread build (one frame at a time), to

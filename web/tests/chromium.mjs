@@ -22,7 +22,11 @@ export async function launch() {
 export async function openSimulator(context, url) {
   const page = await context.newPage();
   const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  // Errors, and the warning of a deprecated wasm-bindgen init call (the page, its engine
+  // worker and the pool's workers must use `init({ module_or_path })`).
+  page.on('console', (m) => {
+    if (m.type() === 'error' || (m.type() === 'warning' && /deprecated/i.test(m.text()))) errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
   await page.waitForFunction(() => window.tinydisplay && window.tinydisplay.ready);

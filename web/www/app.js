@@ -41,6 +41,10 @@ const state = {
   precomputing: false,
   fetching: false,
   wantTick: null,
+  log: null,             // the attached event log's text, or null
+  logName: null,         // its file name
+  edits: [],             // hand edits: [{ tick, input, value }], in the order made
+  clock: null,           // the clock value fed at tick 0 (seconds), or null: the fixed epoch
 };
 const api = {};
 window.tinydisplay = api;
@@ -52,11 +56,42 @@ const ctx = canvas.getContext('2d');
 // module (set at start), so the canvas shows exactly what a PNG/GIF export saves.
 let PANEL = null;
 
+// The panel's scale: the chosen one, or with "fit" the largest integer scale (1 at least) at
+// which the panel fits the centre column and most of the window's height.
+function scale() {
+  const v = $('scale').value;
+  if (v !== 'fit') return Number(v);
+  const info = state.info;
+  if (!info) return 1;
+  const bezel = $('canvas-wrap');
+  const pad = bezel.offsetWidth - canvas.offsetWidth;
+  const width = $('center').clientWidth - Math.max(0, pad);
+  const height = Math.max(120, innerHeight * 0.62);
+  return Math.max(1, Math.min(8, Math.floor(width / info.width), Math.floor(height / info.height)));
+}
+addEventListener('resize', () => draw());
+
+let bg = { key: '', canvas: null };
+function background(w, h, s, grid, pal) {
+  const key = `${w}x${h}x${s}:${grid}:${pal.gap}:${pal.dark}`;
+  if (bg.key === key) return bg.canvas;
+  const c = new OffscreenCanvas(w * s, h * s);
+  const g = c.getContext('2d');
+  g.fillStyle = grid ? pal.gap : pal.dark;
+  g.fillRect(0, 0, c.width, c.height);
+  if (grid) {
+    g.fillStyle = pal.dark;
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) g.fillRect(x * s, y * s, s - 1, s - 1);
+  }
+  bg = { key, canvas: c };
+  return c;
+}
+
 function draw() {
   const info = state.info;
   const f = state.frame;
   if (!info || !PANEL) return;
-  const s = Number($('scale').value);
+  const s = scale();
   const pal = PANEL[$('panel').value];
   const grid = $('grid').checked && s >= pal.gridMinScale;
   const w = info.width, h = info.height;
@@ -64,14 +99,10 @@ function draw() {
     canvas.width = w * s;
     canvas.height = h * s;
   }
-  // With the grid, the last row and column of every cell are the gap, as in an export.
-  ctx.fillStyle = grid ? pal.gap : pal.dark;
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  // The dark panel (with the grid, the last row and column of every cell are the gap, as in an
+  // export) is drawn once per size and style and copied; only lit cells are drawn per frame.
   const cell = grid ? s - 1 : s;
-  if (grid) {
-    ctx.fillStyle = pal.dark;
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) ctx.fillRect(x * s, y * s, cell, cell);
-  }
+  ctx.drawImage(background(w, h, s, grid, pal), 0, 0);
   if (!f) return;
   const b = f.bytes;
   for (let y = 0; y < h; y++) {
@@ -144,13 +175,37 @@ async function gotoTick(tick) {
 }
 
 // ---- scenes ----------------------------------------------------------------------------------
-async function loadScene(file, text, { fromEditor = false, events = null } = {}) {
+// The events the page feeds the engine, as a log: its clock (unless the fixed epoch is on),
+// the attached log, then the hand edits (later lines win at equal ticks).
+function eventsText() {
+  const lines = [];
+  if (state.clock !== null) lines.push(`0 clock=${state.clock}`);
+  if (state.log) lines.push(state.log.replace(/\n+$/, ''));
+  for (const e of state.edits) lines.push(`${e.tick} ${e.input}=${logValue(e.value)}`);
+  return lines.length ? lines.join('\n') + '\n' : '';
+}
+// A text value the log format would read as something else is quoted, as the CLI writes it.
+const logValue = (v) => typeof v === 'number' ? String(v)
+  : (v === '' || v.trim() !== v || /["#\\\n]/.test(v) || /^-?\d+$/.test(v) ? JSON.stringify(v) : v);
+
+// Local time now, in seconds since 1970 as a wall clock shows it (what `tinydisplay play` feeds).
+const localSeconds = () => Math.floor(Date.now() / 1000) - new Date().getTimezoneOffset() * 60;
+
+// Loads a scene. Not from the editor, it starts afresh: `events` is its log (or none),
+// `clock` the live clock (true) or the fixed epoch (false) and the hand edits are dropped.
+async function loadScene(file, text, { fromEditor = false, events = null, logName = null, clock = null, edits = [] } = {}) {
   state.file = file;
   $('file-name').textContent = file;
-  if (!fromEditor) $('editor').value = text;
+  if (!fromEditor) {
+    $('editor').value = text;
+    state.log = events || null;
+    state.logName = events ? (logName || 'events') : null;
+    state.edits = edits;
+    if (clock !== null) state.clock = typeof clock === 'number' ? clock : clock ? localSeconds() : null;
+    showLog();
+  }
   try {
-    const info = await call('load', { file, text, events: events ?? (fromEditor ? state.events : null) });
-    state.events = events ?? (fromEditor ? state.events : null);
+    const info = await call('load', { file, text, events: eventsText() });
     const sizeChanged = !state.info || state.info.width !== info.width || state.info.height !== info.height;
     state.info = info;
     $('error').hidden = true;
@@ -163,14 +218,17 @@ async function loadScene(file, text, { fromEditor = false, events = null } = {})
     renderInputs(info.inputs);
     if (sizeChanged) draw();
     await gotoTick(state.tick);
+    refreshMarks();
     return { ok: true, info };
   } catch (e) {
-    const where = e.line ? `line ${e.line}, column ${e.col}` : 'scene';
+    // An event log's error names a line of the log, not of the scene.
+    const inLog = e.source === 'events';
+    const where = inLog ? `event log${e.line ? ` line ${e.line}` : ''}` : e.line ? `line ${e.line}, column ${e.col}` : 'scene';
     $('error').textContent = `${where}: ${e.detail || e.message}${e.path ? `  (${e.path})` : ''}`;
-    $('error').dataset.line = String(e.line || 0);
-    $('error').dataset.col = String(e.col || 0);
+    $('error').dataset.line = String(inLog ? 0 : e.line || 0);
+    $('error').dataset.col = String(inLog ? 0 : e.col || 0);
     $('error').hidden = false;
-    errorLine = e.line || 0;
+    errorLine = inLog ? 0 : e.line || 0;
     updateGutter();
     // Bring the error line into view (without moving the caret).
     const ed = $('editor');
@@ -206,11 +264,15 @@ function renderInputs(inputs) {
       const value = /^-?\d+$/.test(v) ? Number(v) : v;
       try {
         await call('pushEvent', { tick: state.tick, input: inp.name, value });
+        state.edits.push({ tick: state.tick, input: inp.name, value });
+        showLog();
+        refreshMarks();
         await gotoTick(state.tick);
       } catch (e) {
         toast(e.message);
       }
     };
+    field.addEventListener('keydown', (e) => { if (e.key === 'Enter') send.click(); });
     row.append(label, field, send);
     box.append(row);
   }
@@ -238,7 +300,8 @@ async function openExample(file) {
   for (const li of $('gallery').children) li.classList.toggle('active', li.dataset.file === file);
   const events = gallery.get(file);
   const log = events ? await (await fetch('scenes/' + events)).text() : null;
-  return loadScene(file, text, { events: log });
+  // Examples show what `tinydisplay hash` and the golden files show: the fixed epoch.
+  return loadScene(file, text, { events: log, logName: events, clock: false });
 }
 
 // ---- editor: live reload, line numbers, the error line marked ------------------------------------
@@ -263,7 +326,35 @@ $('editor').addEventListener('input', updateGutter);
 let editTimer = 0;
 $('editor').addEventListener('input', () => {
   clearTimeout(editTimer);
-  editTimer = setTimeout(() => loadScene(state.file, $('editor').value, { fromEditor: true }), 200);
+  editTimer = setTimeout(() => {
+    followFormat($('editor').value);
+    loadScene(state.file, $('editor').value, { fromEditor: true });
+  }, 200);
+});
+
+// The format is the content's ('{' first: JSON, else TOML); the file name follows it.
+function formatOf(text) {
+  return text.trimStart().startsWith('{') ? 'json' : 'toml';
+}
+function followFormat(text) {
+  const ext = formatOf(text);
+  if (!state.file.toLowerCase().endsWith('.' + ext)) state.file = stem() + '.' + ext;
+}
+
+// A paste that replaces the whole text is a new scene: no log, no edits, the live clock.
+$('editor').addEventListener('paste', (e) => {
+  const text = e.clipboardData && e.clipboardData.getData('text/plain');
+  if (!text) return;
+  const ed = $('editor');
+  const whole = ed.selectionStart === 0 && ed.selectionEnd === ed.value.length;
+  e.preventDefault();
+  ed.setRangeText(text, ed.selectionStart, ed.selectionEnd, 'end');
+  updateGutter();
+  clearTimeout(editTimer);
+  followFormat(ed.value);
+  for (const li of $('gallery').children) li.classList.remove('active');
+  if (whole) loadScene(state.file, ed.value, { clock: true });
+  else loadScene(state.file, ed.value, { fromEditor: true });
 });
 $('error').onclick = () => {
   const line = Number($('error').dataset.line), col = Number($('error').dataset.col);
@@ -279,12 +370,27 @@ $('error').onclick = () => {
 };
 
 // ---- files: open and drag-and-drop ------------------------------------------------------------
-async function openFile(file) {
-  const text = await file.text();
-  for (const li of $('gallery').children) li.classList.remove('active');
-  await loadScene(file.name, text);
+// Opens several files at once: a scene (.toml, .json) and an event log (any other text file,
+// e.g. .events). A log alone is attached to the scene that is open.
+const isScene = (name) => /\.(toml|json)$/i.test(name);
+async function openFiles(files) {
+  files = [...files];
+  const scene = files.find((f) => isScene(f.name));
+  const log = files.find((f) => !isScene(f.name));
+  const logText = log ? await log.text() : null;
+  if (scene) {
+    for (const li of $('gallery').children) li.classList.remove('active');
+    return loadScene(scene.name, await scene.text(), { events: logText, logName: log && log.name, clock: true });
+  }
+  if (log) return attachLog(log.name, logText);
 }
-$('open-file').onchange = (e) => e.target.files[0] && openFile(e.target.files[0]);
+async function attachLog(name, text) {
+  state.log = text;
+  state.logName = text ? name : null;
+  showLog();
+  return loadScene(state.file, $('editor').value, { fromEditor: true });
+}
+$('open-file').onchange = (e) => { openFiles(e.target.files); e.target.value = ''; };
 let dragDepth = 0;
 addEventListener('dragenter', (e) => { e.preventDefault(); dragDepth++; $('drop-overlay').hidden = false; });
 addEventListener('dragleave', () => { if (--dragDepth <= 0) { dragDepth = 0; $('drop-overlay').hidden = true; } });
@@ -293,8 +399,7 @@ addEventListener('drop', (e) => {
   e.preventDefault();
   dragDepth = 0;
   $('drop-overlay').hidden = true;
-  const f = e.dataTransfer.files[0];
-  if (f) openFile(f);
+  if (e.dataTransfer.files.length) openFiles(e.dataTransfer.files);
 });
 
 // ---- transport -------------------------------------------------------------------------------
@@ -420,7 +525,7 @@ function download(bytes, name, type) {
 }
 const stem = () => state.file.replace(/\.(toml|json)$/i, '');
 $('export-png').onclick = async () => {
-  const bytes = await call('png', { tick: state.tick, panel: $('panel').value, scale: Number($('scale').value) });
+  const bytes = await call('png', { tick: state.tick, panel: $('panel').value, scale: scale() });
   download(bytes, `${stem()}-${state.tick}.png`, 'image/png');
   $('export-note').textContent = `PNG: ${bytes.length} bytes`;
 };
@@ -428,7 +533,7 @@ $('export-gif').onclick = async () => {
   const from = Number($('gif-from').value), to = Number($('gif-to').value);
   $('export-note').textContent = 'encoding GIF…';
   try {
-    const bytes = await call('gif', { from, to, panel: $('panel').value, scale: Math.min(4, Number($('scale').value)) });
+    const bytes = await call('gif', { from, to, panel: $('panel').value, scale: Math.min(4, scale()) });
     download(bytes, `${stem()}-${from}-${to}.gif`, 'image/gif');
     $('export-note').textContent = `GIF: ticks ${from}..${to}, ${(bytes.length / 1024).toFixed(0)} KiB`;
   } catch (e) {
@@ -451,7 +556,12 @@ const unb64url = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, 
 api.permalink = async () => {
   const z = await deflate($('editor').value);
   const frag = new URLSearchParams({ f: state.file, t: String(state.tick), z: b64url(z) });
-  if (state.events) frag.set('e', b64url(await deflate(state.events)));
+  if (state.log) {
+    frag.set('e', b64url(await deflate(state.log)));
+    frag.set('en', state.logName || 'events');
+  }
+  if (state.edits.length) frag.set('x', b64url(await deflate(JSON.stringify(state.edits))));
+  if (state.clock !== null) frag.set('c', String(state.clock));
   return `${location.origin}${location.pathname}${location.search}#${frag}`;
 };
 $('permalink').onclick = async () => {
@@ -464,10 +574,106 @@ async function fromPermalink() {
   const frag = new URLSearchParams(location.hash.slice(1));
   const text = await inflate(unb64url(frag.get('z')));
   const events = frag.get('e') ? await inflate(unb64url(frag.get('e'))) : null;
+  const edits = frag.get('x') ? JSON.parse(await inflate(unb64url(frag.get('x')))) : [];
+  const clock = frag.has('c') ? Number(frag.get('c')) : false;
   state.tick = Number(frag.get('t')) || 0;
-  await loadScene(frag.get('f') || 'scene.toml', text, { events });
+  for (const li of $('gallery').children) li.classList.remove('active');
+  await loadScene(frag.get('f') || 'scene.toml', text, { events, logName: frag.get('en'), edits, clock });
   return true;
 }
+// A permalink pasted into an open tab: only the fragment changes, so no page load.
+addEventListener('hashchange', () => fromPermalink());
+
+// ---- the event log: attached file, hand edits, clock ---------------------------------------------
+function showLog() {
+  $('log-name').textContent = state.logName ? state.logName : 'none';
+  $('detach-log').hidden = !state.logName;
+  $('fixed-epoch').checked = state.clock === null;
+  const ul = $('edits');
+  ul.textContent = '';
+  state.edits.forEach((e, i) => {
+    const li = document.createElement('li');
+    const go = document.createElement('span');
+    go.textContent = `${e.tick} ${e.input}=${logValue(e.value)}`;
+    go.title = 'Go to its tick';
+    go.onclick = () => gotoTick(e.tick);
+    const del = document.createElement('button');
+    del.textContent = '×';
+    del.title = 'Delete this edit';
+    del.onclick = () => {
+      state.edits.splice(i, 1);
+      showLog();
+      loadScene(state.file, $('editor').value, { fromEditor: true });
+    };
+    li.append(go, del);
+    ul.append(li);
+  });
+  $('edits-empty').hidden = state.edits.length > 0;
+}
+$('detach-log').onclick = () => attachLog(null, null);
+$('fixed-epoch').onchange = () => {
+  state.clock = $('fixed-epoch').checked ? null : localSeconds();
+  loadScene(state.file, $('editor').value, { fromEditor: true });
+};
+$('download-log').onclick = () => {
+  const head = `# ${state.file}: ${state.logName ? `log ${state.logName}` : 'no log'}, ${state.edits.length} hand edit(s)` +
+    `${state.clock !== null ? ', the page\'s clock at tick 0' : ''}\n`;
+  download(new TextEncoder().encode(head + eventsText()), `${stem()}.events`, 'text/plain');
+};
+
+// ---- the timeline strip: keyframes, timeline starts and events ----------------------------------
+let marks = [];
+async function refreshMarks() {
+  if (!state.info) return;
+  const end = Number($('scrub').max);
+  try {
+    marks = await call('marks', { from: 0, to: end + 1, max: 2000 });
+  } catch (e) {
+    console.warn('marks', e.message);
+    marks = [];
+  }
+  drawMarks();
+}
+// The strip spans the ticks up to a little after the last mark (ten seconds at least).
+function stripEnd() {
+  const last = marks.length ? marks[marks.length - 1].tick : 0;
+  return Math.max(state.info.tickRate * 10, Math.ceil(last * 1.05) + 1);
+}
+function drawMarks() {
+  const strip = $('strip');
+  strip.textContent = '';
+  if (!state.info) return;
+  const end = stripEnd();
+  for (const m of marks) {
+    const d = document.createElement('span');
+    d.className = 'mark ' + m.kind;
+    d.style.left = `${(m.tick / end) * 100}%`;
+    d.dataset.tick = String(m.tick);
+    d.title = `tick ${m.tick}: ${m.kind}`;
+    strip.append(d);
+  }
+  $('strip-end').textContent = `${end} ticks`;
+}
+// A click goes to the nearest mark within a few pixels, else to the tick under the pointer.
+$('strip').addEventListener('click', (e) => {
+  if (!state.info) return;
+  const r = $('strip').getBoundingClientRect();
+  const end = stripEnd();
+  let best = null;
+  for (const m of marks) {
+    const dx = Math.abs(r.left + (m.tick / end) * r.width - e.clientX);
+    if (dx <= 6 && (!best || dx < best.dx)) best = { dx, tick: m.tick };
+  }
+  const tick = best ? best.tick : Math.round(((e.clientX - r.left) / r.width) * end);
+  setPlaying(false);
+  gotoTick(tick);
+});
+
+$('editor-toggle').onclick = () => {
+  const box = $('editor-body');
+  box.hidden = !box.hidden;
+  $('editor-toggle').textContent = box.hidden ? 'show' : 'hide';
+};
 
 function toast(msg) {
   $('toast').textContent = msg;
@@ -480,6 +686,10 @@ function toast(msg) {
 async function start() {
   // The threads build needs SharedArrayBuffer, which needs a cross-origin-isolated page.
   state.threads = self.crossOriginIsolated === true && params.get('build') !== 'st';
+  // `cargo xtask serve` serves the page before the threads build exists; a static host has no
+  // /build-status (its answer is not JSON), and then both builds are there.
+  const threadsStatus = state.threads ? await buildStatus() : 'ready';
+  if (threadsStatus !== 'ready') state.threads = false;
   const wanted = Number(params.get('workers')) || Math.max(2, Math.min(navigator.hardwareConcurrency || 2, 8));
   await workerUp;
   const init = await call('init', { threads: state.threads, workers: wanted });
@@ -488,6 +698,13 @@ async function start() {
   const badge = $('build-badge');
   if (state.threads) {
     badge.textContent = `threads build · ${init.workers} Web Workers`;
+  } else if (threadsStatus === 'building') {
+    badge.textContent = 'single-thread build: the threads build is coming…';
+    badge.classList.add('single');
+    waitForThreads();
+  } else if (threadsStatus === 'failed') {
+    badge.textContent = 'single-thread build: the threads build failed (see the server\'s output)';
+    badge.classList.add('single');
   } else {
     badge.textContent = self.crossOriginIsolated ? 'single-thread build (forced by ?build=st)'
       : 'single-thread build: this page is not cross-origin isolated';
@@ -496,8 +713,31 @@ async function start() {
   }
   const list = await loadGallery();
   if (!(await fromPermalink())) await openExample(params.get('scene') || (list.includes('dashboard.toml') ? 'dashboard.toml' : list[0]));
+  showLog();
   api.build = init;
   api.firstFrameMs = state.firstFrameMs;
+}
+
+async function buildStatus() {
+  try {
+    const r = await fetch('build-status', { cache: 'no-store' });
+    return r.ok ? (await r.json()).threads || 'ready' : 'ready';
+  } catch {
+    return 'ready';
+  }
+}
+// Reloads onto the threads build when the server says it is ready, keeping scene and tick.
+async function waitForThreads() {
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 2000));
+    const st = await buildStatus();
+    if (st === 'failed') { $('build-badge').textContent = 'single-thread build: the threads build failed'; return; }
+    if (st === 'ready') {
+      history.replaceState(null, '', await api.permalink());
+      location.reload();
+      return;
+    }
+  }
 }
 
 // Test and automation hooks (used by web/tests/*.mjs).
@@ -507,6 +747,10 @@ Object.assign(api, {
   goto: gotoTick,
   loadScene,
   openExample,
+  openFiles,
+  scale,
+  eventsText,
+  draw,
   play: () => setPlaying(true),
   pause: () => setPlaying(false),
 });

@@ -17,6 +17,7 @@ function errorObject(e) {
     col: e && e.col || 0,
     path: e && e.path || '',
     detail: e && e.detail || String(e && e.message || e),
+    source: e && e.source || 'scene',
   };
 }
 
@@ -24,7 +25,8 @@ const ops = {
   async init({ threads, workers }) {
     const t0 = performance.now();
     wasm = await import(threads ? './pkg-mt/tinydisplay_web.js' : './pkg-st/tinydisplay_web.js');
-    await wasm.default();
+    const pkg = threads ? './pkg-mt/' : './pkg-st/';
+    await wasm.default({ module_or_path: new URL(pkg + 'tinydisplay_web_bg.wasm', import.meta.url) });
     if (threads) await wasm.initThreadPool(workers);
     return { build: wasm.buildKind(), workers: wasm.workers(), initMs: performance.now() - t0, palettes: wasm.panelPalettes() };
   },
@@ -36,7 +38,8 @@ const ops = {
         next.loadEvents(events);
       } catch (e) {
         next.free();
-        throw e;
+        // The error names a line of the log: the page must not mark that line in the scene.
+        throw { message: `event log: ${e && e.message || e}`, detail: String(e && e.message || e), source: 'events' };
       }
     }
     if (sim) sim.free();
@@ -55,6 +58,9 @@ const ops = {
   },
   frameState({ tick }) {
     return sim.frameState(tick);
+  },
+  marks({ from, to, max }) {
+    return sim.marks(from, to, max);
   },
   inputsAt({ tick }) {
     return sim.inputsAt(tick);

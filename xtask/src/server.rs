@@ -3,18 +3,29 @@
 //! (without them the page is not cross-origin isolated, has no SharedArrayBuffer, and falls back
 //! to the single-thread build: see docs/toolchain.md); a crate would add a dependency tree to
 //! xtask for no gain. `/plain/...` serves the same files without those headers, like an ordinary
-//! static host.
+//! static host. `/build-status` answers `{"threads": "ready" | "building" | "failed"}`, so a
+//! page that `cargo xtask serve` opened on the single-thread build knows when to reload.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// The state of the threads build, as `/build-status` reports it.
+pub type BuildStatus = Arc<Mutex<&'static str>>;
+
+/// A status that says the threads build is there (both builds were made before serving).
+pub fn ready() -> BuildStatus {
+    Arc::new(Mutex::new("ready"))
+}
 
 /// Serves `dir` on `listener` until the process ends, one thread per connection.
-pub fn serve_forever(listener: TcpListener, dir: PathBuf) {
+pub fn serve_forever(listener: TcpListener, dir: PathBuf, status: BuildStatus) {
     for stream in listener.incoming().flatten() {
         let dir = dir.clone();
+        let status = Arc::clone(&status);
         std::thread::spawn(move || {
-            let _ = handle(stream, &dir);
+            let _ = handle(stream, &dir, &status);
         });
     }
 }
@@ -24,7 +35,7 @@ pub fn serve_background(dir: PathBuf) -> Result<u16, String> {
     let listener =
         TcpListener::bind(("127.0.0.1", 0)).map_err(|e| format!("cannot listen: {e}"))?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-    std::thread::spawn(move || serve_forever(listener, dir));
+    std::thread::spawn(move || serve_forever(listener, dir, ready()));
     Ok(port)
 }
 
@@ -44,7 +55,7 @@ fn mime(path: &Path) -> &'static str {
     }
 }
 
-fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
+fn handle(mut stream: TcpStream, dir: &Path, status: &BuildStatus) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request = String::new();
     reader.read_line(&mut request)?;
@@ -71,6 +82,14 @@ fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
             "405 Method Not Allowed",
             b"method not allowed\n".to_vec(),
             "text/plain",
+        )
+    } else if path == "/build-status" {
+        // A poisoned lock still holds the last status written.
+        let s = *status.lock().unwrap_or_else(|p| p.into_inner());
+        (
+            "200 OK",
+            format!("{{\"threads\": \"{s}\"}}\n").into_bytes(),
+            "application/json",
         )
     } else if path.split('/').any(|seg| seg == "..") || path.contains('\\') {
         ("400 Bad Request", b"bad path\n".to_vec(), "text/plain")
@@ -174,5 +193,6 @@ mod tests {
             "{plain}"
         );
         assert!(!plain.contains("Cross-Origin-Embedder-Policy"));
+        assert!(get("/build-status").ends_with("{\"threads\": \"ready\"}\n"));
     }
 }

@@ -126,6 +126,10 @@ pub fn wasm_bindgen_cli() -> Result<PathBuf, String> {
     if bin.join("wasm-bindgen").exists() && bin.join("wasm-bindgen-test-runner").exists() {
         return Ok(bin);
     }
+    println!(
+        "[setup] installing wasm-bindgen-cli {version} from crates.io into {} (once; minutes on 2 cores)",
+        root.display()
+    );
     run(Command::new("cargo")
         .args([
             "install",

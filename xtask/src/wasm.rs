@@ -133,7 +133,7 @@ pub fn build(which: Build) -> Result<(), String> {
         return Ok(());
     }
     let _ = std::fs::remove_dir_all(&out);
-    run(Command::new(bindgen.join("wasm-bindgen"))
+    let generated = run(Command::new(bindgen.join("wasm-bindgen"))
         .arg(&wasm)
         // The name section is a quarter of the file and only serves debuggers and profilers.
         .args([
@@ -143,7 +143,30 @@ pub fn build(which: Build) -> Result<(), String> {
             "--remove-producers-section",
             "--out-dir",
         ])
-        .arg(&out))
+        .arg(&out));
+    generated.and_then(|()| modern_worker_init(&out))
+}
+
+/// wasm-bindgen-rayon's worker script still calls the init function with positional arguments,
+/// which makes every pool worker log "using deprecated parameters for the initialization
+/// function": rewritten to the object form (`{ module_or_path, memory }`) the same init takes.
+fn modern_worker_init(out: &Path) -> Result<(), String> {
+    const OLD: &str = "await pkg.default(data.module, data.memory);";
+    const NEW: &str = "await pkg.default({ module_or_path: data.module, memory: data.memory });";
+    let Ok(dirs) = std::fs::read_dir(out.join("snippets")) else {
+        return Ok(());
+    };
+    for dir in dirs.flatten() {
+        let file = dir.path().join("src").join("workerHelpers.no-bundler.js");
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        if text.contains(OLD) {
+            std::fs::write(&file, text.replace(OLD, NEW))
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Both builds and the scene gallery in `web/www`; returns that folder.
@@ -151,12 +174,16 @@ pub fn build_site() -> Result<PathBuf, String> {
     build(Build::Single)?;
     build(Build::Threads)?;
     copy_scenes()?;
+    // What `serve` answers while its threads build is made; a static host serves this file, so
+    // the page's poll never meets a 404 (a console error).
+    std::fs::write(www().join("build-status"), "{\"threads\": \"ready\"}\n")
+        .map_err(|e| format!("build-status: {e}"))?;
     Ok(www())
 }
 
 /// Copies the example scenes (and each one's event log) into `web/www/scenes/` with an
 /// `index.json` listing them, so the gallery is built in and a static host needs nothing else.
-fn copy_scenes() -> Result<(), String> {
+pub fn copy_scenes() -> Result<(), String> {
     let root = root();
     let dst = www().join("scenes");
     let _ = std::fs::remove_dir_all(&dst);

@@ -2,9 +2,10 @@
 //! runs. The builds themselves are in `wasm.rs`, the server in `server.rs`; the wasm golden
 //! targets are in `golden/targets.rs`.
 //!
-//! - `cargo xtask serve [--port N]`: installs what is missing, builds both wasm builds, serves
-//!   `web/www` on `127.0.0.1:N` (default 8000) with the cross-origin isolation headers, and
-//!   prints the URL.
+//! - `cargo xtask serve [--port N]`: installs what is missing, builds the single-thread build,
+//!   serves `web/www` on `127.0.0.1:N` (default 8000) with the cross-origin isolation headers and
+//!   prints the URL, then builds the threads build while serving; `/build-status` tells the open
+//!   page when to reload onto it.
 //! - `cargo xtask web [--out DIR]`: the same site as a static folder (default `target/site`).
 //!   It also writes a `_headers` file (Netlify / Cloudflare Pages syntax) for the isolation
 //!   headers; hosts without them get the single-thread build, and the page says so.
@@ -17,16 +18,46 @@ use crate::{build, server, setup, wasm};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Arc, Mutex};
 
 /// `cargo xtask serve [--port N]`.
 pub fn serve(args: &[String]) -> Result<(), String> {
     let port: u16 = parse_flag(args, "--port")?.unwrap_or(8000);
-    let dir = wasm::build_site()?;
+    let started = std::time::Instant::now();
     let listener = TcpListener::bind(("127.0.0.1", port))
         .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
-    println!("tinydisplay simulator: http://127.0.0.1:{port}/  (Ctrl-C to stop)");
-    server::serve_forever(listener, dir);
-    Ok(())
+    // The single-thread build first (stable, no std rebuild): the page works with it while the
+    // threads build (nightly, -Z build-std: minutes on a bare machine) is made; the page polls
+    // /build-status and reloads itself when it is ready.
+    println!("[serve] building the single-thread build…");
+    wasm::build(Build::Single)?;
+    wasm::copy_scenes()?;
+    let status: server::BuildStatus = Arc::new(Mutex::new("building"));
+    let dir = wasm::www();
+    {
+        let status = Arc::clone(&status);
+        std::thread::spawn(move || server::serve_forever(listener, dir, status));
+    }
+    println!(
+        "tinydisplay simulator: http://127.0.0.1:{port}/  (single-thread build ready after {:.0} s; Ctrl-C to stop)",
+        started.elapsed().as_secs_f64()
+    );
+    println!("[serve] building the threads build in the background; open pages switch to it when it is ready…");
+    let result = wasm::build(Build::Threads);
+    *status.lock().unwrap_or_else(|p| p.into_inner()) =
+        if result.is_ok() { "ready" } else { "failed" };
+    match result {
+        Ok(()) => println!(
+            "[serve] threads build ready after {:.0} s: open pages reload onto it",
+            started.elapsed().as_secs_f64()
+        ),
+        Err(e) => {
+            println!("[serve] the threads build failed ({e}); serving the single-thread build")
+        }
+    }
+    loop {
+        std::thread::park();
+    }
 }
 
 /// `cargo xtask web [--out DIR] | --test`.
