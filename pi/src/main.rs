@@ -12,6 +12,7 @@ mod hash;
 mod interrupt;
 mod play;
 mod render;
+mod sources;
 
 #[derive(Parser)]
 #[command(

@@ -14,6 +14,7 @@ use crate::display::{
     self, emulator::Emulator, hw, wire::WireFile, BusTotals, OnExit, PanelSink, Sink, SinkError,
 };
 use crate::interrupt;
+use crate::sources::{self, LiveInputs};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -21,10 +22,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
-use tinydisplay::{Event, Frame, FrameHash, Tick};
+use tinydisplay::{Frame, FrameHash, Tick};
 use tinydisplay_runtime::{
     Clock, FakeClock, Player, PlayerStats, Precomputer, Retry, Step, SystemClock,
 };
@@ -171,6 +171,9 @@ pub struct Args {
     /// of 5 ms, doubling up to 500 ms).
     #[arg(long, default_value_t = 8)]
     pub retries: u32,
+    /// Live inputs: the wall clock, sources, `--record`.
+    #[command(flatten)]
+    pub live: sources::LiveArgs,
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -348,18 +351,7 @@ fn play(args: Args) -> Result<(), ExitCode> {
         verified: 0,
     };
 
-    let stdin_lines = args.stdin_events.then(|| {
-        let (tx, rx) = mpsc::channel::<String>();
-        std::thread::spawn(move || {
-            for line in std::io::stdin().lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        rx
-    });
+    let mut live = start_live(&args, &engine)?;
 
     // --fast: a fake clock that jumps to each deadline, so every tick is shown at once.
     // --fps: scene time runs at fps/tick_rate of real time.
@@ -397,21 +389,20 @@ fn play(args: Args) -> Result<(), ExitCode> {
     let mut last_tick = None;
     let mut failure = None;
     while !stop.load(Ordering::Relaxed) {
-        if let Some(rx) = &stdin_lines {
-            while let Ok(line) = rx.try_recv() {
-                push_live_event(&player, &line);
-            }
-        }
+        live.drain(&player);
         match player.step(&mut sink) {
             Ok(Step::Finished) => break,
             Ok(Step::Waiting { next_deadline }) => {
                 if args.fast {
                     clock.sleep_until(next_deadline);
                 } else {
-                    wait_until(clock.as_ref(), next_deadline, stop);
+                    wait_until(clock.as_ref(), next_deadline, stop, &mut live);
                 }
             }
-            Ok(Step::Shown { tick, .. }) => last_tick = Some(tick),
+            Ok(Step::Shown { tick, .. }) => {
+                live.shown(tick);
+                last_tick = Some(tick)
+            }
             Ok(Step::Failed { tick }) => {
                 eprintln!("tinydisplay play: tick {tick}: the frame could not be rendered")
             }
@@ -449,6 +440,9 @@ fn play(args: Args) -> Result<(), ExitCode> {
     if args.stats {
         let bus = bus_totals.map(|t| t.borrow().clone());
         print_stats(player.stats(), bus.as_ref(), &args);
+        if let Some(l) = sources::latency_summary(&live.latencies) {
+            eprintln!("{l}");
+        }
     }
     outcome?;
     finished.map_err(|_| ExitCode::from(EXIT_FAILURE))
@@ -505,15 +499,18 @@ impl Clock for ScaledClock {
     }
 }
 
-/// Waits for a clock deadline in short steps, so that a signal stops play promptly.
-fn wait_until(clock: &dyn Clock, deadline: Duration, stop: &AtomicBool) {
+/// Waits for a clock deadline in short steps, so that a signal stops play promptly; a live
+/// input ends the wait at once, so that it is pushed before the next frame.
+fn wait_until(clock: &dyn Clock, deadline: Duration, stop: &AtomicBool, live: &mut LiveInputs) {
     while !stop.load(Ordering::Relaxed) {
         let now = clock.now();
         if now >= deadline {
             return;
         }
         if deadline - now > Duration::from_millis(25) {
-            std::thread::sleep(Duration::from_millis(20));
+            if live.wait(Duration::from_millis(20)) {
+                return;
+            }
         } else {
             clock.sleep_until(deadline);
             return;
@@ -521,17 +518,10 @@ fn wait_until(clock: &dyn Clock, deadline: Duration, stop: &AtomicBool) {
     }
 }
 
-fn push_live_event(player: &Player, line: &str) {
-    let line = line.trim();
-    if line.is_empty() || line.starts_with('#') {
-        return;
-    }
-    // Stamped with the tick due now: that tick's frame and the ones after it are redone.
-    let tick = player.current_tick();
-    match Event::parse_assignment(tick, line).and_then(|ev| player.push_event(ev)) {
-        Ok(_) => {}
-        Err(e) => eprintln!("stdin: {line:?}: {}", e.message),
-    }
+/// The clock, stdin and the sources (`crate::sources`), all on one channel.
+fn start_live(args: &Args, engine: &tinydisplay::Engine) -> Result<LiveInputs, ExitCode> {
+    sources::start(&args.live, &args.scene, engine, args.stdin_events)
+        .map_err(|e| fail(EXIT_BAD_INPUT, e))
 }
 
 fn print_stats(p: &PlayerStats, bus: Option<&BusTotals>, args: &Args) {

@@ -62,10 +62,10 @@ pub use error::{EventError, SceneError, SnapshotError};
 pub use event::{parse_event_log, Event, CLOCK_INPUT, MAX_EVENTS, MAX_EVENTS_PER_TICK};
 pub use frame::{Frame, FrameHash, RenderStats};
 pub use limits::MAX_SCENE_BYTES;
-pub use validate::SYSTEM_METRICS;
 pub use load::{parse_scene, Format};
 pub use scene::{Scene, Value};
 pub use state::{FrameState, WidgetState};
+pub use validate::SYSTEM_METRICS;
 
 /// A tick number: frame `t` is shown at `t / tick_rate` seconds.
 pub type Tick = u64;

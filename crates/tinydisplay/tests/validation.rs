@@ -314,7 +314,13 @@ fn inputs_may_suggest_only_system_metrics() {
     };
     assert!(load("system:cpu").is_ok());
     assert!(load("system:hostname").is_ok());
-    for bad in ["command:rm -rf /", "file:/etc/shadow", "system:", "system:nope", "mqtt:a/b"] {
+    for bad in [
+        "command:rm -rf /",
+        "file:/etc/shadow",
+        "system:",
+        "system:nope",
+        "mqtt:a/b",
+    ] {
         let e = load(bad).unwrap_err().to_string();
         assert!(
             e.contains("inputs.cpu.suggest") && e.contains("may only suggest a system metric"),
