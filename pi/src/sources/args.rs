@@ -34,7 +34,8 @@ pub struct LiveArgs {
     pub mqtt_user: Option<String>,
     #[arg(long, value_name = "PASSWORD")]
     pub mqtt_password: Option<String>,
-    /// Do not send the wall clock (`clock` input): the scene shows its fixed epoch.
+    /// Do not send the wall clock (`clock` input): the scene shows its fixed epoch. Implied by
+    /// `--events` (the log has its clock) and `--verify`.
     #[arg(long)]
     pub no_clock: bool,
     /// Append every injected event (clock, sources, stdin) to FILE as `TICK NAME=VALUE` lines;
@@ -80,6 +81,7 @@ pub fn start(
     scene: &Path,
     engine: &Engine,
     stdin: bool,
+    no_clock: bool,
 ) -> Result<LiveInputs, String> {
     let file = a
         .sources_file
@@ -120,7 +122,7 @@ pub fn start(
         .map(|p| open_record(p, scene))
         .transpose()?;
     let (tx, rx) = channel();
-    if !a.no_clock {
+    if !no_clock {
         spawn_clock_watch(tx.clone());
     }
     if stdin {
@@ -143,6 +145,6 @@ pub fn start(
             ),
         }
     }
-    let rate = (!a.no_clock).then(|| engine.tick_rate());
+    let rate = (!no_clock).then(|| engine.tick_rate());
     Ok(LiveInputs::new(rx, record, rate))
 }

@@ -104,13 +104,11 @@ pub(crate) fn spawn(
                 }
                 Ok(_) => {}
                 Err(e) => {
+                    // A broker going away shows as a reset, then refused connections: one
+                    // problem, one line. A refusal by the broker (credentials) is another.
                     let kind = match &e {
-                        rumqttc::ConnectionError::Io(io) => match io.kind() {
-                            std::io::ErrorKind::ConnectionRefused => "refused",
-                            _ => "io",
-                        },
                         rumqttc::ConnectionError::ConnectionRefused(_) => "rejected",
-                        _ => "other",
+                        _ => "down",
                     };
                     health.fail(kind, format!("broker: {e}"));
                     std::thread::sleep(backoff);
