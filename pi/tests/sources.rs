@@ -305,7 +305,6 @@ fn mqtt_messages_reach_the_frame_and_survive_a_broker_restart() {
     let broker = Broker::start(port, &conf);
     publish(port, "home/door", "closed");
     let log = wait_for(&rec, " door=closed");
-    drop(broker);
     // Play runs to its tick range: end it with SIGTERM (handled: on-exit keep) once the frame of
     // the last event is on the wire.
     let closed_at: u64 = log
@@ -330,6 +329,7 @@ fn mqtt_messages_reach_the_frame_and_survive_a_broker_restart() {
     let _ = stdin.flush();
     drop(stdin);
     let out_put = child.wait_with_output().unwrap();
+    drop(broker);
     let err = String::from_utf8_lossy(&out_put.stderr);
     assert_eq!(
         err.lines().filter(|l| l.contains("recovered")).count(),
