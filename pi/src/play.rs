@@ -520,9 +520,10 @@ fn wait_until(clock: &dyn Clock, deadline: Duration, stop: &AtomicBool, live: &m
 
 /// The clock, stdin and the sources (`crate::sources`), all on one channel.
 fn start_live(args: &Args, engine: &tinydisplay::Engine) -> Result<LiveInputs, ExitCode> {
-    // A replayed log carries its own clock, and --verify compares with fixed frames: the wall
-    // clock would only change them.
-    let no_clock = args.live.no_clock || args.events.is_some() || args.verify.is_some();
+    // A replayed log carries its own clock, --verify compares with fixed frames, and --fast
+    // runs scene time faster than the wall: the wall clock would only change their frames.
+    let no_clock =
+        args.live.no_clock || args.events.is_some() || args.verify.is_some() || args.fast;
     sources::start(&args.live, &args.scene, engine, args.stdin_events, no_clock)
         .map_err(|e| fail(EXIT_BAD_INPUT, e))
 }

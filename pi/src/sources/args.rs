@@ -35,7 +35,7 @@ pub struct LiveArgs {
     #[arg(long, value_name = "PASSWORD")]
     pub mqtt_password: Option<String>,
     /// Do not send the wall clock (`clock` input): the scene shows its fixed epoch. Implied by
-    /// `--events` (the log has its clock) and `--verify`.
+    /// `--events` (the log has its clock), `--verify` and `--fast`.
     #[arg(long)]
     pub no_clock: bool,
     /// Append every injected event (clock, sources, stdin) to FILE as `TICK NAME=VALUE` lines;
