@@ -34,8 +34,8 @@ fn scene(name: &str, inputs: &str, text: &str) -> PathBuf {
 /// The recorded value of `name`: the last one in the log.
 fn recorded(log: &str, name: &str) -> Option<String> {
     log.lines()
-        .filter_map(|l| l.split_once(' ')?.1.strip_prefix(&format!("{name}=")))
-        .last()
+        .rev()
+        .find_map(|l| l.split_once(' ')?.1.strip_prefix(&format!("{name}=")))
         .map(|v| v.trim_matches('"').to_string())
 }
 
@@ -350,12 +350,9 @@ fn mqtt_messages_reach_the_frame_and_survive_a_broker_restart() {
     let frames = wire::replay(&wire::decode(&std::fs::read(&out).unwrap()).unwrap());
     let (tick, last) = frames.last().unwrap();
     assert!(*last == engine.render(*tick), "{}", last.to_ascii());
-    let closed = Engine::from_source("door.toml", &std::fs::read(&s).unwrap())
-        .and_then(|mut e| {
-            e.push_event_log("0 door=closed\n").unwrap();
-            Ok(e.render(0))
-        })
-        .unwrap();
+    let mut closed = Engine::from_source("door.toml", &std::fs::read(&s).unwrap()).unwrap();
+    closed.push_event_log("0 door=closed\n").unwrap();
+    let closed = closed.render(0);
     assert!(
         *last == closed,
         "the panel should say `door closed`:\n{}",
