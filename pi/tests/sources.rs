@@ -359,3 +359,52 @@ fn mqtt_messages_reach_the_frame_and_survive_a_broker_restart() {
         last.to_ascii()
     );
 }
+
+/// Not a check: measures MQTT input latency (a message's arrival in play's client thread to
+/// the flush of the first frame showing it) over 200 messages and prints play's `--stats` line.
+/// `cargo test -p tinydisplay-cli --release --test sources -- --ignored --nocapture mqtt_latency`
+#[test]
+#[ignore]
+fn mqtt_latency() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let broker = Broker::start(port, &tmp("latency.conf"));
+    let s = scene("lat.toml", "n = { default = 0 }\n", "n {n}");
+    let mut child = bin()
+        .args([
+            "play",
+            s.to_str().unwrap(),
+            "--display",
+            "emulator",
+            "--stats",
+        ])
+        .args([
+            "--ticks",
+            "0..100000",
+            "--no-clock",
+            "--source",
+            "n=mqtt:bench/n",
+        ])
+        .arg(format!("--mqtt=mqtt://127.0.0.1:{port}"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(1));
+    for i in 0..200 {
+        publish(port, "bench/n", &i.to_string());
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    let out = child.wait_with_output().unwrap();
+    drop(broker);
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = err.lines().find(|l| l.starts_with("live inputs:"));
+    println!("{}", line.unwrap_or("no latency line"));
+}
