@@ -103,7 +103,8 @@ pub struct Args {
     /// Replay a recorded input log (`TICK NAME=VALUE` lines).
     #[arg(long)]
     pub events: Option<PathBuf>,
-    /// Read `NAME=VALUE` lines from stdin as live inputs, stamped with the current tick.
+    /// Read `NAME=VALUE` lines from stdin as live inputs, stamped with the tick after the
+    /// current one (which may already be on the panel).
     #[arg(long)]
     pub stdin_events: bool,
     /// What the panel shows after play stops (also on SIGINT/SIGTERM).
