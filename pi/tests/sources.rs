@@ -120,7 +120,7 @@ fn failing_sources_log_once_keep_playing_and_recover() {
             "--display",
             "emulator",
             "--ticks",
-            "0..40",
+            "0..60",
         ])
         .args([
             "--every",
@@ -373,7 +373,7 @@ fn mqtt_latency() {
         .port();
     let broker = Broker::start(port, &tmp("latency.conf"));
     let s = scene("lat.toml", "n = { default = 0 }\n", "n {n}");
-    let mut child = bin()
+    let child = bin()
         .args([
             "play",
             s.to_str().unwrap(),

@@ -72,8 +72,11 @@ fn read_file(path: &str) -> Result<Value, (&'static str, String)> {
 /// `sh -c CMD`: the first line of stdout. A non-zero exit is a failure; past `timeout` the
 /// command is killed.
 fn run_command(cmd: &str, timeout: Duration) -> Result<Value, (&'static str, String)> {
+    use std::os::unix::process::CommandExt as _;
     let mut child = Command::new("sh")
         .args(["-c", cmd])
+        // Its own process group, so a timeout kills what the shell started too (`sleep 9; date`).
+        .process_group(0)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -92,6 +95,11 @@ fn run_command(cmd: &str, timeout: Duration) -> Result<Value, (&'static str, Str
         match child.try_wait() {
             Ok(Some(s)) => break s,
             Ok(None) if start.elapsed() >= timeout => {
+                // std can only signal the shell; `kill -KILL -PGID` reaches the whole group.
+                let _ = Command::new("kill")
+                    .args(["-KILL", "--", &format!("-{}", child.id())])
+                    .stderr(Stdio::null())
+                    .status();
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err((
@@ -136,7 +144,9 @@ mod tests {
         let (kind, msg) = run_command("exit 3", t).unwrap_err();
         assert_eq!(kind, "status");
         assert!(msg.contains("exited with status 3"), "{msg}");
-        let (kind, _) = run_command("sleep 5", Duration::from_millis(100)).unwrap_err();
+        let start = Instant::now();
+        let (kind, _) = run_command("sleep 5; echo late", Duration::from_millis(100)).unwrap_err();
         assert_eq!(kind, "timeout");
+        assert!(start.elapsed() < Duration::from_secs(4));
     }
 }
