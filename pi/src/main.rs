@@ -12,6 +12,7 @@ mod hash;
 mod interrupt;
 mod play;
 mod render;
+mod sources;
 
 #[derive(Parser)]
 #[command(
@@ -35,7 +36,7 @@ enum Command {
     /// Measure frame compute time, precompute throughput, latency and cache use.
     Bench(bench::Args),
     /// Play a scene on a display (SSD1306 over I2C/SPI, emulator, wire file, terminal).
-    Play(play::Args),
+    Play(Box<play::Args>),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +46,6 @@ fn main() -> ExitCode {
         Command::Hash(a) => hash::run(a),
         Command::Render(a) => render::run(a),
         Command::Bench(a) => bench::run(a),
-        Command::Play(a) => play::run(a),
+        Command::Play(a) => play::run(*a),
     }
 }

@@ -16,6 +16,7 @@ use crate::display::{
     Sink, SinkError,
 };
 use crate::interrupt;
+use crate::sources::{self, LiveInputs};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -23,10 +24,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
-use tinydisplay::{Event, Frame, FrameHash, Tick};
+use tinydisplay::{Frame, FrameHash, Tick};
 use tinydisplay_runtime::{
     Clock, FakeClock, Player, PlayerStats, Precomputer, Retry, Step, SystemClock,
 };
@@ -102,7 +102,8 @@ pub struct Args {
     /// Replay a recorded input log (`TICK NAME=VALUE` lines).
     #[arg(long)]
     pub events: Option<PathBuf>,
-    /// Read `NAME=VALUE` lines from stdin as live inputs, stamped with the current tick.
+    /// Read `NAME=VALUE` lines from stdin as live inputs, stamped with the tick after the
+    /// current one (which may already be on the panel).
     #[arg(long)]
     pub stdin_events: bool,
     /// What the panel shows after play stops (also on SIGINT/SIGTERM).
@@ -179,6 +180,9 @@ pub struct Args {
     /// of 5 ms, doubling up to 500 ms).
     #[arg(long, default_value_t = 8)]
     pub retries: u32,
+    /// Live inputs: the wall clock, sources, `--record`.
+    #[command(flatten)]
+    pub live: sources::LiveArgs,
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -405,9 +409,16 @@ fn play(args: Args) -> Result<(), ExitCode> {
         ));
     }
     let (spec, config) = panel_spec(&args, rotation, w, h).map_err(|e| fail(EXIT_BAD_INPUT, e))?;
-    let care: Option<CareFn> = engine.has_display_care().then(|| {
-        let e = engine.clone();
-        Box::new(move |t| e.display_at(t)) as CareFn
+    // The display care follows live events too (a light sensor on `display.bind`, input that
+    // ends `display.dim`): the sink reads the engine the play loop last pushed events into.
+    let care_engine = std::sync::Arc::new(std::sync::Mutex::new(engine.clone()));
+    let has_care = engine.has_display_care();
+    let care: Option<CareFn> = has_care.then(|| {
+        let e = care_engine.clone();
+        Box::new(move |t| match e.lock() {
+            Ok(e) => e.display_at(t),
+            Err(poisoned) => poisoned.into_inner().display_at(t),
+        }) as CareFn
     });
     let rate = u64::from(engine.tick_rate().max(1));
     let fps = args.fps.map_or(rate, |f| u64::from(f.max(1)));
@@ -428,18 +439,7 @@ fn play(args: Args) -> Result<(), ExitCode> {
         verified: 0,
     };
 
-    let stdin_lines = args.stdin_events.then(|| {
-        let (tx, rx) = mpsc::channel::<String>();
-        std::thread::spawn(move || {
-            for line in std::io::stdin().lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        rx
-    });
+    let mut live = start_live(&args, &engine)?;
 
     // --fast: a fake clock that jumps to each deadline, so every tick is shown at once.
     // --fps: scene time runs at fps/tick_rate of real time.
@@ -477,9 +477,9 @@ fn play(args: Args) -> Result<(), ExitCode> {
     let mut last_tick = None;
     let mut failure = None;
     while !stop.load(Ordering::Relaxed) {
-        if let Some(rx) = &stdin_lines {
-            while let Ok(line) = rx.try_recv() {
-                push_live_event(&player, &line);
+        if live.drain(&player) > 0 && has_care {
+            if let Ok(mut e) = care_engine.lock() {
+                *e = player.precomputer().engine();
             }
         }
         match player.step(&mut sink) {
@@ -488,10 +488,13 @@ fn play(args: Args) -> Result<(), ExitCode> {
                 if args.fast {
                     clock.sleep_until(next_deadline);
                 } else {
-                    wait_until(clock.as_ref(), next_deadline, stop);
+                    wait_until(clock.as_ref(), next_deadline, stop, &mut live);
                 }
             }
-            Ok(Step::Shown { tick, .. }) => last_tick = Some(tick),
+            Ok(Step::Shown { tick, .. }) => {
+                live.shown(tick);
+                last_tick = Some(tick)
+            }
             Ok(Step::Failed { tick }) => {
                 eprintln!("tinydisplay play: tick {tick}: the frame could not be rendered")
             }
@@ -529,6 +532,9 @@ fn play(args: Args) -> Result<(), ExitCode> {
     if args.stats {
         let bus = bus_totals.map(|t| t.borrow().clone());
         print_stats(player.stats(), bus.as_ref(), &args);
+        if let Some(l) = sources::latency_summary(&live.latencies) {
+            eprintln!("{l}");
+        }
     }
     outcome?;
     finished.map_err(|_| ExitCode::from(EXIT_FAILURE))
@@ -585,15 +591,18 @@ impl Clock for ScaledClock {
     }
 }
 
-/// Waits for a clock deadline in short steps, so that a signal stops play promptly.
-fn wait_until(clock: &dyn Clock, deadline: Duration, stop: &AtomicBool) {
+/// Waits for a clock deadline in short steps, so that a signal stops play promptly; a live
+/// input ends the wait at once, so that it is pushed before the next frame.
+fn wait_until(clock: &dyn Clock, deadline: Duration, stop: &AtomicBool, live: &mut LiveInputs) {
     while !stop.load(Ordering::Relaxed) {
         let now = clock.now();
         if now >= deadline {
             return;
         }
         if deadline - now > Duration::from_millis(25) {
-            std::thread::sleep(Duration::from_millis(20));
+            if live.wait(Duration::from_millis(20)) {
+                return;
+            }
         } else {
             clock.sleep_until(deadline);
             return;
@@ -601,17 +610,14 @@ fn wait_until(clock: &dyn Clock, deadline: Duration, stop: &AtomicBool) {
     }
 }
 
-fn push_live_event(player: &Player, line: &str) {
-    let line = line.trim();
-    if line.is_empty() || line.starts_with('#') {
-        return;
-    }
-    // Stamped with the tick due now: that tick's frame and the ones after it are redone.
-    let tick = player.current_tick();
-    match Event::parse_assignment(tick, line).and_then(|ev| player.push_event(ev)) {
-        Ok(_) => {}
-        Err(e) => eprintln!("stdin: {line:?}: {}", e.message),
-    }
+/// The clock, stdin and the sources (`crate::sources`), all on one channel.
+fn start_live(args: &Args, engine: &tinydisplay::Engine) -> Result<LiveInputs, ExitCode> {
+    // A replayed log carries its own clock, --verify compares with fixed frames, and --fast
+    // runs scene time faster than the wall: the wall clock would only change their frames.
+    let no_clock =
+        args.live.no_clock || args.events.is_some() || args.verify.is_some() || args.fast;
+    sources::start(&args.live, &args.scene, engine, args.stdin_events, no_clock)
+        .map_err(|e| fail(EXIT_BAD_INPUT, e))
 }
 
 fn print_stats(p: &PlayerStats, bus: Option<&BusTotals>, args: &Args) {

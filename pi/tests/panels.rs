@@ -372,3 +372,57 @@ fn the_emulator_png_shows_contrast_as_brightness() {
         "contrast 76 must not look like full brightness"
     );
 }
+
+/// A live input drives the display care as it drives the frames: `light=10` typed on stdin (or
+/// from a source) during play must reach the panel as contrast 10 (`display.bind`).
+#[test]
+fn live_events_drive_the_display_care() {
+    use std::io::Write as _;
+    let scene = tmp("care-live.toml");
+    std::fs::write(
+        &scene,
+        "display = { width = 128, height = 32, tick_rate = 20, contrast = 200, bind = { contrast = \"light\" } }\n\
+         inputs = { light = { default = 200, min = 0, max = 255 } }\n\
+         [[widgets]]\nkind = \"text\"\ntext = \"{light}\"\n",
+    )
+    .unwrap();
+    let out = tmp("care-live.wire");
+    let mut child = bin()
+        .arg("play")
+        .arg(&scene)
+        .args([
+            "--ticks",
+            "0..30",
+            "--stdin-events",
+            "--no-clock",
+            "--wire-bus",
+            "spi",
+        ])
+        .arg("--display")
+        .arg(format!("wire:{}", out.display()))
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"light=10\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let log = wire::decode(&std::fs::read(&out).unwrap()).unwrap();
+    let sent_10 = log
+        .records
+        .iter()
+        .any(|r| matches!(r, Record::Command(c) if c.windows(2).any(|w| w == [0x81, 10])));
+    assert!(
+        sent_10,
+        "contrast 10 never went out: {:?}",
+        log.records
+            .iter()
+            .filter(|r| matches!(r, Record::Command(_)))
+            .collect::<Vec<_>>()
+    );
+}

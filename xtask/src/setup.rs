@@ -182,12 +182,19 @@ pub fn cross() -> Result<(), String> {
     rust_target("stable", "armv7-unknown-linux-gnueabihf")
 }
 
+/// The MQTT broker that `pi/tests/sources.rs` starts on a loopback port (the broker only; the
+/// tests publish with rumqttc, so no client package).
+pub fn mosquitto() -> Result<(), String> {
+    apt(&["mosquitto"])
+}
+
 /// Everything.
 pub fn all() -> Result<(), String> {
     rust_target("stable", "wasm32-unknown-unknown")?;
     nightly_rust_src()?;
     cross()?;
     chromium()?;
+    mosquitto()?;
     wasm_bindgen_cli()?;
     Ok(())
 }

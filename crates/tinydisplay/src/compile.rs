@@ -56,6 +56,7 @@ fn with_clock(mut inputs: Vec<(String, InputDef)>) -> (usize, Vec<(String, Input
                 default: Value::Int(0),
                 min: None,
                 max: None,
+                suggest: None,
             };
             inputs.insert(i, (String::from(CLOCK_INPUT), def));
             (i, inputs)

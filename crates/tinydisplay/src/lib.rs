@@ -67,6 +67,7 @@ pub use limits::MAX_SCENE_BYTES;
 pub use load::{parse_scene, Format};
 pub use scene::{Scene, Value};
 pub use state::{FrameState, WidgetState};
+pub use validate::SYSTEM_METRICS;
 
 /// A tick number: frame `t` is shown at `t / tick_rate` seconds.
 pub type Tick = u64;

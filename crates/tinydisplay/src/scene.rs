@@ -98,6 +98,11 @@ pub struct InputDef {
     pub min: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
+    /// A `system:` metric that could feed this input (`system:cpu`, ...). Only a suggestion:
+    /// a scene is a shareable file, so it can never name a command or a file to read; the
+    /// player starts suggested sources only when asked (`play --sources-from-scene`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggest: Option<String>,
 }
 
 /// An input or keyframe value.
@@ -263,6 +268,11 @@ pub struct Series {
     pub min: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
+    /// A `system:` metric that could feed this input (`system:cpu`, ...). Only a suggestion:
+    /// a scene is a shareable file, so it can never name a command or a file to read; the
+    /// player starts suggested sources only when asked (`play --sources-from-scene`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggest: Option<String>,
 }
 
 /// A periodic function of the tick, all integer.

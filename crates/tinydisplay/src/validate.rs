@@ -106,6 +106,11 @@ pub(crate) fn check_display_care(
     }
 }
 
+/// The metrics `play`'s `system:` source provides, the only thing a scene may suggest.
+pub const SYSTEM_METRICS: &[&str] = &[
+    "cpu", "load1", "mem", "temp", "disk", "uptime", "ip", "hostname", "wifi",
+];
+
 pub(crate) fn check_inputs(inputs: &[(String, InputDef)], errors: &mut Errors) {
     if inputs.len() > MAX_INPUTS {
         errors.push(err(
@@ -125,6 +130,18 @@ pub(crate) fn check_inputs(inputs: &[(String, InputDef)], errors: &mut Errors) {
                 &format!("inputs.{name}"),
                 "input names must be letters, digits or _",
             ));
+        }
+        if let Some(s) = &def.suggest {
+            let metric = s.strip_prefix("system:").unwrap_or("");
+            if !SYSTEM_METRICS.contains(&metric) {
+                errors.push(err(
+                    &format!("inputs.{name}.suggest"),
+                    format!(
+                        "{s:?}: a scene may only suggest a system metric (system:{}); commands, files and brokers come from the command line or a local sources file",
+                        SYSTEM_METRICS.join(", system:")
+                    ),
+                ));
+            }
         }
         if let (Some(lo), Some(hi)) = (def.min, def.max) {
             if lo > hi {

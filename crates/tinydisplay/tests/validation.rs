@@ -301,3 +301,30 @@ fn text_keys_are_templates() {
         Some("01:01")
     );
 }
+
+/// A scene is shareable: it may suggest `system:` metrics for its inputs, nothing that runs a
+/// command or reads a file.
+#[test]
+fn inputs_may_suggest_only_system_metrics() {
+    let load = |suggest: &str| {
+        let src = format!(
+            "display = {{ width = 64, height = 16 }}\n[inputs]\ncpu = {{ max = 100, suggest = \"{suggest}\" }}\n"
+        );
+        tinydisplay::Engine::from_source("s.toml", src.as_bytes()).map(|_| ())
+    };
+    assert!(load("system:cpu").is_ok());
+    assert!(load("system:hostname").is_ok());
+    for bad in [
+        "command:rm -rf /",
+        "file:/etc/shadow",
+        "system:",
+        "system:nope",
+        "mqtt:a/b",
+    ] {
+        let e = load(bad).unwrap_err().to_string();
+        assert!(
+            e.contains("inputs.cpu.suggest") && e.contains("may only suggest a system metric"),
+            "{bad}: {e}"
+        );
+    }
+}
