@@ -26,7 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tinydisplay::{Event, Frame, FrameHash, Tick};
 use tinydisplay_runtime::{
-    Clock, FakeClock, Player, PlayerStats, Precomputer, Retry, Step, SystemClock,
+    Clock, Doorbell, FakeClock, Player, PlayerStats, Precomputer, Retry, Step, SystemClock,
 };
 use tinydisplay_ssd1306::wire::WireBus;
 use tinydisplay_ssd1306::{Bus, I2cFraming, PanelConfig};
@@ -348,19 +348,6 @@ fn play(args: Args) -> Result<(), ExitCode> {
         verified: 0,
     };
 
-    let stdin_lines = args.stdin_events.then(|| {
-        let (tx, rx) = mpsc::channel::<String>();
-        std::thread::spawn(move || {
-            for line in std::io::stdin().lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        rx
-    });
-
     // --fast: a fake clock that jumps to each deadline, so every tick is shown at once.
     // --fps: scene time runs at fps/tick_rate of real time.
     let base: Arc<dyn Clock> = if args.fast {
@@ -393,6 +380,28 @@ fn play(args: Args) -> Result<(), ExitCode> {
         attempts: args.retries.max(1),
         ..Retry::default()
     });
+    // In real time, frames equal to the one on the panel are neither sent nor woken for. `--fast`
+    // (wire files, whose frame markers the golden wire hashes pin) and `--verify` see every tick.
+    player.skip_unchanged(!args.fast && args.verify.is_none());
+
+    // A line from stdin rings the player's doorbell, so a player asleep through unchanged ticks
+    // takes the event at once.
+    let stdin_lines = args.stdin_events.then(|| {
+        let (tx, rx) = mpsc::channel::<String>();
+        let bell = Arc::clone(player.precomputer().doorbell());
+        std::thread::spawn(move || {
+            for line in std::io::stdin().lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+                bell.ring();
+            }
+        });
+        rx
+    });
+    let cpu_start = tinydisplay_runtime::clock::process_cpu_time();
+    let wall_start = std::time::Instant::now();
 
     let mut last_tick = None;
     let mut failure = None;
@@ -408,7 +417,7 @@ fn play(args: Args) -> Result<(), ExitCode> {
                 if args.fast {
                     clock.sleep_until(next_deadline);
                 } else {
-                    wait_until(clock.as_ref(), next_deadline, stop);
+                    wait_until(&player, clock.as_ref(), next_deadline, stop);
                 }
             }
             Ok(Step::Shown { tick, .. }) => last_tick = Some(tick),
@@ -428,6 +437,10 @@ fn play(args: Args) -> Result<(), ExitCode> {
         None => Ok(()),
     };
     let tick = last_tick.map_or(range.start, |t| t + 1);
+    let cpu = tinydisplay_runtime::clock::process_cpu_time()
+        .zip(cpu_start)
+        .map(|(end, start)| end.saturating_sub(start));
+    let wall = wall_start.elapsed();
 
     let finished = sink.finish(args.on_exit);
     if let Err(e) = &finished {
@@ -449,6 +462,7 @@ fn play(args: Args) -> Result<(), ExitCode> {
     if args.stats {
         let bus = bus_totals.map(|t| t.borrow().clone());
         print_stats(player.stats(), bus.as_ref(), &args);
+        print_cpu(player.stats(), cpu, wall);
     }
     outcome?;
     finished.map_err(|_| ExitCode::from(EXIT_FAILURE))
@@ -503,22 +517,54 @@ impl Clock for ScaledClock {
     fn sleep_until(&self, deadline: Duration) {
         self.inner.sleep_until(scale(deadline, self.den, self.num));
     }
+    fn sleep_until_or_rung(&self, deadline: Duration, bell: &Doorbell, seen: u32) {
+        self.inner
+            .sleep_until_or_rung(scale(deadline, self.den, self.num), bell, seen);
+    }
 }
 
-/// Waits for a clock deadline in short steps, so that a signal stops play promptly.
-fn wait_until(clock: &dyn Clock, deadline: Duration, stop: &AtomicBool) {
-    while !stop.load(Ordering::Relaxed) {
+/// Waits for a clock deadline, or an event (the player's doorbell), in steps of at most 50 ms
+/// so that a signal (which only sets `stop`) ends play promptly.
+fn wait_until(player: &Player, clock: &dyn Clock, deadline: Duration, stop: &AtomicBool) {
+    const STEP: Duration = Duration::from_millis(50);
+    let bell = player.precomputer().doorbell();
+    let seen = bell.seq();
+    while !stop.load(Ordering::Relaxed) && bell.seq() == seen {
         let now = clock.now();
         if now >= deadline {
             return;
         }
-        if deadline - now > Duration::from_millis(25) {
-            std::thread::sleep(Duration::from_millis(20));
+        if deadline - now > STEP {
+            player.sleep_until(now + STEP);
         } else {
-            clock.sleep_until(deadline);
+            player.sleep_until(deadline);
             return;
         }
     }
+}
+
+/// `--stats`: CPU per second of play and how late frames reached the display.
+fn print_cpu(p: &PlayerStats, cpu: Option<Duration>, wall: Duration) {
+    let lateness = |q: f64| p.lateness.quantile_nanos(q) as f64 / 1000.0;
+    let cpu = match cpu {
+        Some(c) if wall > Duration::ZERO => format!(
+            "cpu {:.1} ms user+sys in {:.2} s of play: {:.2} ms/s ({:.3}% of a core)",
+            c.as_secs_f64() * 1e3,
+            wall.as_secs_f64(),
+            c.as_secs_f64() * 1e3 / wall.as_secs_f64(),
+            c.as_secs_f64() * 100.0 / wall.as_secs_f64()
+        ),
+        _ => "cpu time unavailable".to_string(),
+    };
+    eprintln!(
+        "{cpu}; lateness p50 {:.0} us, p99 {:.0} us, max {:.0} us ({} frames); {} ticks unchanged, {} wake-ups",
+        lateness(0.5),
+        lateness(0.99),
+        p.lateness.max_nanos() as f64 / 1000.0,
+        p.lateness.count(),
+        p.unchanged,
+        p.wakeups
+    );
 }
 
 fn push_live_event(player: &Player, line: &str) {

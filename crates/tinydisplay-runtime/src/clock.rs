@@ -152,6 +152,28 @@ pub(crate) fn duration_nanos(d: Duration) -> u64 {
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use system::SystemClock;
 
+/// User + system CPU time of the whole process so far (`getrusage(RUSAGE_SELF)`: the player,
+/// the workers and every other thread), for `play --stats`. `None` where it is not available.
+pub fn process_cpu_time() -> Option<Duration> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: getrusage fills one struct we own; all-zero is a valid rusage.
+        let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) } != 0 {
+            return None;
+        }
+        let tv = |t: libc::timeval| {
+            Duration::from_secs(t.tv_sec.max(0) as u64)
+                + Duration::from_micros(t.tv_usec.max(0) as u64)
+        };
+        Some(tv(ru.ru_utime) + tv(ru.ru_stime))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
+}
+
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 mod system {
     use super::{Clock, Doorbell};
