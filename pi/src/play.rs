@@ -523,10 +523,11 @@ impl Clock for ScaledClock {
     }
 }
 
-/// Waits for a clock deadline, or an event (the player's doorbell), in steps of at most 50 ms
-/// so that a signal (which only sets `stop`) ends play promptly.
+/// Waits for a clock deadline, or an event (the player's doorbell), in steps of at most 200 ms
+/// so that a signal (which only sets `stop`) ends play promptly; each step is a wake-up, so
+/// they are as long as a prompt stop allows.
 fn wait_until(player: &Player, clock: &dyn Clock, deadline: Duration, stop: &AtomicBool) {
-    const STEP: Duration = Duration::from_millis(50);
+    const STEP: Duration = Duration::from_millis(200);
     let bell = player.precomputer().doorbell();
     let seen = bell.seq();
     while !stop.load(Ordering::Relaxed) && bell.seq() == seen {

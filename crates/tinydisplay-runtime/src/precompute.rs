@@ -190,7 +190,7 @@ impl PrecomputerBuilder {
                     .num_threads(n)
                     .thread_name(|i| format!("tinydisplay-precompute-{i}"))
                     .build()?;
-                (Pool::Rayon(Arc::new(pool)), n)
+                (Pool::Parked(Arc::new(pool)), n)
             }
             PoolChoice::Shared(pool) => {
                 let n = pool.current_num_threads().max(1);
@@ -215,12 +215,14 @@ impl PrecomputerBuilder {
                 failed: BTreeSet::new(),
                 ready_at: BTreeMap::new(),
                 active: 0,
+                wake_tokens: 0,
                 shutdown: false,
                 lookahead: self.lookahead,
                 cost_ewma_ns: 0,
                 stats: Stats::new(started),
             }),
             idle: Condvar::new(),
+            work: Condvar::new(),
             doorbell: Arc::new(Doorbell::new()),
             generation: AtomicU64::new(0),
             clock: self.clock,
@@ -228,6 +230,12 @@ impl PrecomputerBuilder {
             workers,
             entry_bytes: entry,
         });
+        if let Pool::Parked(p) = &pool {
+            for _ in 0..workers {
+                let shared = Arc::clone(&shared);
+                p.spawn(move || shared.parked_worker());
+            }
+        }
         Ok(Precomputer {
             inner: Arc::new(Inner { shared, pool }),
         })
@@ -235,6 +243,10 @@ impl PrecomputerBuilder {
 }
 
 enum Pool {
+    /// A dedicated pool whose every thread runs [`Shared::parked_worker`]: parked on a condition
+    /// variable between batches. (A rayon job per batch would cost rayon's idle spin, dozens of
+    /// `sched_yield`s per wake-up, which dominates the CPU of a scene that barely changes.)
+    Parked(Arc<rayon::ThreadPool>),
     Rayon(Arc<rayon::ThreadPool>),
     Global,
     None,
@@ -290,6 +302,8 @@ struct State {
     ready_at: BTreeMap<Tick, Duration>,
     /// Worker loops running.
     active: usize,
+    /// Worker loops asked of parked threads and not yet started.
+    wake_tokens: usize,
     shutdown: bool,
     lookahead: Lookahead,
     cost_ewma_ns: u64,
@@ -323,6 +337,8 @@ fn batch_size(cost_ns: u64, window: u64, workers: usize) -> usize {
 struct Shared {
     state: Mutex<State>,
     idle: Condvar,
+    /// Parked workers wait here for `wake_tokens` or shutdown.
+    work: Condvar,
     /// Rung by every invalidation (an event, a new engine), so that a player sleeping through
     /// ticks it knew to be unchanged wakes at once.
     doorbell: Arc<Doorbell>,
@@ -475,14 +491,37 @@ impl Shared {
         };
         st.active += n;
         st.stats.workers_started += n as u64;
+        if matches!(pool, Pool::Parked(_)) {
+            st.wake_tokens += n;
+        }
         drop(st);
         for _ in 0..n {
             let shared = Arc::clone(self);
             match pool {
+                Pool::Parked(_) => self.work.notify_one(),
                 Pool::Rayon(p) => p.spawn(move || shared.worker_loop()),
                 Pool::Global => rayon::spawn(move || shared.worker_loop()),
                 Pool::None => {}
             }
+        }
+    }
+
+    /// A dedicated thread: parked until `kick` hands it a token, then one worker loop (until
+    /// the window is full), and parked again; returns at shutdown.
+    fn parked_worker(&self) {
+        let mut st = self.lock();
+        loop {
+            if st.shutdown {
+                return;
+            }
+            if st.wake_tokens > 0 {
+                st.wake_tokens -= 1;
+                drop(st);
+                self.worker_loop();
+                st = self.lock();
+                continue;
+            }
+            st = self.work.wait(st).unwrap_or_else(|p| p.into_inner());
         }
     }
 
@@ -542,7 +581,9 @@ struct Inner {
 impl Drop for Inner {
     fn drop(&mut self) {
         // Running loops see this at their next pick and exit; their frames are dropped with them.
+        // Parked threads wake and return, handing their threads back to the pool.
         self.shared.lock().shutdown = true;
+        self.shared.work.notify_all();
     }
 }
 
