@@ -528,9 +528,7 @@ impl Clock for ScaledClock {
 /// they are as long as a prompt stop allows.
 fn wait_until(player: &Player, clock: &dyn Clock, deadline: Duration, stop: &AtomicBool) {
     const STEP: Duration = Duration::from_millis(200);
-    let bell = player.precomputer().doorbell();
-    let seen = bell.seq();
-    while !stop.load(Ordering::Relaxed) && bell.seq() == seen {
+    while !stop.load(Ordering::Relaxed) && !player.rung() {
         let now = clock.now();
         if now >= deadline {
             return;

@@ -372,6 +372,12 @@ impl Player {
         Ok(())
     }
 
+    /// Whether the doorbell rang since the last [`Player::step`] began: then
+    /// [`Player::sleep_until`] returns at once, and the host should step again.
+    pub fn rung(&self) -> bool {
+        self.pre.doorbell().seq() != self.bell_seen
+    }
+
     /// Sleeps until `deadline` (clock time), or until an event is pushed (the precomputer's
     /// doorbell rings), whichever comes first. A ring since the last [`Player::step`] began
     /// returns at once, so an event pushed while stepping is not slept through.
