@@ -28,7 +28,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tinydisplay::{Frame, FrameHash, Tick};
 use tinydisplay_runtime::{
-    Clock, FakeClock, Player, PlayerStats, Precomputer, Retry, Step, SystemClock,
+    Clock, Doorbell, FakeClock, Player, PlayerStats, Precomputer, Retry, Step, SystemClock,
 };
 use tinydisplay_ssd1306::wire::WireBus;
 use tinydisplay_ssd1306::{Bus, Controller, I2cFraming, PanelConfig, PanelSpec, Rotation};
@@ -439,8 +439,6 @@ fn play(args: Args) -> Result<(), ExitCode> {
         verified: 0,
     };
 
-    let mut live = start_live(&args, &engine)?;
-
     // --fast: a fake clock that jumps to each deadline, so every tick is shown at once.
     // --fps: scene time runs at fps/tick_rate of real time.
     let base: Arc<dyn Clock> = if args.fast {
@@ -473,6 +471,15 @@ fn play(args: Args) -> Result<(), ExitCode> {
         attempts: args.retries.max(1),
         ..Retry::default()
     });
+    // In real time, frames equal to the one on the panel are neither sent nor woken for. `--fast`
+    // (wire files, whose frame markers the golden wire hashes pin) and `--verify` see every tick.
+    player.skip_unchanged(!args.fast && args.verify.is_none());
+
+    // The clock, stdin and the sources: every input they send rings the player's doorbell, so
+    // a player asleep through unchanged ticks takes it at once.
+    let mut live = start_live(&args, &player)?;
+    let cpu_start = tinydisplay_runtime::clock::process_cpu_time();
+    let wall_start = std::time::Instant::now();
 
     let mut last_tick = None;
     let mut failure = None;
@@ -488,7 +495,7 @@ fn play(args: Args) -> Result<(), ExitCode> {
                 if args.fast {
                     clock.sleep_until(next_deadline);
                 } else {
-                    wait_until(clock.as_ref(), next_deadline, stop, &mut live);
+                    wait_until(&player, clock.as_ref(), next_deadline, stop);
                 }
             }
             Ok(Step::Shown { tick, .. }) => {
@@ -511,6 +518,10 @@ fn play(args: Args) -> Result<(), ExitCode> {
         None => Ok(()),
     };
     let tick = last_tick.map_or(range.start, |t| t + 1);
+    let cpu = tinydisplay_runtime::clock::process_cpu_time()
+        .zip(cpu_start)
+        .map(|(end, start)| end.saturating_sub(start));
+    let wall = wall_start.elapsed();
 
     let finished = sink.finish(args.on_exit);
     if let Err(e) = &finished {
@@ -535,6 +546,7 @@ fn play(args: Args) -> Result<(), ExitCode> {
         if let Some(l) = sources::latency_summary(&live.latencies) {
             eprintln!("{l}");
         }
+        print_cpu(player.stats(), cpu, wall);
     }
     outcome?;
     finished.map_err(|_| ExitCode::from(EXIT_FAILURE))
@@ -589,35 +601,72 @@ impl Clock for ScaledClock {
     fn sleep_until(&self, deadline: Duration) {
         self.inner.sleep_until(scale(deadline, self.den, self.num));
     }
+    fn sleep_until_or_rung(&self, deadline: Duration, bell: &Doorbell, seen: u32) {
+        self.inner
+            .sleep_until_or_rung(scale(deadline, self.den, self.num), bell, seen);
+    }
 }
 
-/// Waits for a clock deadline in short steps, so that a signal stops play promptly; a live
-/// input ends the wait at once, so that it is pushed before the next frame.
-fn wait_until(clock: &dyn Clock, deadline: Duration, stop: &AtomicBool, live: &mut LiveInputs) {
-    while !stop.load(Ordering::Relaxed) {
+/// Waits for a clock deadline, or an event (the player's doorbell), in steps of at most 200 ms
+/// so that a signal (which only sets `stop`) ends play promptly; each step is a wake-up, so
+/// they are as long as a prompt stop allows.
+fn wait_until(player: &Player, clock: &dyn Clock, deadline: Duration, stop: &AtomicBool) {
+    const STEP: Duration = Duration::from_millis(200);
+    while !stop.load(Ordering::Relaxed) && !player.rung() {
         let now = clock.now();
         if now >= deadline {
             return;
         }
-        if deadline - now > Duration::from_millis(25) {
-            if live.wait(Duration::from_millis(20)) {
-                return;
-            }
+        if deadline - now > STEP {
+            player.sleep_until(now + STEP);
         } else {
-            clock.sleep_until(deadline);
+            player.sleep_until(deadline);
             return;
         }
     }
 }
 
 /// The clock, stdin and the sources (`crate::sources`), all on one channel.
-fn start_live(args: &Args, engine: &tinydisplay::Engine) -> Result<LiveInputs, ExitCode> {
+fn start_live(args: &Args, player: &Player) -> Result<LiveInputs, ExitCode> {
     // A replayed log carries its own clock, --verify compares with fixed frames, and --fast
     // runs scene time faster than the wall: the wall clock would only change their frames.
     let no_clock =
         args.live.no_clock || args.events.is_some() || args.verify.is_some() || args.fast;
-    sources::start(&args.live, &args.scene, engine, args.stdin_events, no_clock)
-        .map_err(|e| fail(EXIT_BAD_INPUT, e))
+    let engine = player.precomputer().engine();
+    let bell = Arc::clone(player.precomputer().doorbell());
+    sources::start(
+        &args.live,
+        &args.scene,
+        &engine,
+        args.stdin_events,
+        no_clock,
+        bell,
+    )
+    .map_err(|e| fail(EXIT_BAD_INPUT, e))
+}
+
+/// `--stats`: CPU per second of play and how late frames reached the display.
+fn print_cpu(p: &PlayerStats, cpu: Option<Duration>, wall: Duration) {
+    let lateness = |q: f64| p.lateness.quantile_nanos(q) as f64 / 1000.0;
+    let cpu = match cpu {
+        Some(c) if wall > Duration::ZERO => format!(
+            "cpu {:.1} ms user+sys in {:.2} s of play: {:.2} ms/s ({:.3}% of a core)",
+            c.as_secs_f64() * 1e3,
+            wall.as_secs_f64(),
+            c.as_secs_f64() * 1e3 / wall.as_secs_f64(),
+            c.as_secs_f64() * 100.0 / wall.as_secs_f64()
+        ),
+        _ => "cpu time unavailable".to_string(),
+    };
+    eprintln!(
+        "{cpu}; lateness p50 {:.0} us, p99 {:.0} us, max {:.0} us ({} frames); {} ticks unchanged, {} wake-ups",
+        lateness(0.5),
+        lateness(0.99),
+        p.lateness.max_nanos() as f64 / 1000.0,
+        p.lateness.count(),
+        p.unchanged,
+        p.wakeups
+    );
 }
 
 fn print_stats(p: &PlayerStats, bus: Option<&BusTotals>, args: &Args) {

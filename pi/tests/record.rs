@@ -68,7 +68,10 @@ fn a_recording_reproduces_every_frame_that_was_shown() {
     let mut engine = Engine::from_source("live.toml", &std::fs::read(&scene).unwrap()).unwrap();
     engine.push_event_log(&log).unwrap();
     let frames = wire::replay(&wire::decode(&std::fs::read(&out).unwrap()).unwrap());
-    assert!(frames.len() > 10, "{} frames", frames.len());
+    // Real-time play sends only frames that differ from the one on the panel (the clock's
+    // seconds, the level, the word), so the wire file holds one frame per change, not per tick:
+    // at least the first frame and one per round of inputs (300 ms apart).
+    assert!(frames.len() >= 4, "{} frames", frames.len());
     for (tick, frame) in &frames {
         let want = engine.render(*tick);
         assert!(

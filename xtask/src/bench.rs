@@ -1,6 +1,8 @@
-//! `cargo xtask bench [--quick]`: the criterion benchmarks, `tinydisplay bench --json` on every
-//! example scene, and the luma.oled reference (`xtask/luma/dashboard.py`, in a cached venv)
-//! measured in the same run. Writes a Markdown report to `target/bench/report.md` and prints it.
+//! `cargo xtask bench [--quick] [--rt-seconds N]`: the criterion benchmarks, `tinydisplay bench
+//! --json` on every example scene, real-time play of every scene (`play --display emulator
+//! --stats`: CPU % of a core and lateness), and the luma.oled reference (`xtask/luma/dashboard.py`,
+//! in a cached venv, including its own real-time loop at the same fps) measured in the same run.
+//! Writes a Markdown report to `target/bench/report.md` and prints it.
 //! A part that cannot run is listed under "Failures" and fails the command, never left out.
 
 use crate::util::{have, output, root, run, scenes, show, target_dir};
@@ -29,12 +31,25 @@ const KEYS: &[&str] = &[
     "dropped_frames",
 ];
 
+/// Seconds of real-time play per scene: long enough that start-up (load, threads) is a small
+/// share of a scene that costs ~0.1% of a core.
+const RT_SECONDS: u64 = 60;
+const RT_SECONDS_QUICK: u64 = 5;
+
 pub fn main(args: &[String]) -> Result<(), String> {
     let quick = args.iter().any(|a| a == "--quick");
-    if let Some(a) = args.iter().find(|a| *a != "--quick") {
-        return Err(format!(
-            "bench: unknown argument {a:?} (--quick skips criterion)"
-        ));
+    let mut rt_seconds = if quick { RT_SECONDS_QUICK } else { RT_SECONDS };
+    let mut it = args.iter().filter(|a| *a != "--quick");
+    while let Some(a) = it.next() {
+        match (a.as_str(), it.next().map(|n| n.parse::<u64>())) {
+            ("--rt-seconds", Some(Ok(n))) if n > 0 => rt_seconds = n,
+            _ => {
+                return Err(format!(
+                    "bench: unknown argument {a:?} (--quick skips criterion and plays 5 s; \
+                     --rt-seconds N plays each scene N s in real time)"
+                ))
+            }
+        }
     }
     let root = root();
     let mut report = String::from("# tinydisplay benchmarks\n\n");
@@ -89,7 +104,34 @@ pub fn main(args: &[String]) -> Result<(), String> {
     }
     report.push('\n');
 
-    match crate::util::stage("luma reference", || luma(&root, quick)) {
+    let rt_rows = crate::util::stage("real-time play", || {
+        realtime(&root, &scene_rows, rt_seconds, &mut failures)
+    })
+    .unwrap_or_else(|e| {
+        failures.push(format!("real-time play: {e}"));
+        Vec::new()
+    });
+    let _ = writeln!(
+        report,
+        "## Real-time play, CPU per second of play
+
+`tinydisplay play SCENE --display emulator \
+         --ticks 0..RATE*{rt_seconds} --stats` ({rt_seconds} s at the scene's tick rate); CPU is \
+         user + system time of the whole process (`getrusage`) over the time played, lateness is \
+         a shown frame's tick deadline to the display's `show` returning.\n\n\
+         | scene | fps | frames sent | ticks unchanged | CPU % of a core | lateness p50 us | lateness p99 us |\n\
+         |---|---|---|---|---|---|---|"
+    );
+    for r in &rt_rows {
+        let _ = writeln!(
+            report,
+            "| {} | {} | {} | {} | {:.3} | {} | {} |",
+            r.scene, r.fps, r.shown, r.unchanged, r.cpu_pct, r.p50_us, r.p99_us
+        );
+    }
+    report.push('\n');
+
+    match crate::util::stage("luma reference", || luma(&root, rt_seconds)) {
         Ok(luma) => {
             report.push_str("## tinydisplay vs luma.oled (dashboard, same run)\n\n");
             let _ = writeln!(
@@ -112,9 +154,21 @@ pub fn main(args: &[String]) -> Result<(), String> {
             let _ = writeln!(report, "- luma.oled ssd1306 driver (`bus`): {}", luma.bus);
             match &luma.realtime {
                 Some(r) => {
-                    let _ = writeln!(report, "- luma.core real-time play (`realtime 10`): {r}");
+                    let _ = writeln!(
+                        report,
+                        "- luma.core real-time play (`realtime {rt_seconds} --fps 60`, its \
+                         framerate regulator, dummy device): {r}"
+                    );
                 }
-                None => report.push_str("- luma.core real-time play: not measured with --quick\n"),
+                None => report.push_str("- luma.core real-time play: not measured\n"),
+            }
+            if let Some(d) = rt_rows.iter().find(|r| r.scene == "dashboard") {
+                let _ = writeln!(
+                    report,
+                    "- tinydisplay real-time play of the dashboard, same run: {} fps, {:.3}% of \
+                     one core",
+                    d.fps, d.cpu_pct
+                );
             }
             report.push('\n');
         }
@@ -270,14 +324,14 @@ struct Luma {
     frame_us: f64,
     /// `dashboard.py bus`'s line.
     bus: String,
-    /// `dashboard.py realtime`'s line (not with `--quick`: it takes 10 s).
+    /// `dashboard.py realtime`'s line.
     realtime: Option<String>,
 }
 
 /// Runs `xtask/luma/dashboard.py` in a venv under `~/.cache/tinydisplay/luma-venv`, installing
 /// python3 (apt) and luma.oled (pip) when missing. Every way this can fail is an error: a bench
 /// report without the comparison the README promises must say why.
-fn luma(root: &Path, quick: bool) -> Result<Luma, String> {
+fn luma(root: &Path, rt_seconds: u64) -> Result<Luma, String> {
     let script = root.join("xtask/luma/dashboard.py");
     if !script.exists() {
         return Err(format!("{} is missing", script.display()));
@@ -318,10 +372,9 @@ fn luma(root: &Path, quick: bool) -> Result<Luma, String> {
         (Some(c), Some(d)) => format!("{c} command + {d} data bytes per frame, every frame"),
         _ => return Err(format!("no byte counts in dashboard.py's output: {bus}")),
     };
-    let realtime = if quick {
-        None
-    } else {
-        let r = script_run(&["realtime", "10"])?;
+    let realtime = {
+        let secs = rt_seconds.to_string();
+        let r = script_run(&["realtime", &secs, "--fps", "60"])?;
         match (kv(&r, "fps"), kv(&r, "cpu_pct")) {
             (Some(fps), Some(cpu)) => Some(format!("{fps} fps, {cpu}% of one core")),
             _ => return Err(format!("no fps/cpu_pct in dashboard.py's output: {r}")),
@@ -331,6 +384,94 @@ fn luma(root: &Path, quick: bool) -> Result<Luma, String> {
         frame_us: ms * 1000.0,
         bus,
         realtime,
+    })
+}
+
+/// One scene's real-time play.
+struct RealTime {
+    scene: String,
+    fps: u64,
+    shown: String,
+    unchanged: String,
+    cpu_pct: f64,
+    p50_us: String,
+    p99_us: String,
+}
+
+/// Plays every scene for `seconds` at its tick rate (from its `tinydisplay bench --json` row,
+/// 60 if missing) on the emulator, one after the other, and reads `--stats`'s lines.
+fn realtime(
+    root: &Path,
+    scene_rows: &[(String, String)],
+    seconds: u64,
+    failures: &mut Vec<String>,
+) -> Result<Vec<RealTime>, String> {
+    let bin = build::cli_release()?;
+    let mut rows = Vec::new();
+    for s in scenes(root)? {
+        let fps = scene_rows
+            .iter()
+            .find(|(n, _)| *n == s.name)
+            .and_then(|(_, j)| json_value(j, "tick_rate"))
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(60);
+        let mut cmd = Command::new(&bin);
+        cmd.current_dir(root)
+            .arg("play")
+            .arg(&s.path)
+            .args(["--display", "emulator", "--stats", "--ticks"])
+            .arg(format!("0..{}", fps * seconds));
+        if let Some(ev) = &s.events {
+            cmd.arg("--events").arg(ev);
+        }
+        eprintln!("$ {}", show(&cmd));
+        let out = cmd
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", bin.display()))?;
+        let err = String::from_utf8_lossy(&out.stderr);
+        match (out.status.success(), parse_play_stats(&err)) {
+            (true, Some(mut r)) => {
+                eprintln!("{}: {:.3}% of a core", s.name, r.cpu_pct);
+                r.scene = s.name;
+                r.fps = fps;
+                rows.push(r);
+            }
+            _ => failures.push(format!(
+                "{}: play --stats failed or printed no cpu line: {}",
+                s.name,
+                err.lines().last().unwrap_or("")
+            )),
+        }
+    }
+    Ok(rows)
+}
+
+/// The numbers of `play --stats`'s `frames shown: N ...` and `cpu ... (X% of a core); lateness
+/// p50 A us, p99 B us, ...; U ticks unchanged` lines.
+fn parse_play_stats(stderr: &str) -> Option<RealTime> {
+    let shown = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("frames shown: "))?
+        .split_whitespace()
+        .next()?
+        .to_string();
+    let cpu_line = stderr.lines().find(|l| l.starts_with("cpu "))?;
+    let before = |pat: &str| -> Option<String> {
+        let head = &cpu_line[..cpu_line.find(pat)?];
+        Some(head.rsplit([' ', '(']).next()?.to_string())
+    };
+    let after = |pat: &str| -> Option<String> {
+        let tail = &cpu_line[cpu_line.find(pat)? + pat.len()..];
+        Some(tail.split_whitespace().next()?.to_string())
+    };
+    Some(RealTime {
+        scene: String::new(),
+        fps: 0,
+        shown,
+        unchanged: before(" ticks unchanged")?,
+        cpu_pct: before("% of a core")?.parse().ok()?,
+        p50_us: after("lateness p50 ")?,
+        p99_us: after(", p99 ")?,
     })
 }
 
@@ -352,6 +493,21 @@ mod tests {
         assert_eq!(json_value(j, "workers").as_deref(), Some("2"));
         assert_eq!(json_value(j, "speedup").as_deref(), Some("1.90"));
         assert_eq!(json_value(j, "missing"), None);
+    }
+
+    #[test]
+    fn play_stats_lines() {
+        let err = "frames shown: 176 (dropped 0, lost to bus errors 0, sent whole 1)\n\
+                   cpu 96.4 ms user+sys in 60.00 s of play: 1.61 ms/s (0.161% of a core); \
+                   lateness p50 131 us, p99 7209 us, max 15969 us (176 frames); 3423 ticks \
+                   unchanged, 629 wake-ups\n";
+        let r = parse_play_stats(err).unwrap();
+        assert_eq!(r.shown, "176");
+        assert_eq!(r.cpu_pct, 0.161);
+        assert_eq!(r.p50_us, "131");
+        assert_eq!(r.p99_us, "7209");
+        assert_eq!(r.unchanged, "3423");
+        assert!(parse_play_stats("frames shown: 3\n").is_none());
     }
 
     #[test]

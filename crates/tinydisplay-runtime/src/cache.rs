@@ -4,7 +4,7 @@ use crate::Tick;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use tinydisplay::Frame;
+use tinydisplay::{Frame, FrameHash};
 
 /// Bytes one cached frame of `width` x `height` costs: the pixel data plus the fixed parts
 /// (the `Frame` header, its `Arc` counters, the map's key and pointer). The pixel data dominates
@@ -12,7 +12,7 @@ use tinydisplay::Frame;
 pub fn entry_bytes(width: u16, height: u16) -> usize {
     let data = usize::from(width) * usize::from(height).div_ceil(8);
     const ARC_COUNTERS: usize = 2 * core::mem::size_of::<usize>();
-    const MAP_SLOT: usize = core::mem::size_of::<Tick>() + core::mem::size_of::<Arc<Frame>>();
+    const MAP_SLOT: usize = core::mem::size_of::<Tick>() + core::mem::size_of::<Entry>();
     data + core::mem::size_of::<Frame>() + ARC_COUNTERS + MAP_SLOT + 16
 }
 
@@ -53,6 +53,14 @@ impl CacheStats {
     }
 }
 
+/// A cached frame with its hash, computed once (by the worker that rendered it), so the player
+/// can tell which coming ticks show the same picture without comparing pixels.
+#[derive(Clone, Debug)]
+struct Entry {
+    frame: Arc<Frame>,
+    hash: FrameHash,
+}
+
 /// What [`FrameCache::insert`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Inserted {
@@ -71,7 +79,7 @@ pub struct Inserted {
 ///
 /// ```
 /// use std::sync::Arc;
-/// use tinydisplay::Frame;
+/// use tinydisplay::{Frame, FrameHash};
 /// use tinydisplay_runtime::{cache::entry_bytes, FrameCache};
 /// let mut cache = FrameCache::new(3 * entry_bytes(128, 64));
 /// for t in 0..3 {
@@ -88,7 +96,7 @@ pub struct Inserted {
 /// ```
 #[derive(Debug)]
 pub struct FrameCache {
-    frames: BTreeMap<Tick, Arc<Frame>>,
+    frames: BTreeMap<Tick, Entry>,
     budget: usize,
     bytes: usize,
     shown_before: Tick,
@@ -142,7 +150,7 @@ impl FrameCache {
 
     /// A player lookup: counts a hit or a miss.
     pub fn get(&mut self, tick: Tick) -> Option<Arc<Frame>> {
-        let found = self.frames.get(&tick).cloned();
+        let found = self.frames.get(&tick).map(|e| Arc::clone(&e.frame));
         if found.is_some() {
             self.stats.hits += 1;
         } else {
@@ -153,7 +161,25 @@ impl FrameCache {
 
     /// A lookup that counts nothing (scrubbing, tests).
     pub fn peek(&self, tick: Tick) -> Option<Arc<Frame>> {
-        self.frames.get(&tick).cloned()
+        self.frames.get(&tick).map(|e| Arc::clone(&e.frame))
+    }
+
+    /// The hash of a cached frame (counts nothing).
+    pub fn hash(&self, tick: Tick) -> Option<FrameHash> {
+        self.frames.get(&tick).map(|e| e.hash)
+    }
+
+    /// The first tick from `from` on that is not known to show `hash`: not cached, or cached
+    /// with another hash. Ticks `from..` the result are cached frames equal to `hash`.
+    pub fn same_until(&self, from: Tick, hash: FrameHash) -> Tick {
+        let mut next = from;
+        for (&t, e) in self.frames.range(from..) {
+            if t != next || e.hash != hash {
+                break;
+            }
+            next += 1;
+        }
+        next
     }
 
     /// Ticks below `tick` have been shown; they become the first to go.
@@ -166,9 +192,9 @@ impl FrameCache {
     }
 
     fn remove(&mut self, tick: Tick) -> Option<Arc<Frame>> {
-        let f = self.frames.remove(&tick)?;
-        self.bytes -= frame_bytes(&f);
-        Some(f)
+        let e = self.frames.remove(&tick)?;
+        self.bytes -= frame_bytes(&e.frame);
+        Some(e.frame)
     }
 
     /// Lower goes first: shown ticks oldest first, then future ticks farthest first.
@@ -182,6 +208,13 @@ impl FrameCache {
 
     /// Stores a frame, evicting shown frames and then farther future frames to make room.
     pub fn insert(&mut self, tick: Tick, frame: Arc<Frame>) -> Inserted {
+        let hash = frame.hash();
+        self.insert_hashed(tick, frame, hash)
+    }
+
+    /// [`FrameCache::insert`] with the frame's hash already computed (by the worker, outside
+    /// the lock). `hash` must be `frame.hash()`.
+    pub fn insert_hashed(&mut self, tick: Tick, frame: Arc<Frame>, hash: FrameHash) -> Inserted {
         let need = frame_bytes(&frame);
         let mut out = Inserted {
             stored: false,
@@ -217,7 +250,7 @@ impl FrameCache {
             self.stats.evictions += 1;
         }
         self.bytes += need;
-        self.frames.insert(tick, frame);
+        self.frames.insert(tick, Entry { frame, hash });
         self.stats.bytes_peak = self.stats.bytes_peak.max(self.bytes);
         out.stored = true;
         out
@@ -227,8 +260,8 @@ impl FrameCache {
     /// many were dropped.
     pub fn invalidate_from(&mut self, tick: Tick) -> usize {
         let dropped = self.frames.split_off(&tick);
-        for f in dropped.values() {
-            self.bytes -= frame_bytes(f);
+        for e in dropped.values() {
+            self.bytes -= frame_bytes(&e.frame);
         }
         self.stats.invalidations += 1;
         self.stats.invalidated_frames += dropped.len() as u64;

@@ -84,7 +84,7 @@ pub mod sink;
 pub use cache::{CacheStats, FrameCache};
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use clock::SystemClock;
-pub use clock::{Clock, FakeClock};
+pub use clock::{Clock, Doorbell, FakeClock};
 pub use histogram::Histogram;
 pub use metrics::{Latency, Metrics};
 pub use player::{Player, PlayerStats, Step};

@@ -61,8 +61,17 @@ pub struct Metrics {
     pub service: Latency,
     /// How late the player woke up after each tick's deadline.
     pub wake_late: Latency,
+    /// Tick deadline to the sink's `show` returning, for frames handed to the sink.
+    pub lateness: Latency,
     pub ticks_shown: u64,
     pub dropped_frames: u64,
+    /// Ticks not sent because their frame equalled the one on the display.
+    pub unchanged_ticks: u64,
+    /// Player steps (wake-ups).
+    pub player_wakeups: u64,
+    /// Batches claimed by workers, and worker loops started (thread wake-ups).
+    pub worker_claims: u64,
+    pub workers_started: u64,
     pub cache_hit_rate: f64,
     pub cache: CacheStats,
     /// Panics caught, on workers and inline.
@@ -89,6 +98,8 @@ impl Metrics {
             stale_discarded: pre.stale_discarded,
             inline_renders: pre.inline_renders,
             lookahead_ticks: pre.lookahead,
+            worker_claims: pre.claims,
+            workers_started: pre.workers_started,
             ..Metrics::default()
         };
         if let Some(p) = player {
@@ -99,6 +110,9 @@ impl Metrics {
             m.in_hand_inline = (&p.in_hand_inline).into();
             m.service = (&p.service).into();
             m.wake_late = (&p.wake_late).into();
+            m.lateness = (&p.lateness).into();
+            m.unchanged_ticks = p.unchanged;
+            m.player_wakeups = p.wakeups;
             m.ticks_shown = p.shown;
             m.dropped_frames = p.dropped;
         }

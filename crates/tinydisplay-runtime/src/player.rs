@@ -63,6 +63,15 @@ pub struct PlayerStats {
     /// Transient sink errors played through: each lost one frame and cost a backoff (see
     /// [`crate::sink`]).
     pub sink_errors: u64,
+    /// With [`Player::skip_unchanged`]: ticks whose frame equals the one on the display, so
+    /// nothing was sent (the display showed them all the same). Ticks played =
+    /// `shown + dropped + unchanged + failed`.
+    pub unchanged: u64,
+    /// Times the player woke to step (each a thread wake-up when it sleeps between steps).
+    pub wakeups: u64,
+    /// Tick deadline to the sink's `show` returning, for every frame handed to the sink: how
+    /// late the frame reached the display.
+    pub lateness: Histogram,
 }
 
 /// Plays a scene at its tick rate: at each tick it takes the tick's frame from the precomputer's
@@ -101,6 +110,16 @@ pub struct Player {
     failures: u32,
     /// While backing off after a transient sink error: the clock time to show again.
     resume_at: Option<Duration>,
+    skip_unchanged: bool,
+    /// The hash of the frame on the display; `None` before the first show and after an error.
+    on_display: Option<tinydisplay::FrameHash>,
+    /// Ticks below this are known (from the cache's hashes) to equal the frame on the display.
+    quiet_until: Tick,
+    /// The precomputer's generation when `quiet_until` was set: an invalidation voids it.
+    quiet_generation: u64,
+    /// The doorbell's number before the last step, so a ring during the step is not slept
+    /// through.
+    bell_seen: u32,
 }
 
 impl Player {
@@ -127,7 +146,21 @@ impl Player {
             retry: Retry::default(),
             failures: 0,
             resume_at: None,
+            skip_unchanged: false,
+            on_display: None,
+            quiet_until: tick,
+            quiet_generation: 0,
+            bell_seen: 0,
         }
+    }
+
+    /// Sends a sink only frames that differ from the one it shows, and sleeps through ticks the
+    /// cache already knows to be unchanged (their hashes equal the shown frame's): a clock that
+    /// changes once a second wakes the player a few times a second, not at every tick. An
+    /// event wakes it at once ([`Player::sleep_until`]). Off by default: a sink that must see
+    /// every tick (a wire file's frame markers, `--verify`) keeps it off.
+    pub fn skip_unchanged(&mut self, on: bool) {
+        self.skip_unchanged = on;
     }
 
     /// Restarts the timeline: `tick` is due now (seeking, or starting after a prefill).
@@ -135,6 +168,7 @@ impl Player {
         self.origin = self.clock.now();
         self.first = tick;
         self.next = tick;
+        self.quiet_until = tick;
         self.pre.set_cursor(tick);
     }
 
@@ -190,11 +224,23 @@ impl Player {
     /// set ([`SinkError::retry_in`]: the next steps report [`Step::Waiting`] until it is over), so
     /// the caller only reports it and steps on. See [`crate::sink`] for the policy.
     pub fn step<S: Sink + ?Sized>(&mut self, sink: &mut S) -> Result<Step, SinkError> {
+        self.bell_seen = self.pre.doorbell().seq();
+        self.stats.wakeups += 1;
         let now = self.clock.now();
         let tick = self.tick_at(now);
+        if self.skip_unchanged && self.quiet_until > self.next {
+            let generation = self.pre.generation();
+            if generation != self.quiet_generation {
+                // An event changed frames from some tick on, maybe before the quiet ticks end:
+                // from the tick due now, every frame is looked at again.
+                self.quiet_until = self.quiet_until.min(tick.max(self.next));
+            }
+        }
         if let Some(end) = self.end {
             if tick >= end {
-                self.stats.dropped += end.saturating_sub(self.next);
+                let quiet = self.quiet_until.clamp(self.next, end);
+                self.stats.unchanged += quiet - self.next;
+                self.stats.dropped += end.saturating_sub(quiet);
                 self.next = self.next.max(end);
                 return Ok(Step::Finished);
             }
@@ -210,16 +256,23 @@ impl Player {
                 next_deadline: self.deadline(self.next),
             });
         }
+        if tick < self.quiet_until {
+            return Ok(Step::Waiting {
+                next_deadline: self.deadline(self.quiet_until),
+            });
+        }
         let deadline = self.deadline(tick);
-        let dropped = tick - self.next;
+        let quiet = self.quiet_until.clamp(self.next, tick);
+        self.stats.unchanged += quiet - self.next;
+        let dropped = tick - quiet;
         self.stats.dropped += dropped;
         self.next = tick + 1;
         self.stats.wake_late.record(now.saturating_sub(deadline));
 
-        let (frame, stored_at) = match self.pre.take_ready_without_refill(tick) {
-            Some((f, stored_at)) => (f, Some(stored_at)),
+        let (frame, stored_at, hash) = match self.pre.take_hashed_without_refill(tick) {
+            Some((f, stored_at, hash)) => (f, Some(stored_at), Some(hash)),
             None => match self.pre.render_inline(tick) {
-                Ok(f) => (Arc::new(f), None),
+                Ok(f) => (Arc::new(f), None, None),
                 Err(_) => {
                     self.stats.failed += 1;
                     return Ok(Step::Failed { tick });
@@ -233,9 +286,6 @@ impl Player {
         let in_hand = duration_nanos(in_hand_at.saturating_sub(deadline));
         self.stats.latency.record_nanos(latency);
         self.stats.service.record(in_hand_at.saturating_sub(now));
-        // Only now wake workers for the tick that entered the window: the wake-up may cost a
-        // context switch, which must not delay this tick's frame.
-        self.pre.refill();
         if precomputed {
             self.stats.precomputed += 1;
             self.stats.latency_precomputed.record_nanos(latency);
@@ -245,7 +295,62 @@ impl Player {
             self.stats.latency_inline.record_nanos(latency);
             self.stats.in_hand_inline.record_nanos(in_hand);
         }
-        if let Err(e) = sink.show(tick, &frame) {
+        if self.skip_unchanged {
+            // A cached frame's hash is in the cache; an inline one is hashed here (~1 us).
+            let hash = hash.unwrap_or_else(|| frame.hash());
+            let unchanged = self.on_display == Some(hash);
+            if unchanged {
+                self.stats.unchanged += 1;
+            } else {
+                self.show(sink, tick, &frame, deadline)?;
+                self.on_display = Some(hash);
+            }
+            self.plan_quiet(hash);
+            // Only now wake workers: the wake-up may cost a context switch, which must not
+            // delay this tick's frame.
+            self.pre.refill();
+            if unchanged {
+                return Ok(Step::Waiting {
+                    next_deadline: self.deadline(self.next.max(self.quiet_until)),
+                });
+            }
+        } else {
+            // Only now wake workers for the tick that entered the window: the wake-up may cost
+            // a context switch, which must not delay this tick's frame.
+            self.pre.refill();
+            self.show(sink, tick, &frame, deadline)?;
+        }
+        Ok(Step::Shown {
+            tick,
+            dropped,
+            precomputed,
+        })
+    }
+
+    /// After showing (or finding unchanged) a frame with `hash`: the ticks from `next` on that
+    /// the cache knows to show the same become quiet, and the precompute window moves past them.
+    fn plan_quiet(&mut self, hash: tinydisplay::FrameHash) {
+        self.quiet_generation = self.pre.generation();
+        let until = self.pre.same_until(self.next, hash);
+        if let Some(end) = self.end {
+            self.quiet_until = until.min(end);
+        } else {
+            self.quiet_until = until;
+        }
+        if self.quiet_until > self.next {
+            self.pre.set_cursor(self.quiet_until);
+        }
+    }
+
+    fn show<S: Sink + ?Sized>(
+        &mut self,
+        sink: &mut S,
+        tick: Tick,
+        frame: &tinydisplay::Frame,
+        deadline: Duration,
+    ) -> Result<(), SinkError> {
+        if let Err(e) = sink.show(tick, frame) {
+            self.on_display = None;
             let e = e.at_tick(tick);
             if !e.is_transient() {
                 return Err(e);
@@ -261,11 +366,24 @@ impl Player {
         }
         self.failures = 0;
         self.stats.shown += 1;
-        Ok(Step::Shown {
-            tick,
-            dropped,
-            precomputed,
-        })
+        self.stats
+            .lateness
+            .record(self.clock.now().saturating_sub(deadline));
+        Ok(())
+    }
+
+    /// Whether the doorbell rang since the last [`Player::step`] began: then
+    /// [`Player::sleep_until`] returns at once, and the host should step again.
+    pub fn rung(&self) -> bool {
+        self.pre.doorbell().seq() != self.bell_seen
+    }
+
+    /// Sleeps until `deadline` (clock time), or until an event is pushed (the precomputer's
+    /// doorbell rings), whichever comes first. A ring since the last [`Player::step`] began
+    /// returns at once, so an event pushed while stepping is not slept through.
+    pub fn sleep_until(&self, deadline: Duration) {
+        self.clock
+            .sleep_until_or_rung(deadline, self.pre.doorbell(), self.bell_seen);
     }
 
     /// Steps and sleeps (with the clock's `sleep_until`) until the end tick, or forever when no
@@ -275,7 +393,7 @@ impl Player {
         loop {
             match self.step(sink) {
                 Ok(Step::Finished) => return Ok(()),
-                Ok(Step::Waiting { next_deadline }) => self.clock.sleep_until(next_deadline),
+                Ok(Step::Waiting { next_deadline }) => self.sleep_until(next_deadline),
                 Ok(Step::Shown { .. } | Step::Failed { .. }) => {}
                 Err(e) if e.is_transient() => {} // counted, backoff set: step on
                 Err(e) => return Err(e),

@@ -6,7 +6,7 @@
 //! only move the window and start loops with `spawn`; they never wait for a frame.
 
 use crate::cache::{entry_bytes, CacheStats, FrameCache};
-use crate::clock::{duration_nanos, Clock};
+use crate::clock::{duration_nanos, Clock, Doorbell};
 use crate::histogram::Histogram;
 use crate::Tick;
 use core::time::Duration;
@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use tinydisplay::{Engine, Event, EventError, Frame};
+use tinydisplay::{Engine, Event, EventError, Frame, FrameHash};
 
 /// How a frame is computed from an engine and a tick. The default is [`Engine::render`]; tests
 /// swap in closures that panic or stall, and hosts may wrap it to instrument.
@@ -190,7 +190,7 @@ impl PrecomputerBuilder {
                     .num_threads(n)
                     .thread_name(|i| format!("tinydisplay-precompute-{i}"))
                     .build()?;
-                (Pool::Rayon(Arc::new(pool)), n)
+                (Pool::Parked(Arc::new(pool)), n)
             }
             PoolChoice::Shared(pool) => {
                 let n = pool.current_num_threads().max(1);
@@ -215,18 +215,27 @@ impl PrecomputerBuilder {
                 failed: BTreeSet::new(),
                 ready_at: BTreeMap::new(),
                 active: 0,
+                wake_tokens: 0,
                 shutdown: false,
                 lookahead: self.lookahead,
                 cost_ewma_ns: 0,
                 stats: Stats::new(started),
             }),
             idle: Condvar::new(),
+            work: Condvar::new(),
+            doorbell: Arc::new(Doorbell::new()),
             generation: AtomicU64::new(0),
             clock: self.clock,
             render: self.render,
             workers,
             entry_bytes: entry,
         });
+        if let Pool::Parked(p) = &pool {
+            for _ in 0..workers {
+                let shared = Arc::clone(&shared);
+                p.spawn(move || shared.parked_worker());
+            }
+        }
         Ok(Precomputer {
             inner: Arc::new(Inner { shared, pool }),
         })
@@ -234,6 +243,10 @@ impl PrecomputerBuilder {
 }
 
 enum Pool {
+    /// A dedicated pool whose every thread runs [`Shared::parked_worker`]: parked on a condition
+    /// variable between batches. (A rayon job per batch would cost rayon's idle spin, dozens of
+    /// `sched_yield`s per wake-up, which dominates the CPU of a scene that barely changes.)
+    Parked(Arc<rayon::ThreadPool>),
     Rayon(Arc<rayon::ThreadPool>),
     Global,
     None,
@@ -248,6 +261,8 @@ struct Stats {
     stale: u64,
     inline_renders: u64,
     inline_panics: u64,
+    claims: u64,
+    workers_started: u64,
 }
 
 impl Stats {
@@ -261,6 +276,8 @@ impl Stats {
             stale: 0,
             inline_renders: 0,
             inline_panics: 0,
+            claims: 0,
+            workers_started: 0,
         }
     }
 }
@@ -285,6 +302,8 @@ struct State {
     ready_at: BTreeMap<Tick, Duration>,
     /// Worker loops running.
     active: usize,
+    /// Worker loops asked of parked threads and not yet started.
+    wake_tokens: usize,
     shutdown: bool,
     lookahead: Lookahead,
     cost_ewma_ns: u64,
@@ -318,6 +337,11 @@ fn batch_size(cost_ns: u64, window: u64, workers: usize) -> usize {
 struct Shared {
     state: Mutex<State>,
     idle: Condvar,
+    /// Parked workers wait here for `wake_tokens` or shutdown.
+    work: Condvar,
+    /// Rung by every invalidation (an event, a new engine), so that a player sleeping through
+    /// ticks it knew to be unchanged wakes at once.
+    doorbell: Arc<Doorbell>,
     /// A lock-free copy of `State::generation`, so a worker can abandon a stale batch early.
     generation: AtomicU64,
     clock: Arc<dyn Clock>,
@@ -382,6 +406,7 @@ impl Shared {
         if ticks.is_empty() {
             return None;
         }
+        st.stats.claims += 1;
         Some(Job {
             ticks,
             generation: st.generation,
@@ -408,7 +433,7 @@ impl Shared {
         st: &mut State,
         tick: Tick,
         generation: u64,
-        result: std::thread::Result<Frame>,
+        result: std::thread::Result<(Frame, FrameHash)>,
         busy: Duration,
         now: Duration,
     ) {
@@ -419,7 +444,7 @@ impl Shared {
         let busy_ns = duration_nanos(busy);
         st.stats.busy_ns += busy_ns;
         match result {
-            Ok(frame) => {
+            Ok((frame, hash)) => {
                 st.stats.frames += 1;
                 st.stats.compute.record_nanos(busy_ns);
                 // An exponential average over ~8 frames: quick to follow a scene change,
@@ -434,7 +459,7 @@ impl Shared {
                     // The player passed this tick while it was computed (and rendered it inline).
                     return;
                 }
-                let ins = st.cache.insert(tick, Arc::new(frame));
+                let ins = st.cache.insert_hashed(tick, Arc::new(frame), hash);
                 if ins.stored {
                     st.ready_at.insert(tick, now);
                 }
@@ -465,14 +490,38 @@ impl Shared {
             self.free_ticks(&st, idle)
         };
         st.active += n;
+        st.stats.workers_started += n as u64;
+        if matches!(pool, Pool::Parked(_)) {
+            st.wake_tokens += n;
+        }
         drop(st);
         for _ in 0..n {
             let shared = Arc::clone(self);
             match pool {
+                Pool::Parked(_) => self.work.notify_one(),
                 Pool::Rayon(p) => p.spawn(move || shared.worker_loop()),
                 Pool::Global => rayon::spawn(move || shared.worker_loop()),
                 Pool::None => {}
             }
+        }
+    }
+
+    /// A dedicated thread: parked until `kick` hands it a token, then one worker loop (until
+    /// the window is full), and parked again; returns at shutdown.
+    fn parked_worker(&self) {
+        let mut st = self.lock();
+        loop {
+            if st.shutdown {
+                return;
+            }
+            if st.wake_tokens > 0 {
+                st.wake_tokens -= 1;
+                drop(st);
+                self.worker_loop();
+                st = self.lock();
+                continue;
+            }
+            st = self.work.wait(st).unwrap_or_else(|p| p.into_inner());
         }
     }
 
@@ -502,7 +551,13 @@ impl Shared {
                 }
                 // The frame is a pure function of (engine, tick): nothing is left half-updated if
                 // the render unwinds, so asserting unwind safety is sound.
-                let result = catch_unwind(AssertUnwindSafe(|| (self.render)(&job.engine, tick)));
+                // The hash is taken here, once, outside the lock: the player compares hashes
+                // to know which coming ticks need no wake-up.
+                let result = catch_unwind(AssertUnwindSafe(|| {
+                    let frame = (self.render)(&job.engine, tick);
+                    let hash = frame.hash();
+                    (frame, hash)
+                }));
                 let t1 = self.clock.now();
                 done.push((tick, result, t1.saturating_sub(t0)));
                 t0 = t1;
@@ -526,7 +581,9 @@ struct Inner {
 impl Drop for Inner {
     fn drop(&mut self) {
         // Running loops see this at their next pick and exit; their frames are dropped with them.
+        // Parked threads wake and return, handing their threads back to the pool.
         self.shared.lock().shutdown = true;
+        self.shared.work.notify_all();
     }
 }
 
@@ -546,6 +603,10 @@ pub struct PrecomputeStats {
     pub inline_renders: u64,
     pub inline_panics: u64,
     pub cache: CacheStats,
+    /// Batches of ticks claimed by workers (each claim is one trip through the lock).
+    pub claims: u64,
+    /// Worker loops started: each is a thread wake-up, so an idle pool adds none.
+    pub workers_started: u64,
     /// The current lookahead window in ticks.
     pub lookahead: u64,
     pub cost_estimate: Duration,
@@ -668,19 +729,64 @@ impl Precomputer {
     /// [`Precomputer::take_without_refill`], also telling when the frame was stored in the
     /// cache (clock time): the instant it became ready for the player.
     pub fn take_ready_without_refill(&self, tick: Tick) -> Option<(Arc<Frame>, Duration)> {
+        self.take_hashed_without_refill(tick)
+            .map(|(frame, ready, _)| (frame, ready))
+    }
+
+    /// [`Precomputer::take_ready_without_refill`], also giving the frame's hash (computed by
+    /// the worker that rendered it).
+    pub fn take_hashed_without_refill(
+        &self,
+        tick: Tick,
+    ) -> Option<(Arc<Frame>, Duration, FrameHash)> {
         let mut st = self.shared().lock_player();
         let frame = st.cache.get(tick);
+        let hash = st.cache.hash(tick);
         let ready = st.ready_at.get(&tick).copied();
         self.move_cursor(&mut st, tick.saturating_add(1));
         drop(st);
+        let (frame, hash) = frame.zip(hash)?;
         // Every stored frame has its time; the fallback only guards the invariant.
-        frame.map(|f| (f, ready.unwrap_or_else(|| self.shared().clock.now())))
+        Some((
+            frame,
+            ready.unwrap_or_else(|| self.shared().clock.now()),
+            hash,
+        ))
     }
 
-    /// Starts workers for whatever the window lacks.
+    /// Starts workers for what the window lacks, once it lacks enough: half the window, or the
+    /// tick due next. Topping up one tick per tick would wake a worker every tick for one
+    /// frame; in batches the pool sleeps most of the time and the window stays at least half
+    /// full.
     pub fn refill(&self) {
-        let st = self.shared().lock_player();
+        let shared = self.shared();
+        let st = shared.lock_player();
+        let window = shared.window(&st) as usize;
+        let c = st.cursor;
+        let next_missing =
+            !st.cache.contains(c) && !st.in_flight.contains_key(&c) && !st.failed.contains(&c);
+        if !next_missing && 2 * shared.free_ticks(&st, window) < window {
+            return;
+        }
         self.kick(st);
+    }
+
+    /// The doorbell rung by every invalidation: a player sleeps on it (see
+    /// [`crate::Clock::sleep_until_or_rung`]).
+    pub fn doorbell(&self) -> &Arc<Doorbell> {
+        &self.shared().doorbell
+    }
+
+    /// Bumped by every invalidation (event, new engine, `invalidate_from`): frames known before a
+    /// change of generation may be stale.
+    pub fn generation(&self) -> u64 {
+        self.shared().generation.load(Ordering::SeqCst)
+    }
+
+    /// The first tick from `from` on whose frame is not known to have `hash` (not cached yet,
+    /// or different): the ticks before it need nothing sent to a display showing `hash`.
+    pub fn same_until(&self, from: Tick, hash: FrameHash) -> Tick {
+        self.shared().lock_player().cache.same_until(from, hash)
     }
 
     /// A cached frame, without counting or moving anything.
@@ -737,7 +843,7 @@ impl Precomputer {
         st.generation += 1;
         self.shared()
             .generation
-            .store(st.generation, Ordering::Relaxed);
+            .store(st.generation, Ordering::SeqCst);
         st.cache.invalidate_from(tick);
         drop(st.ready_at.split_off(&tick));
         // Jobs of the old generation will be discarded, so every tick they held is free again
@@ -746,6 +852,7 @@ impl Precomputer {
         st.in_flight.clear();
         st.failed.clear();
         st.next_free = st.next_free.min(tick).min(st.cursor);
+        self.shared().doorbell.ring();
     }
 
     /// Changes the lookahead policy.
@@ -806,6 +913,8 @@ impl Precomputer {
             inline_renders: st.stats.inline_renders,
             inline_panics: st.stats.inline_panics,
             cache: st.cache.stats(),
+            claims: st.stats.claims,
+            workers_started: st.stats.workers_started,
             lookahead: shared.window(&st),
             cost_estimate: Duration::from_nanos(st.cost_ewma_ns),
         }

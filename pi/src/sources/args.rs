@@ -5,8 +5,10 @@ use super::{
     spawn_stdin, Binding, LiveInputs, MqttConfig, Options, SourcesFile, Spec,
 };
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 use tinydisplay::{Engine, CLOCK_INPUT};
+use tinydisplay_runtime::clock::Doorbell;
 
 #[derive(clap::Args, Debug, Default)]
 pub struct LiveArgs {
@@ -82,6 +84,7 @@ pub fn start(
     engine: &Engine,
     stdin: bool,
     no_clock: bool,
+    bell: Arc<Doorbell>,
 ) -> Result<LiveInputs, String> {
     let file = a
         .sources_file
@@ -121,7 +124,7 @@ pub fn start(
         .as_deref()
         .map(|p| open_record(p, scene))
         .transpose()?;
-    let (tx, rx) = channel();
+    let (tx, rx) = channel(bell);
     if !no_clock {
         spawn_clock_watch(tx.clone());
     }

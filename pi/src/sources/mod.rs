@@ -25,9 +25,11 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Write;
 use std::path::Path;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tinydisplay::{Event, Tick, Value};
+use tinydisplay_runtime::clock::Doorbell;
 use tinydisplay_runtime::Player;
 
 /// One thing the world told the play loop.
@@ -45,8 +47,21 @@ pub enum Live {
     Clock,
 }
 
-/// The sending half, cloned into every source thread.
-pub type LiveTx = Sender<Live>;
+/// The sending half, cloned into every source thread. Every send rings the player's doorbell,
+/// so a player asleep through unchanged ticks takes the input at once.
+#[derive(Clone)]
+pub struct LiveTx {
+    tx: Sender<Live>,
+    bell: Arc<Doorbell>,
+}
+
+impl LiveTx {
+    pub fn send(&self, l: Live) -> Result<(), mpsc::SendError<Live>> {
+        self.tx.send(l)?;
+        self.bell.ring();
+        Ok(())
+    }
+}
 
 /// Logs one line per kind of failure, not one per attempt, and one when the source recovers.
 pub(crate) struct Health {
@@ -118,13 +133,11 @@ pub fn spawn_all(bindings: &[Binding], opts: &Options, tx: &LiveTx) -> Result<()
     Ok(())
 }
 
-/// The play loop's end of the channel: waits for input (so an event wakes the loop at once),
+/// The play loop's end of the channel (a send rings the player's doorbell, which wakes the loop):
 /// pushes what came, records it, and measures input-to-flush latency for `--stats`.
 pub struct LiveInputs {
     rx: Receiver<Live>,
     pending: Vec<Live>,
-    /// No sender is left (no stdin, no sources, no clock): waiting is plain sleeping.
-    closed: bool,
     record: Option<File>,
     clock_rate: Option<u32>,
     /// Names whose push failed, so each is reported once.
@@ -138,7 +151,6 @@ impl LiveInputs {
         LiveInputs {
             rx,
             pending: Vec::new(),
-            closed: false,
             record,
             clock_rate,
             rejected: BTreeMap::new(),
@@ -147,28 +159,6 @@ impl LiveInputs {
         }
     }
 
-    /// Sleeps up to `d`, returning early (true) when an input arrives.
-    pub fn wait(&mut self, d: Duration) -> bool {
-        if self.closed {
-            std::thread::sleep(d);
-            return false;
-        }
-        match self.rx.recv_timeout(d) {
-            Ok(l) => {
-                self.pending.push(l);
-                true
-            }
-            Err(RecvTimeoutError::Timeout) => false,
-            Err(RecvTimeoutError::Disconnected) => {
-                self.closed = true;
-                false
-            }
-        }
-    }
-
-    /// Pushes every input that has arrived. Each is stamped with the tick after the one due
-    /// now: the current tick's frame may already be on the panel, and a recording must
-    /// reproduce what was shown.
     /// Pushes every waiting event through the player; returns how many it took.
     pub fn drain(&mut self, player: &Player) -> usize {
         let mut pushed = 0;
@@ -261,8 +251,9 @@ pub fn open_record(path: &Path, scene: &Path) -> Result<File, String> {
 }
 
 /// The channel every live input goes through.
-pub fn channel() -> (LiveTx, Receiver<Live>) {
-    mpsc::channel()
+pub fn channel(bell: Arc<Doorbell>) -> (LiveTx, Receiver<Live>) {
+    let (tx, rx) = mpsc::channel();
+    (LiveTx { tx, bell }, rx)
 }
 
 /// Stdin lines (`--stdin-events`) on the same channel as the sources.
