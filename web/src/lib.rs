@@ -412,56 +412,6 @@ pub fn hashes(engine: &Engine, ticks: &[Tick]) -> Vec<String> {
         .collect()
 }
 
-/// One mark of the page's timeline strip: where something happens.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Mark {
-    pub tick: Tick,
-    /// `"key"` (a keyframe of a track no timeline places), `"timeline"` (the start of a
-    /// top-level timeline) or `"event"` (an input event of the log or pushed by hand).
-    pub kind: &'static str,
-}
-
-/// The marks in `from..to`, sorted by tick and kind, without duplicates, at most `max`: the
-/// first pass of every keyframed track outside timelines (its delay plus each key's `t`), the
-/// start of every top-level timeline, and every event. Computed from the scene as written, so
-/// the strip shows what the author wrote, not the engine's resolved schedule.
-pub fn marks(engine: &Engine, from: Tick, to: Tick, max: usize) -> Vec<Mark> {
-    use std::collections::BTreeSet;
-    let scene = engine.scene();
-    let items: BTreeSet<&str> = scene
-        .timelines
-        .values()
-        .flat_map(|tl| tl.items.iter().map(String::as_str))
-        .collect();
-    let mut out = BTreeSet::new();
-    let mut add = |tick: Tick, kind: &'static str| {
-        if (from..to).contains(&tick) {
-            out.insert(Mark { tick, kind });
-        }
-    };
-    let mut stack: Vec<&tinydisplay::scene::Widget> = scene.widgets.iter().collect();
-    while let Some(w) = stack.pop() {
-        stack.extend(w.children.iter());
-        for track in &w.animate {
-            if track.id.as_deref().is_some_and(|id| items.contains(id)) {
-                continue;
-            }
-            for k in &track.keys {
-                add(u64::from(track.delay) + u64::from(k.t), "key");
-            }
-        }
-    }
-    for (name, tl) in &scene.timelines {
-        if !items.contains(name.as_str()) {
-            add(u64::from(tl.start), "timeline");
-        }
-    }
-    for e in engine.events() {
-        add(e.tick, "event");
-    }
-    out.into_iter().take(max).collect()
-}
-
 /// Minimum warm-up of [`frame_time_us`].
 pub const WARM_UP_MS: f64 = 200.0;
 
@@ -587,15 +537,16 @@ impl Simulator {
         to_js(&list)
     }
 
-    /// The timeline strip's marks in `from..to` (at most `max`): `[{ tick, kind }]`, see
-    /// [`marks`].
+    /// The timeline strip's marks in `from..to` (at most `max`): `[{ tick, kind }]` with kind
+    /// `"key"`, `"timeline"` or `"event"` (`Engine::marks`: keyframes where the timelines put
+    /// them, top-level timeline starts, events).
     pub fn marks(&self, from: f64, to: f64, max: u32) -> Result<JsValue, JsValue> {
-        to_js(&marks(
-            &self.core.engine,
-            tick_of(from)?,
-            tick_of(to)?,
-            max as usize,
-        ))
+        to_js(
+            &self
+                .core
+                .engine
+                .marks(tick_of(from)?, tick_of(to)?, max as usize),
+        )
     }
 
     /// `{ tick, hash, bytes: Uint8Array, cached: false }`, rendered now (no cache).
@@ -855,34 +806,6 @@ mod tests {
         // Cached ticks are not rendered again.
         assert_eq!(core.precompute(100, 50).frames, 10);
         assert_eq!(core.pre.stats().frames_computed, 50);
-    }
-
-    #[test]
-    fn marks_show_keys_timeline_starts_and_events() {
-        let src = "display = { width = 32, height = 16 }\ninputs = { level = { default = 0 } }\n\
-                   [[widgets]]\nkind = \"rect\"\nw = 4\nh = 4\n\
-                   animate = [{ prop = \"x\", delay = 5, keys = [{ t = 0, v = 0 }, { t = 10, v = 20 }] },\
-                   { id = \"slide\", prop = \"y\", keys = [{ t = 0, v = 0 }, { t = 7, v = 9 }] }]\n\
-                   [timelines.intro]\nmode = \"sequence\"\nitems = [\"slide\"]\nstart = 30\n";
-        let mut core = Core::new("s.toml", src).unwrap();
-        core.push_event(Event::new(15, "level", Value::Int(1)))
-            .unwrap();
-        core.push_event(Event::new(15, "level", Value::Int(2)))
-            .unwrap();
-        let got: Vec<(Tick, &str)> = marks(core.engine(), 0, 100, 100)
-            .into_iter()
-            .map(|m| (m.tick, m.kind))
-            .collect();
-        // The timelined track's own keys are not shown: its ticks are the timeline's.
-        assert_eq!(
-            got,
-            [(5, "key"), (15, "event"), (15, "key"), (30, "timeline")]
-        );
-        let few: Vec<Tick> = marks(core.engine(), 6, 100, 1)
-            .iter()
-            .map(|m| m.tick)
-            .collect();
-        assert_eq!(few, [15]);
     }
 
     #[test]

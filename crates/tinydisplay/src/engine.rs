@@ -150,6 +150,21 @@ impl Engine {
         &self.events.all
     }
 
+    /// Where things happen in `from..to` (at most `max`, by tick): each track's keyframes where
+    /// the timelines scheduled them, the starts of top-level timelines, and the events. What an
+    /// editor's timeline strip shows.
+    ///
+    /// ```
+    /// use tinydisplay::{Engine, MarkKind};
+    /// let src = "display = { width = 32, height = 8 }\n[[widgets]]\nkind = \"rect\"\nanimate = [{ id = \"slide\", prop = \"x\", keys = [{ t = 0, v = 0 }, { t = 7, v = 9 }] }]\n[timelines.intro]\nmode = \"sequence\"\nitems = [\"slide\"]\nstart = 30\n";
+    /// let engine = Engine::from_source("s.toml", src.as_bytes()).unwrap();
+    /// let got: Vec<_> = engine.marks(0, 100, 10).iter().map(|m| (m.tick, m.kind)).collect();
+    /// assert_eq!(got, [(30, MarkKind::Key), (30, MarkKind::Timeline), (37, MarkKind::Key)]);
+    /// ```
+    pub fn marks(&self, from: Tick, to: Tick, max: usize) -> Vec<crate::Mark> {
+        crate::marks::marks(&self.compiled, &self.events.all, from, to, max)
+    }
+
     /// Adds an input event. Returns the first tick whose frame may change (the event's tick).
     ///
     /// ```

@@ -48,6 +48,7 @@ mod image;
 pub mod limits;
 mod load;
 mod locate;
+mod marks;
 mod model;
 mod raster;
 pub mod scene;
@@ -65,6 +66,7 @@ pub use event::{parse_event_log, Event, CLOCK_INPUT, MAX_EVENTS, MAX_EVENTS_PER_
 pub use frame::{Frame, FrameHash, RenderStats};
 pub use limits::MAX_SCENE_BYTES;
 pub use load::{parse_scene, Format};
+pub use marks::{Mark, MarkKind};
 pub use scene::{Scene, Value};
 pub use state::{FrameState, WidgetState};
 pub use validate::SYSTEM_METRICS;

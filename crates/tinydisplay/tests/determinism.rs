@@ -449,3 +449,38 @@ fn payload_flips_are_caught_by_the_checksum() {
     // different engine.
     assert!(decodable >= 20, "only {decodable} decodable flips");
 }
+
+/// The timeline strip's marks: keys where the schedule puts them (a timelined track at its
+/// timeline's start), top-level timeline starts and events, sorted, deduplicated, bounded.
+#[test]
+fn marks_show_scheduled_keys_timeline_starts_and_events() {
+    use tinydisplay::MarkKind::{Event as Ev, Key, Timeline};
+    let src = "display = { width = 32, height = 16 }\ninputs = { level = { default = 0 } }\n\
+               [[widgets]]\nkind = \"rect\"\nw = 4\nh = 4\n\
+               animate = [{ prop = \"x\", delay = 5, keys = [{ t = 0, v = 0 }, { t = 10, v = 20 }] },\
+               { id = \"slide\", prop = \"y\", keys = [{ t = 0, v = 0 }, { t = 7, v = 9 }] }]\n\
+               [timelines.intro]\nmode = \"sequence\"\nitems = [\"slide\"]\nstart = 30\n";
+    let mut e = Engine::from_source("s.toml", src.as_bytes()).unwrap();
+    e.push_event(Event::new(15, "level", Value::Int(1)))
+        .unwrap();
+    e.push_event(Event::new(15, "level", Value::Int(2)))
+        .unwrap();
+    let got: Vec<_> = e
+        .marks(0, 100, 100)
+        .iter()
+        .map(|m| (m.tick, m.kind))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (5, Key),
+            (15, Key),
+            (15, Ev),
+            (30, Key),
+            (30, Timeline),
+            (37, Key)
+        ]
+    );
+    let few: Vec<u64> = e.marks(6, 100, 2).iter().map(|m| m.tick).collect();
+    assert_eq!(few, [15, 15]);
+}
