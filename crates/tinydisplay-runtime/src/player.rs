@@ -179,8 +179,10 @@ impl Player {
     }
 
     /// Forwards an input event to the precomputer (cached frames from its tick on are redone).
+    /// A player moves forward, so the log is compacted as it grows
+    /// ([`Precomputer::push_live_event`]): a feed that runs for weeks costs the same per event.
     pub fn push_event(&self, event: Event) -> Result<Tick, EventError> {
-        self.pre.push_event(event)
+        self.pre.push_live_event(event)
     }
 
     /// Shows the current tick's frame unless it was already shown. Never waits for a worker:
