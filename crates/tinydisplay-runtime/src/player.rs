@@ -130,7 +130,9 @@ impl Player {
         }
     }
 
-    /// Restarts the timeline: `tick` is due now (seeking, or starting after a prefill).
+    /// Restarts the timeline: `tick` is due now (seeking, or starting after a prefill). Events
+    /// pushed through [`Player::push_event`] were compacted before the ticks already shown, so a
+    /// seek back below them may not show what was shown there.
     pub fn restart_at(&mut self, tick: Tick) {
         self.origin = self.clock.now();
         self.first = tick;
