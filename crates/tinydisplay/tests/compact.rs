@@ -92,7 +92,7 @@ fn arb_event() -> impl Strategy<Value = (Tick, Event)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(ProptestConfig::with_cases(12))]
 
     #[test]
     fn compaction_keeps_every_frame_at_or_after_the_cut(
