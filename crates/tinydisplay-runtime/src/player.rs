@@ -163,7 +163,9 @@ impl Player {
         self.skip_unchanged = on;
     }
 
-    /// Restarts the timeline: `tick` is due now (seeking, or starting after a prefill).
+    /// Restarts the timeline: `tick` is due now (seeking, or starting after a prefill). Events
+    /// pushed through [`Player::push_event`] were compacted before the ticks already shown, so a
+    /// seek back below them may not show what was shown there.
     pub fn restart_at(&mut self, tick: Tick) {
         self.origin = self.clock.now();
         self.first = tick;
@@ -213,8 +215,10 @@ impl Player {
     }
 
     /// Forwards an input event to the precomputer (cached frames from its tick on are redone).
+    /// A player moves forward, so the log is compacted as it grows
+    /// ([`Precomputer::push_live_event`]): a feed that runs for weeks costs the same per event.
     pub fn push_event(&self, event: Event) -> Result<Tick, EventError> {
-        self.pre.push_event(event)
+        self.pre.push_live_event(event)
     }
 
     /// Shows the current tick's frame unless it was already shown. Never waits for a worker:

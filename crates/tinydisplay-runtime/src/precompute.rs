@@ -213,6 +213,7 @@ impl PrecomputerBuilder {
                 next_free: 0,
                 in_flight: BTreeMap::new(),
                 failed: BTreeSet::new(),
+                compacted_len: 0,
                 ready_at: BTreeMap::new(),
                 active: 0,
                 wake_tokens: 0,
@@ -300,6 +301,8 @@ struct State {
     /// When each cached future frame was stored, i.e. became ready for the player (clock time).
     /// Pruned as the cursor passes and on invalidation, so it stays within the window.
     ready_at: BTreeMap<Tick, Duration>,
+    /// Events the engine held after the last [`Precomputer::push_live_event`] compaction.
+    compacted_len: usize,
     /// Worker loops running.
     active: usize,
     /// Worker loops asked of parked threads and not yet started.
@@ -309,6 +312,10 @@ struct State {
     cost_ewma_ns: u64,
     stats: Stats,
 }
+
+/// The fewest events at which [`Precomputer::push_live_event`] compacts: below it a push is
+/// cheap anyway, and a sparkline may need 4096 of them.
+pub const COMPACT_MIN_EVENTS: usize = 8_192;
 
 /// Consecutive free ticks of the window, claimed together so that cheap frames (a few
 /// microseconds) do not spend as long on the lock as on rendering.
@@ -821,6 +828,25 @@ impl Precomputer {
         st.engine = engine;
         self.invalidate_locked(&mut st, tick);
         self.kick(st);
+        Ok(tick)
+    }
+
+    /// [`Precomputer::push_event`] for a player that only moves forward (a live `play`): when
+    /// the log has doubled since the last compaction (and holds at least
+    /// [`COMPACT_MIN_EVENTS`]), the engine drops the events no frame at or after the cursor
+    /// can see ([`Engine::compact_before`]). The cost of a push then stays bounded however
+    /// long the feed runs. Cached frames stay valid, as compaction changes no frame at or
+    /// after the cut; frames below the cursor may no longer be rendered as they were, so a
+    /// caller that seeks back uses [`Precomputer::push_event`] instead.
+    pub fn push_live_event(&self, event: Event) -> Result<Tick, EventError> {
+        let tick = self.push_event(event)?;
+        let mut st = self.shared().lock_player();
+        let count = st.engine.event_count();
+        if count >= COMPACT_MIN_EVENTS.max(st.compacted_len.saturating_mul(2)) {
+            let cut = st.cursor;
+            st.engine.compact_before(cut);
+            st.compacted_len = st.engine.event_count();
+        }
         Ok(tick)
     }
 

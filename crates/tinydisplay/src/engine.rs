@@ -165,6 +165,57 @@ impl Engine {
         crate::marks::marks(&self.compiled, &self.events.all, from, to, max)
     }
 
+    /// How many events the engine holds (what [`Engine::compact_before`] bounds).
+    pub fn event_count(&self) -> usize {
+        self.events.all.len()
+    }
+
+    /// Drops the events that no frame at `tick` or later can see, so that a live feed that
+    /// runs for weeks holds a bounded log. Per input it keeps the latest event at or before
+    /// `tick` (the value, the wall clock and the display care's idle time read no further back)
+    /// and, for an input a sparkline draws, the events before it that the widest sparkline could
+    /// show ([`crate::limits::MAX_SPARKLINE_POINTS`] in all, as a width may be animated); every
+    /// event after `tick` stays. Frames, [`Engine::display_at`] and [`Engine::inputs_at`] at
+    /// ticks >= `tick` are unchanged; earlier ticks may change. [`Engine::events`] and
+    /// [`Engine::snapshot`] then hold only what is left. Returns how many events were dropped.
+    ///
+    /// ```
+    /// use tinydisplay::{Engine, Event, Value};
+    /// let src = "display = { width = 32, height = 8 }\n[inputs]\ncpu = { default = 0 }\n[[widgets]]\nkind = \"text\"\ntext = \"{cpu}\"\n";
+    /// let mut engine = Engine::from_source("s.toml", src.as_bytes()).unwrap();
+    /// for t in 0..10 {
+    ///     engine.push_event(Event::new(t, "cpu", Value::Int(t as i64))).unwrap();
+    /// }
+    /// let before = engine.render(7);
+    /// assert_eq!(engine.compact_before(7), 7);
+    /// assert_eq!(engine.event_count(), 3);
+    /// assert_eq!(engine.render(7), before);
+    /// ```
+    pub fn compact_before(&mut self, tick: Tick) -> usize {
+        let c = &self.compiled;
+        let mut keep = alloc::vec![1usize; c.inputs.len()];
+        fn walk(nodes: &[crate::model::Node], keep: &mut [usize]) {
+            for n in nodes {
+                if let Some(crate::model::CSeries::Input { input, .. }) = &n.series {
+                    if let Some(k) = keep.get_mut(*input) {
+                        *k = (*k).max(crate::limits::MAX_SPARKLINE_POINTS.max(1) as usize);
+                    }
+                }
+                walk(&n.children, keep);
+            }
+        }
+        walk(&c.roots, &mut keep);
+        let before = self.events.all.len();
+        let log = self
+            .events
+            .compacted_before(tick, &keep, |name| c.input_index(name));
+        let dropped = before - log.all.len();
+        if dropped > 0 {
+            self.events = Arc::new(log);
+        }
+        dropped
+    }
+
     /// Adds an input event. Returns the first tick whose frame may change (the event's tick).
     ///
     /// ```

@@ -343,6 +343,45 @@ impl EventLog {
         n.checked_sub(1).map(|i| &list[i])
     }
 
+    /// The log without the events no frame at `cut` or later can see: per input, only the
+    /// `keep[input]` latest events at or before `cut` stay (at least one: a value lookup needs
+    /// the latest), and every event after `cut`. `input_of` maps an event's input name to its
+    /// index. Equal-tick order is kept, so lookups at ticks >= `cut` answer as before.
+    pub(crate) fn compacted_before(
+        &self,
+        cut: Tick,
+        keep: &[usize],
+        input_of: impl Fn(&str) -> Option<usize>,
+    ) -> EventLog {
+        let end = self.all.partition_point(|e| e.tick <= cut);
+        // `all` and `by_input` share the equal-tick order, so walking `all` backwards meets each
+        // input's events in the order its list holds them, newest first.
+        let mut left: Vec<usize> = keep.iter().map(|k| (*k).max(1)).collect();
+        let mut kept_before: Vec<&Event> = Vec::new();
+        for e in self.all[..end].iter().rev() {
+            if let Some(l) = input_of(&e.input).and_then(|i| left.get_mut(i)) {
+                if *l > 0 {
+                    *l -= 1;
+                    kept_before.push(e);
+                }
+            }
+        }
+        let mut all = Vec::with_capacity(kept_before.len() + self.all.len() - end);
+        all.extend(kept_before.into_iter().rev().cloned());
+        all.extend(self.all[end..].iter().cloned());
+        let by_input = self
+            .by_input
+            .iter()
+            .enumerate()
+            .map(|(i, list)| {
+                let n = list.partition_point(|(t, _)| *t <= cut);
+                let k = keep.get(i).map_or(1, |k| (*k).max(1));
+                list[n.saturating_sub(k)..].to_vec()
+            })
+            .collect();
+        EventLog { all, by_input }
+    }
+
     /// Up to `count` most recent values of `input` at `tick`, oldest first.
     pub(crate) fn history(&self, input: usize, tick: Tick, count: usize) -> &[(Tick, Value)] {
         let list = &self.by_input[input];
