@@ -14,26 +14,12 @@
 
 use std::fmt::Write;
 
-/// Every easing, in the order the squares cycle through them.
-const EASES: [&str; 17] = [
-    "linear",
-    "quad_in",
-    "quad_out",
-    "quad_in_out",
-    "cubic_in",
-    "cubic_out",
-    "cubic_in_out",
-    "back_in",
-    "back_out",
-    "back_in_out",
-    "bounce_in",
-    "bounce_out",
-    "bounce_in_out",
-    "elastic_in",
-    "elastic_out",
-    "elastic_in_out",
-    "steps(4)",
-];
+/// The easing of square `i`: the squares cycle through every easing the engine names, in its
+/// order (`steps(N)` as `steps(4)`), so a new easing joins the stress scene by itself.
+fn ease(i: usize) -> String {
+    let names = tinydisplay::fixed::EASING_NAMES;
+    names[i % names.len()].replace("(N)", "(4)")
+}
 
 /// The scene's TOML text; `live` gives the variant with inputs.
 pub fn stress_scene(live: bool) -> String {
@@ -59,7 +45,7 @@ pub fn stress_scene(live: bool) -> String {
             let (x, y) = (2 + 6 * col, 2 + 7 * row);
             let fill = (row + col) % 3 != 0;
             let delay = 3 * col + 4 * row;
-            let ease = EASES[(i % 17) as usize];
+            let ease = ease(i as usize);
             let mut animate = format!(
                 "{{ prop = \"y\", delay = {delay}, repeat = \"forever\", yoyo = true, ease = \"{ease}\", keys = [{{ t = 0, v = {y} }}, {{ t = 40, v = {} }}] }}",
                 y + 3
