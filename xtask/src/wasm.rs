@@ -83,7 +83,38 @@ pub fn use_rustup_proxy(cmd: &mut Command) -> &mut Command {
 
 /// Builds one wasm build and runs wasm-bindgen on it (skipped when its output is newer).
 pub fn build(which: Build) -> Result<(), String> {
-    let bindgen = setup::wasm_bindgen_cli()?;
+    // wasm-bindgen-cli (minutes of compiling on a bare machine) is installed while cargo builds
+    // the wasm: it is only needed afterwards, and the wasm build's fat-LTO step keeps one core
+    // busy while the other is free. Once cached, this thread returns at once.
+    let bindgen = std::thread::spawn(setup::wasm_bindgen_cli);
+    let built = build_wasm(which);
+    let bindgen = bindgen
+        .join()
+        .map_err(|_| "installing wasm-bindgen-cli panicked".to_string())?;
+    built?;
+    let bindgen = bindgen?;
+    let wasm = which.cargo_wasm();
+    let out = www().join(which.pkg());
+    if matches!((mtime(&wasm), mtime(&which.bindgen_wasm())), (Some(a), Some(b)) if b >= a) {
+        return Ok(());
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    let generated = run(Command::new(bindgen.join("wasm-bindgen"))
+        .arg(&wasm)
+        // The name section is a quarter of the file and only serves debuggers and profilers.
+        .args([
+            "--target",
+            "web",
+            "--remove-name-section",
+            "--remove-producers-section",
+            "--out-dir",
+        ])
+        .arg(&out));
+    generated.and_then(|()| modern_worker_init(&out))
+}
+
+/// The cargo half of [`build`]: one wasm build, without wasm-bindgen.
+fn build_wasm(which: Build) -> Result<(), String> {
     let mut cargo = Command::new("cargo");
     cargo.current_dir(root());
     match which {
@@ -126,25 +157,7 @@ pub fn build(which: Build) -> Result<(), String> {
     use_rustup_proxy(&mut cargo);
     stage(&format!("cargo build ({})", which.pkg()), || {
         run(&mut cargo)
-    })?;
-    let wasm = which.cargo_wasm();
-    let out = www().join(which.pkg());
-    if matches!((mtime(&wasm), mtime(&which.bindgen_wasm())), (Some(a), Some(b)) if b >= a) {
-        return Ok(());
-    }
-    let _ = std::fs::remove_dir_all(&out);
-    let generated = run(Command::new(bindgen.join("wasm-bindgen"))
-        .arg(&wasm)
-        // The name section is a quarter of the file and only serves debuggers and profilers.
-        .args([
-            "--target",
-            "web",
-            "--remove-name-section",
-            "--remove-producers-section",
-            "--out-dir",
-        ])
-        .arg(&out));
-    generated.and_then(|()| modern_worker_init(&out))
+    })
 }
 
 /// wasm-bindgen-rayon's worker script still calls the init function with positional arguments,
