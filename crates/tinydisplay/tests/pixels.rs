@@ -931,10 +931,7 @@ w = 32767
 fill = true
 "#,
     );
-    let mut f = tinydisplay::Frame::new(24, 8);
-    let stats = e.render_counting(0, &mut f);
-    assert_eq!(f, e.render(0));
-    assert!(stats.within_bound(24 * 8 / 8), "{stats:?}");
+    let f = bounded_frame(&e);
     assert_frame(
         &f,
         "
@@ -967,10 +964,7 @@ radius = 9
 fill = true
 "#,
     );
-    let mut f = tinydisplay::Frame::new(24, 16);
-    let stats = e.render_counting(0, &mut f);
-    assert_eq!(f, e.render(0));
-    assert!(stats.within_bound(24 * 16 / 8), "{stats:?}");
+    let f = bounded_frame(&e);
     assert_frame(
         &f,
         "
@@ -1011,10 +1005,7 @@ radius = 32767
 stroke = 3
 "#,
     );
-    let mut f = tinydisplay::Frame::new(24, 16);
-    let stats = e.render_counting(0, &mut f);
-    assert_eq!(f, e.render(0));
-    assert!(stats.within_bound(24 * 16 / 8), "{stats:?}");
+    let f = bounded_frame(&e);
     assert_frame(
         &f,
         "
@@ -1062,10 +1053,7 @@ h = 16383
 stroke = 3
 "#,
     );
-    let mut f = tinydisplay::Frame::new(24, 16);
-    let stats = e.render_counting(0, &mut f);
-    assert_eq!(f, e.render(0));
-    assert!(stats.within_bound(24 * 16 / 8), "{stats:?}");
+    let f = bounded_frame(&e);
     assert_frame(
         &f,
         "
@@ -1107,10 +1095,7 @@ stroke = 2
 animate = [{ prop = "w", keys = [{ t = 0, v = 32767 }] }, { prop = "h", keys = [{ t = 0, v = 32000 }] }]
 "#,
     );
-    let mut f = tinydisplay::Frame::new(24, 16);
-    let stats = e.render_counting(0, &mut f);
-    assert_eq!(f, e.render(0));
-    assert!(stats.within_bound(24 * 16 / 8), "{stats:?}");
+    let f = bounded_frame(&e);
     assert_frame(
         &f,
         "
@@ -1150,10 +1135,7 @@ font = "4x6"
 animate = [{ prop = "x", keys = [{ t = 0, v = -590 }] }]
 "#,
     );
-    let mut f = tinydisplay::Frame::new(24, 8);
-    let stats = e.render_counting(0, &mut f);
-    assert_eq!(f, e.render(0));
-    assert!(stats.within_bound(24 * 8 / 8), "{stats:?}");
+    let f = bounded_frame(&e);
     assert_frame(
         &f,
         "
@@ -1167,4 +1149,15 @@ animate = [{ prop = "x", keys = [{ t = 0, v = -590 }] }]
         ........................
         ",
     );
+}
+
+/// Tick 0 of `e` through the work counter: the same frame as `render`, and within the documented
+/// work bound for the panel's bytes.
+fn bounded_frame(e: &tinydisplay::Engine) -> tinydisplay::Frame {
+    let mut f = tinydisplay::Frame::new(e.width(), e.height());
+    let stats = e.render_counting(0, &mut f);
+    assert_eq!(f, e.render(0));
+    let panel_bytes = u64::from(e.width()) * u64::from(e.height()) / 8;
+    assert!(stats.within_bound(panel_bytes), "{stats:?}");
+    f
 }
