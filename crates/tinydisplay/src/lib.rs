@@ -33,6 +33,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod asset;
 mod bitmap;
 pub mod calendar;
 mod compile;
@@ -65,7 +66,7 @@ pub use error::{EventError, SceneError, SnapshotError};
 pub use event::{parse_event_log, Event, CLOCK_INPUT, MAX_EVENTS, MAX_EVENTS_PER_TICK};
 pub use frame::{Frame, FrameHash, RenderStats};
 pub use limits::MAX_SCENE_BYTES;
-pub use load::{parse_scene, Format};
+pub use load::{parse_scene, parse_scene_text, Format};
 pub use marks::{Mark, MarkKind};
 pub use scene::{Scene, Value};
 pub use state::{FrameState, WidgetState};

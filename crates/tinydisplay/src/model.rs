@@ -127,6 +127,9 @@ pub(crate) struct Compiled {
     /// The index of [`crate::CLOCK_INPUT`] in `inputs`.
     pub clock: usize,
     pub roots: Vec<Node>,
+    /// The decoded files the scene names, as given to [`crate::Engine::with_assets`]: kept so
+    /// that snapshots carry them and [`crate::Engine::assets`] can show them.
+    pub assets: crate::asset::Assets,
 }
 
 impl Compiled {

@@ -208,6 +208,7 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Marquee => "marquee",
         Kind::Sprite => "sprite",
         Kind::Group => "group",
+        Kind::Image => "image",
     }
 }
 
