@@ -7,8 +7,14 @@
 //! compiles the same integers into the same 1-bit pictures.
 //!
 //! ```
+//! use tinydisplay::asset::{Assets, ImageAsset, ImageFrame};
 //! use tinydisplay::Engine;
 //! let src = "display = { width = 16, height = 8 }\n[[widgets]]\nkind = \"image\"\nsrc = \"dot.png\"\n";
+//! let mut assets = Assets::default();
+//! let frame = ImageFrame { luma: vec![255; 4], alpha: vec![255; 4], delay_ms: 0 };
+//! assets.images.insert("dot.png".into(), ImageAsset { width: 2, height: 2, frames: vec![frame], loops: None });
+//! let engine = Engine::from_source_with_assets("s.toml", src.as_bytes(), assets).unwrap();
+//! assert_eq!(engine.render(0).lit(), 4);
 //! // Without the asset, the scene names the field and the path.
 //! let err = Engine::from_source("s.toml", src.as_bytes()).unwrap_err();
 //! assert_eq!(err.to_string(), "s.toml:4:7: widgets[0].src: asset \"dot.png\" was not loaded");

@@ -30,7 +30,11 @@ pub(crate) fn compile(scene: &Scene, assets: Assets) -> Result<Compiled, Vec<Sce
     // scene declaring `clock` itself is already an error above.
     let (clock, inputs) = with_clock(inputs);
     validate::check_display_care(d, &inputs, &mut errors);
-    let (mut roots, tracks) = validate::widgets(&scene.widgets, &inputs, &mut errors);
+    let pictures = validate::Pictures {
+        assets: &assets,
+        tick_rate: d.tick_rate,
+    };
+    let (mut roots, tracks) = validate::widgets(&scene.widgets, &inputs, pictures, &mut errors);
     // Schedule before sorting by z: track paths are file-order indices.
     let starts = errors.ok(schedule(scene, &tracks));
     if !errors.is_empty() {

@@ -105,6 +105,8 @@ pub(crate) struct Node {
     pub text: Option<Template>,
     pub bitmap: Option<Bitmap>,
     pub frames: Vec<Bitmap>,
+    /// Image: when an animated picture's frames change (`None`: a still picture).
+    pub timing: Option<Arc<crate::picture::FrameTiming>>,
     pub frame_ticks: i32,
     pub every: i32,
     pub gap: i32,

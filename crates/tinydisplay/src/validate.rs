@@ -158,10 +158,12 @@ pub(crate) fn check_inputs(inputs: &[(String, InputDef)], errors: &mut Errors) {
 pub(crate) fn widgets(
     widgets: &[Widget],
     inputs: &[(String, InputDef)],
+    pictures: Pictures<'_>,
     errors: &mut Errors,
 ) -> (Vec<Node>, TrackIds) {
     let mut cx = Ctx {
         inputs,
+        pictures,
         count: 0,
         tracks: BTreeMap::new(),
         ids: BTreeMap::new(),
@@ -182,8 +184,16 @@ pub(crate) fn widgets(
     (roots, cx.tracks)
 }
 
+/// What image widgets compile from: the decoded files, and the tick rate their timing is in.
+#[derive(Clone, Copy)]
+pub(crate) struct Pictures<'a> {
+    pub assets: &'a crate::asset::Assets,
+    pub tick_rate: u32,
+}
+
 struct Ctx<'a> {
     inputs: &'a [(String, InputDef)],
+    pictures: Pictures<'a>,
     count: usize,
     tracks: TrackIds,
     /// Widget and track ids share one namespace: id -> the path of its first use.
@@ -229,12 +239,13 @@ fn kinds_of(field: &str) -> Option<&'static [Kind]> {
         "bitmap" => &[Bitmap],
         "frames" | "frame_ticks" | "frame" => &[Sprite],
         "children" | "clip" => &[Group],
+        "src" | "dither" | "threshold" | "scale" | "loop" => &[Image],
         _ => return None,
     })
 }
 
 /// The kind-specific fields a widget sets, in declaration order.
-fn kind_fields(w: &Widget) -> [(&'static str, bool); 20] {
+fn kind_fields(w: &Widget) -> [(&'static str, bool); 25] {
     [
         ("fill", w.fill.is_some()),
         ("stroke", w.stroke.is_some()),
@@ -256,6 +267,11 @@ fn kind_fields(w: &Widget) -> [(&'static str, bool); 20] {
         ("frame", w.frame.is_some()),
         ("children", !w.children.is_empty()),
         ("clip", w.clip.is_some()),
+        ("src", w.src.is_some()),
+        ("dither", w.dither.is_some()),
+        ("threshold", w.threshold.is_some()),
+        ("scale", w.scale.is_some()),
+        ("loop", w.loops.is_some()),
     ]
 }
 
@@ -371,7 +387,7 @@ impl Ctx<'_> {
         let Some(kind) = w.kind else {
             self.errors.push(err(
                 &format!("{path}.kind"),
-                "missing: expected one of text, rect, line, circle, ellipse, bitmap, progress, sparkline, marquee, sprite, group",
+                "missing: expected one of text, rect, line, circle, ellipse, bitmap, progress, sparkline, marquee, sprite, group, image",
             ));
             for (i, t) in w.animate.iter().enumerate() {
                 self.known_track(t, &format!("{path}.animate[{i}]"));
@@ -484,6 +500,27 @@ impl Ctx<'_> {
             ));
         }
         let mut frames = Vec::new();
+        let mut timing = None;
+        let mut picture_size = None;
+        if kind == Kind::Image {
+            let src = w.src.as_deref();
+            match src.and_then(|s| self.pictures.assets.images.get(s)) {
+                Some(asset) => {
+                    let pic = crate::picture::compile(w, asset, self.pictures.tick_rate, path);
+                    if let Some(pic) = e.ok(pic) {
+                        picture_size = pic.frames.first().map(|f| (f.w, f.h));
+                        frames = pic.frames;
+                        timing = pic.timing.map(alloc::sync::Arc::new);
+                    }
+                }
+                // A named file that is missing was reported with the scene's asset references.
+                None if src.is_some() => {}
+                None => e.push(err(
+                    &format!("{path}.src"),
+                    "missing: an image widget needs `src`, a PNG, GIF or BMP file next to the scene",
+                )),
+            }
+        }
         for (i, f) in w.frames.iter().enumerate().take(MAX_SPRITE_FRAMES) {
             let fp = format!("{path}.frames[{i}]");
             let Some(b) = e.ok(parse_bitmap(f, &fp)) else {
@@ -565,6 +602,11 @@ impl Ctx<'_> {
         base[Prop::Y as usize] = w.y;
         base[Prop::W as usize] = w.w;
         base[Prop::H as usize] = w.h;
+        if let Some((pw, ph)) = picture_size {
+            // The size it was dithered at: what the frame state reports and `invert` covers.
+            base[Prop::W as usize] = pw;
+            base[Prop::H as usize] = ph;
+        }
         base[Prop::Value as usize] = w.value.unwrap_or(0);
         base[Prop::Min as usize] = min;
         base[Prop::Max as usize] = max;
@@ -651,6 +693,7 @@ impl Ctx<'_> {
             text,
             bitmap,
             frames,
+            timing,
             frame_ticks,
             every,
             gap,
