@@ -386,3 +386,87 @@ fn only_visible_lines_are_drawn() {
         render(16, 16, &wrapped("w = 8\nh = 12\ntext = \"ab ab\""), 0)
     );
 }
+
+/// (scene body after the display line, words the message must contain, "LINE:COL").
+const BAD: &[(&str, &[&str], &str)] = &[
+    (
+        "[[widgets]]\nkind = \"text\"\ntext = \"a\"\nwrap = true\nw = 20\n",
+        &["widgets[0].wrap", "wrapped text needs its box", "h = 0"],
+        "5:8",
+    ),
+    (
+        "[[widgets]]\nkind = \"text\"\ntext = \"a\"\nh = 9\nwrap = true\n",
+        &["widgets[0].wrap", "w = 0"],
+        "6:8",
+    ),
+    (
+        "[[widgets]]\nkind = \"text\"\ntext = \"a\"\nellipsis = true\n",
+        &["widgets[0].ellipsis", "`ellipsis` does not apply to a text widget without `wrap = true`"],
+        "5:12",
+    ),
+    (
+        "[[widgets]]\nkind = \"text\"\ntext = \"a\"\nwrap = false\nline_spacing = 2\n",
+        &["widgets[0].line_spacing", "`line_spacing` does not apply to a text widget without"],
+        "6:16",
+    ),
+    (
+        "[[widgets]]\nkind = \"text\"\ntext = \"a\"\nscroll_y = 2\n",
+        &["`scroll_y` does not apply to a text widget without"],
+        "5:12",
+    ),
+    (
+        "[[widgets]]\nkind = \"marquee\"\ntext = \"a\"\nwrap = true\n",
+        &["`wrap` does not apply to a marquee widget", "(it applies to: text)"],
+        "5:8",
+    ),
+    (
+        "[[widgets]]\nkind = \"rect\"\nellipsis = true\n",
+        &["`ellipsis` does not apply to a rect widget"],
+        "4:12",
+    ),
+    // 4x6: lines at least one row apart, so line_spacing >= -5.
+    (
+        "[[widgets]]\nkind = \"text\"\ntext = \"a\"\nfont = \"4x6\"\nwrap = true\nw = 9\nh = 9\nline_spacing = -6\n",
+        &["widgets[0].line_spacing", "-6 is out of range: expected -5..=256"],
+        "9:16",
+    ),
+    (
+        "[[widgets]]\nkind = \"text\"\ntext = \"a\"\nwrap = true\nw = 9\nh = 9\nline_spacing = 257\n",
+        &["expected -9..=256"],
+        "8:16",
+    ),
+    (
+        "[[widgets]]\nkind = \"text\"\ntext = \"a\"\nwrap = true\nw = 9\nh = 9\nscroll_y = 40000\n",
+        &["widgets[0].scroll_y", "40000 is out of range"],
+        "8:12",
+    ),
+];
+
+#[test]
+fn bad_wrap_fields_are_errors_at_their_place() {
+    for (body, says, at) in BAD {
+        let src = format!("display = {{ width = 64, height = 32 }}\n{body}");
+        let e = match tinydisplay::Engine::from_source("w.toml", src.as_bytes()) {
+            Ok(_) => panic!("accepted:\n{src}"),
+            Err(e) => e,
+        };
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with(&format!("w.toml:{at}: ")),
+            "{shown}\n{src}"
+        );
+        for w in *says {
+            assert!(shown.contains(w), "{shown:?} lacks {w:?}");
+        }
+    }
+    // At the limits, and the fields at their defaults, scenes load.
+    let ok = wrapped(
+        "w = 9\nh = 9\nline_spacing = -5\nellipsis = false\nscroll_y = -32767\ntext = \"x\"",
+    );
+    let _ = engine(64, 32, &ok);
+    let _ = engine(
+        64,
+        32,
+        &wrapped("w = 9\nh = 9\nline_spacing = 256\nscroll_y = 32767\ntext = \"\""),
+    );
+}
