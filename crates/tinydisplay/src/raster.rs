@@ -1061,3 +1061,31 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::*;
+    use embedded_graphics::image::ImageRaw;
+    use embedded_graphics::mono_font::mapping::StrGlyphMapping;
+    use embedded_graphics::mono_font::{DecorationDimensions, MonoFont};
+
+    /// Two 2x1 glyphs, '?' (the replacement) and '…'.
+    static WITH_ELLIPSIS: MonoFont<'static> = MonoFont {
+        image: ImageRaw::new(&[0b1001_0000], 4),
+        glyph_mapping: &StrGlyphMapping::new("?…", 0),
+        character_size: Size::new(2, 1),
+        character_spacing: 0,
+        baseline: 0,
+        underline: DecorationDimensions::new(0, 1),
+        strikethrough: DecorationDimensions::new(0, 1),
+    };
+
+    #[test]
+    fn the_ellipsis_is_the_glyph_when_the_font_has_it() {
+        assert_eq!(ellipsis_for(&GlyphFont::new(&WITH_ELLIPSIS)), "…");
+        for name in crate::fonts::FONT_NAMES {
+            let font = crate::fonts::by_name(name).unwrap();
+            assert_eq!(ellipsis_for(&GlyphFont::new(font)), "...", "{name}");
+        }
+    }
+}
