@@ -470,3 +470,30 @@ fn bad_wrap_fields_are_errors_at_their_place() {
         &wrapped("w = 9\nh = 9\nline_spacing = 256\nscroll_y = 32767\ntext = \"\""),
     );
 }
+
+/// The largest legal values, animated far beyond them, at near and far ticks: no panic, the
+/// work stays within the documented bound, and the frame equals `render`'s.
+#[test]
+fn extreme_boxes_and_scrolls_stay_bounded() {
+    let long = "W".repeat(2000) + &" a".repeat(1000);
+    let cases = [
+        format!("x = -32767\ny = -32767\nw = 32767\nh = 32767\ntext = \"{long}\"\nline_spacing = 256\nellipsis = true"),
+        format!("x = 3\nw = 1\nh = 32767\ntext = \"{long}\"\nline_spacing = -5\nalign = \"center\""),
+        format!("w = 32767\nh = 2\ntext = \"{long}\"\nalign = \"right\"\nellipsis = true\nscroll_y = -32767"),
+        format!(
+            "w = 60\nh = 30\ntext = \"{long}\"\nanimate = [{{ prop = \"scroll_y\", keys = [{{ t = 0, v = -1000000000 }}, {{ t = 100, v = 1000000000 }}], repeat = \"forever\", yoyo = true }}, {{ prop = \"w\", wave = {{ period = 7, min = -32767, max = 32767 }} }}]"
+        ),
+    ];
+    for fields in cases {
+        let e = engine(128, 64, &wrapped(&fields));
+        let mut frame = Frame::new(128, 64);
+        for tick in [0, 1, 37, 50, 99, 1 << 40, u64::MAX] {
+            let stats = e.render_counting(tick, &mut frame);
+            assert!(
+                stats.within_bound(1024),
+                "tick {tick}: {stats:?}\n{fields:.80}"
+            );
+            assert_eq!(frame, e.render(tick));
+        }
+    }
+}
