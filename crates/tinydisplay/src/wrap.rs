@@ -14,14 +14,19 @@
 //! - A word wider than the line is cut at the last character that fits, anywhere; a single
 //!   character wider than the line takes a line of its own (the only line wider than `width`).
 //!
-//! These are embedded-text's rules for a left-aligned `TextBox` without its extras (tabs, soft
-//! hyphens, non-breaking spaces, ANSI sequences), and `tests/wrap.rs` compares the pixels of the two
-//! on random texts. embedded-text itself is not used in the engine: it draws through
-//! embedded-graphics' per-pixel text style (see the top of `image.rs` for why the raster avoids
-//! that) and measures each word several times through cloned look-ahead parsers, while a frame
-//! must lay out its text in one bounded pass: here every character is measured at most twice (once
-//! on the line where it overflows, once more on the next line), so a layout costs O(text bytes),
-//! at most `MAX_TEXT_BYTES` per widget, and allocates nothing.
+//! These are embedded-text's rules for a `TextBox` without its extras (tabs, soft hyphens,
+//! non-breaking spaces, ANSI sequences), except that all the spaces where a line wraps are
+//! dropped (embedded-text carries those that overflow to the next line) and that with letter
+//! spacing every line is measured without its last one (embedded-text: only a first word).
+//! `crates/wrapref` compiles this file on its own and compares its lines with embedded-text's,
+//! pixel for pixel, on random texts.
+//!
+//! embedded-text itself is not used in the engine: it draws through embedded-graphics' per-pixel
+//! text style (see the top of `image.rs` for why the raster avoids that) and measures each word
+//! several times through cloned look-ahead parsers, while a frame must lay out its text in one
+//! bounded pass: here every character is measured at most twice (once on the line where it
+//! overflows, once more on the next line), so a layout costs O(text bytes), at most
+//! `MAX_TEXT_BYTES` per widget, and allocates nothing.
 
 /// One line: `text[start..end]` (trailing spaces excluded) and its width in pixels (without
 /// the letter spacing after its last character).
@@ -384,7 +389,10 @@ mod tests {
             let expected: String = text.chars().filter(|&c| c != ' ' && c != '\n').collect();
             prop_assert_eq!(joined, expected);
             // Every newline ends a line: the gaps hold them all.
-            let breaks = ls.windows(2).filter(|p| text[p[0].end..p[1].start].contains('\n')).count();
+            let breaks = ls
+                .windows(2)
+                .filter(|p| text[p[0].end..p[1].start].contains('\n'))
+                .count();
             prop_assert_eq!(breaks, text.matches('\n').count());
         }
     }
