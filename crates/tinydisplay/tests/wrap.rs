@@ -1,6 +1,7 @@
-//! Wrapped text (`wrap = true`): pixel tests as ASCII art. The breaking rules themselves are
-//! tested in `src/wrap.rs` (unit and property tests) and compared with embedded-text's
-//! `TextBox` in `crates/wrapref`.
+//! Wrapped text (`wrap = true`): pixel tests as ASCII art, field errors, the work bound, and a
+//! property test of the engine against a naive statement of the rules drawn by embedded-graphics'
+//! own text renderer. The breaking itself is unit- and property-tested in `src/wrap.rs` and
+//! compared with embedded-text's `TextBox` in `crates/wrapref`.
 mod common;
 use common::{assert_window, engine, lit_outside, render};
 use tinydisplay::{Event, Frame, Value};
@@ -495,5 +496,170 @@ fn extreme_boxes_and_scrolls_stay_bounded() {
             );
             assert_eq!(frame, e.render(tick));
         }
+    }
+}
+
+// --- The engine against a naive statement of the rules, drawn by embedded-graphics ------------
+
+mod reference {
+    use embedded_graphics::mono_font::{ascii, MonoFont, MonoTextStyle};
+    use embedded_graphics::pixelcolor::BinaryColor;
+    use embedded_graphics::prelude::*;
+    use embedded_graphics::primitives::Rectangle;
+    use embedded_graphics::text::{Baseline, Text};
+    use tinydisplay::Frame;
+
+    pub const FONTS: [(&str, &MonoFont<'static>); 5] = [
+        ("4x6", &ascii::FONT_4X6),
+        ("6x10", &ascii::FONT_6X10),
+        ("9x15", &ascii::FONT_9X15),
+        ("profont_10", &profont::PROFONT_10_POINT),
+        ("profont_12", &profont::PROFONT_12_POINT),
+    ];
+
+    /// The pixels a line lights: its advances less the letter spacing after the last one.
+    fn ink(s: &str, f: &MonoFont<'_>) -> i32 {
+        let n = s.chars().count() as i32;
+        let (adv, sp) = (
+            (f.character_size.width + f.character_spacing) as i32,
+            f.character_spacing as i32,
+        );
+        if n == 0 {
+            0
+        } else {
+            n * adv - sp
+        }
+    }
+
+    /// docs/scene-format.md's rules, quadratic and literal: per paragraph, the longest start
+    /// that ends before a space (after a word) and fits without its trailing spaces; else the
+    /// longest start that fits (at least one character); a wrapped line starts after the spaces.
+    pub fn lines(text: &str, w: i32, f: &MonoFont<'_>) -> Vec<String> {
+        let fits = |s: &str| ink(s.trim_end_matches(' '), f) <= w;
+        let mut out = Vec::new();
+        for para in text.split('\n') {
+            let mut rest = para;
+            let mut first = true;
+            loop {
+                if !first {
+                    rest = rest.trim_start_matches(' ');
+                }
+                first = false;
+                if fits(rest) {
+                    out.push(rest.trim_end_matches(' ').to_string());
+                    break;
+                }
+                let ends: Vec<usize> = rest
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .skip(1)
+                    .chain([rest.len()])
+                    .collect();
+                let after_word = |e: usize| {
+                    rest[e..].starts_with(' ')
+                        && !rest[..e].trim_start_matches(' ').is_empty()
+                        && !rest[..e].ends_with(' ')
+                };
+                let cut = ends
+                    .iter()
+                    .copied()
+                    .rfind(|&e| after_word(e) && fits(&rest[..e]))
+                    .or_else(|| ends.iter().copied().rfind(|&e| fits(&rest[..e])))
+                    .unwrap_or(ends[0]);
+                out.push(rest[..cut].trim_end_matches(' ').to_string());
+                // Spaces after the cut hang on this line (a glyph wider than the box included).
+                rest = rest[cut..].trim_start_matches(' ');
+                if rest.is_empty() {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    struct Target<'f>(&'f mut Frame);
+
+    impl OriginDimensions for Target<'_> {
+        fn size(&self) -> Size {
+            Size::new(u32::from(self.0.width()), u32::from(self.0.height()))
+        }
+    }
+
+    impl DrawTarget for Target<'_> {
+        type Color = BinaryColor;
+        type Error = core::convert::Infallible;
+
+        fn draw_iter<I: IntoIterator<Item = Pixel<BinaryColor>>>(
+            &mut self,
+            px: I,
+        ) -> Result<(), Self::Error> {
+            for Pixel(p, c) in px {
+                if c.is_on() {
+                    self.0.set_pixel(p.x, p.y, true);
+                }
+            }
+            Ok(())
+        }
+    }
+
+    /// The lines drawn by embedded-graphics' own text renderer, clipped to the box.
+    #[allow(clippy::too_many_arguments)]
+    pub fn draw(
+        lines: &[String],
+        f: &MonoFont<'_>,
+        align: &str,
+        (x, y, w, h): (i32, i32, i32, i32),
+        spacing: i32,
+        scroll: i32,
+    ) -> Frame {
+        let mut frame = Frame::new(128, 64);
+        let mut t = Target(&mut frame);
+        let bounds = Rectangle::new(Point::new(x, y), Size::new(w as u32, h as u32));
+        let mut clipped = t.clipped(&bounds);
+        let style = MonoTextStyle::new(f, BinaryColor::On);
+        let pitch = f.character_size.height as i32 + spacing;
+        for (k, l) in lines.iter().enumerate() {
+            let lw = ink(l, f);
+            let lx = match align {
+                "center" => x + (w - lw) / 2,
+                "right" => x + w - lw,
+                _ => x,
+            };
+            let ly = y - scroll + k as i32 * pitch;
+            let _ =
+                Text::with_baseline(l, Point::new(lx, ly), style, Baseline::Top).draw(&mut clipped);
+        }
+        frame
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// The engine's wrapped text equals the rules stated naively, drawn glyph by glyph by
+    /// embedded-graphics: line breaks, per-line alignment, letter spacing, line spacing (negative
+    /// too), scrolling and clipping at once.
+    #[test]
+    fn wrapped_text_matches_the_rules_drawn_by_embedded_graphics(
+        text in "[ab W.é\\n]{0,40}|([a-z]{1,9}[ \\n]{1,3}){1,12}",
+        font in 0usize..reference::FONTS.len(),
+        align in 0usize..3,
+        w in 1i32..100,
+        h in 1i32..60,
+        spacing in -3i32..4,
+        scroll in -10i32..40,
+    ) {
+        let (name, f) = reference::FONTS[font];
+        let align = ["left", "center", "right"][align];
+        let (x, y) = (5, 3);
+        let fields = format!(
+            "x = {x}\ny = {y}\nw = {w}\nh = {h}\nfont = \"{name}\"\nalign = \"{align}\"\nline_spacing = {spacing}\nscroll_y = {scroll}\ntext = \"{}\"",
+            text.replace('\n', "\\n"),
+        );
+        let ours = render(128, 64, &format!("[[widgets]]\nkind = \"text\"\nwrap = true\n{fields}\n"), 0);
+        let lines = reference::lines(&text, w, f);
+        let theirs = reference::draw(&lines, f, align, (x, y, w, h), spacing, scroll);
+        proptest::prop_assert!(ours == theirs, "{fields}\nlines {lines:?}\nengine:\n{}\nreference:\n{}",
+            ours.to_ascii(), theirs.to_ascii());
     }
 }
