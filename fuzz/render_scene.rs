@@ -96,8 +96,9 @@ const KINDS: [&str; 11] = [
 
 const FONTS: [&str; 6] = ["6x10", "4x6", "9x18", "profont_24", "5x8", "7x13_bold"];
 
-const PROPS: [&str; 11] = [
+const PROPS: [&str; 12] = [
     "x", "y", "w", "h", "stroke", "radius", "value", "scroll", "frame", "opacity", "min",
+    "scroll_y",
 ];
 
 fn text(b: &mut Bytes<'_>) -> String {
@@ -223,6 +224,17 @@ fn widget(b: &mut Bytes<'_>, depth: usize, out: &mut String) {
             }
             if b.below(2) == 0 && kind == "text" {
                 out.push_str(", align = \"right\"");
+            }
+            // Wrapped text: lines packed one row apart (-3 suits the 6-row font too), far
+            // scrolls, ellipsis.
+            if kind == "text" && w > 0 && h > 0 && b.below(2) == 0 {
+                let _ = write!(
+                    out,
+                    ", wrap = true, line_spacing = {}, scroll_y = {}, ellipsis = {}",
+                    b.pick(&[0, -3, 2, 256]),
+                    b.pick(&[0, 5, -32767, 32767]),
+                    b.below(2) == 0
+                );
             }
         }
         "progress" => {

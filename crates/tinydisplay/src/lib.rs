@@ -61,6 +61,7 @@ mod snapshot;
 mod state;
 mod text;
 mod validate;
+mod wrap;
 
 pub use display_state::DisplayState;
 pub use engine::Engine;

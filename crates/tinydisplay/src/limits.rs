@@ -36,6 +36,10 @@ pub const MAX_INPUTS: usize = 256;
 /// expansions, from long text inputs, are cut at a character boundary).
 pub const MAX_TEXT_BYTES: usize = 4096;
 
+/// Largest `line_spacing` of wrapped text, in pixels (the most is `-(font height - 1)`, so
+/// that lines stay in order and at least one row apart).
+pub const MAX_LINE_SPACING: i32 = 256;
+
 /// Widest marquee gap, in pixels, between the end of the text and its next copy.
 pub const MAX_GAP: i32 = 1024;
 

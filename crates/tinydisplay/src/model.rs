@@ -28,13 +28,15 @@ pub(crate) enum Prop {
     Visible,
     Invert,
     Speed,
+    /// Wrapped text's vertical scroll. Last, so the earlier slots keep their indices.
+    ScrollY,
 }
 
-pub(crate) const PROP_COUNT: usize = 15;
+pub(crate) const PROP_COUNT: usize = 16;
 
 pub(crate) const PROP_NAMES: [&str; PROP_COUNT] = [
     "x", "y", "w", "h", "value", "min", "max", "scroll", "frame", "opacity", "stroke", "radius",
-    "visible", "invert", "speed",
+    "visible", "invert", "speed", "scroll_y",
 ];
 
 impl Prop {
@@ -42,7 +44,7 @@ impl Prop {
         use Prop::*;
         const ALL: [Prop; PROP_COUNT] = [
             X, Y, W, H, Value, Min, Max, Scroll, Frame, Opacity, Stroke, Radius, Visible, Invert,
-            Speed,
+            Speed, ScrollY,
         ];
         PROP_NAMES.iter().position(|&n| n == name).map(|i| ALL[i])
     }
@@ -114,6 +116,16 @@ pub(crate) struct Node {
     pub binds: Vec<(Prop, usize)>,
     pub tracks: Vec<CTrack>,
     pub children: Vec<Node>,
+    /// `Some` for a text widget with `wrap = true`.
+    pub wrap: Option<WrapSpec>,
+}
+
+/// How a wrapped text widget lays out its lines (`crate::wrap`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct WrapSpec {
+    /// Extra pixels between lines; font height + spacing >= 1.
+    pub line_spacing: i32,
+    pub ellipsis: bool,
 }
 
 /// A validated scene in the form the renderer wants.

@@ -12,7 +12,7 @@ use crate::event::EventLog;
 use crate::frame::Frame;
 use crate::frame::RenderStats;
 use crate::image::{GlyphFont, PageImage};
-use crate::model::{CSeries, Compiled, Node};
+use crate::model::{CSeries, Compiled, Node, WrapSpec};
 use crate::scene::{Align, DrawMode, Kind};
 use crate::shape;
 use crate::state::{Resolved, Resolver};
@@ -531,6 +531,11 @@ fn draw_node(
                 cv.flush_spans();
             }
         }
+        Kind::Text if n.wrap.is_some() => {
+            if let (true, Some(spec)) = (s.has_text, n.wrap) {
+                draw_wrapped(cv, n, spec, text, (x, y, w, h), s.scroll_y, clip);
+            }
+        }
         Kind::Text => {
             if s.has_text {
                 let tw = n.font.text_width(text.chars().count());
@@ -701,6 +706,94 @@ fn draw_progress(cv: &mut Canvas<'_>, s: &Resolved, (x, y, w, h): (i32, i32, i32
         0
     };
     cv.fill_box(Clip::new(x + st, y + st, fill_w, h - 2 * st));
+}
+
+// Wrapped text: `crate::wrap` breaks the lines, this draws the visible ones.
+
+/// A character's advance, for line breaking: with [`wrap_spacing`], the one place wrapping asks
+/// the font how wide a character is (mono fonts: all the same).
+fn wrap_advance(font: &GlyphFont, _c: char) -> i32 {
+    font.advance()
+}
+
+/// The letter spacing included in each advance (not lit after a line's last character).
+fn wrap_spacing(font: &GlyphFont) -> i32 {
+    font.mono.character_spacing as i32
+}
+
+/// The ellipsis the font can draw: `…`, or `...` when the font has no glyph for it (a character
+/// a font lacks maps to the same glyph as U+FFFF, a noncharacter no font has).
+fn ellipsis_for(font: &GlyphFont) -> &'static str {
+    let m = font.mono.glyph_mapping;
+    if m.index('…') != m.index('\u{FFFF}') {
+        "…"
+    } else {
+        "..."
+    }
+}
+
+/// Draws `text` broken into lines inside the box (clipped to it and to `clip`), the lines moved
+/// up by `scroll_y` pixels. The layout walks the whole text (O(bytes), no allocation); only lines
+/// that reach into the clip are blitted, each counted as a primitive.
+fn draw_wrapped(
+    cv: &mut Canvas<'_>,
+    n: &Node,
+    spec: WrapSpec,
+    text: &str,
+    (x, y, w, h): (i32, i32, i32, i32),
+    scroll_y: i32,
+    clip: Clip,
+) {
+    cv.clip = clip.intersect(Clip::new(x, y, w, h));
+    if cv.clip.is_empty() {
+        return;
+    }
+    let font: &GlyphFont = &n.font;
+    let adv = |c: char| wrap_advance(font, c);
+    let fh = i64::from(font.height);
+    let pitch = (fh + i64::from(spec.line_spacing)).max(1);
+    let top = i64::from(y) - i64::from(scroll_y);
+    let (y0, y1) = (i64::from(cv.clip.y0), i64::from(cv.clip.y1));
+    // With an ellipsis, nothing below the last line that fits wholly in the box is drawn (line k
+    // spans top + k * pitch .. + fh); in a box lower than a line, that is the first line.
+    let last = spec.ellipsis.then(|| {
+        (i64::from(h) + i64::from(scroll_y) - fh)
+            .div_euclid(pitch)
+            .max(0)
+    });
+    let spacing = wrap_spacing(font);
+    let mut lines = crate::wrap::lines(text, w, spacing, adv);
+    let mut k = 0i64;
+    while let Some(line) = lines.next() {
+        let ly = top + k * pitch;
+        if ly >= y1 || last.is_some_and(|l| k > l) {
+            break;
+        }
+        if ly + fh > y0 {
+            let ly = ly as i32;
+            let more = last == Some(k) && crate::wrap::has_visible(&text[lines.rest()..]);
+            let (end, body_w, tail) = if more {
+                let e = ellipsis_for(font);
+                let ew = e.chars().map(adv).sum::<i32>() - spacing;
+                let (end, cw) = crate::wrap::cut_for(text, line, w, ew, adv);
+                (end, cw, Some((e, ew)))
+            } else {
+                (line.end, line.width, None)
+            };
+            let lw = body_w.saturating_add(tail.map_or(0, |t| t.1));
+            let lx = match n.align {
+                Align::Left => x,
+                Align::Center => x + (w - lw) / 2,
+                Align::Right => x + w - lw,
+            };
+            cv.stats.primitives += 1;
+            cv.text(font, &text[line.start..end], lx, ly);
+            if let Some((e, _)) = tail {
+                cv.text(font, e, lx.saturating_add(body_w), ly);
+            }
+        }
+        k += 1;
+    }
 }
 
 #[cfg(test)]
@@ -991,6 +1084,34 @@ mod tests {
                             by in -1000i32..1000, width in 1u32..9) {
             let (a, b) = ((ax, ay), (bx, by));
             prop_assert_eq!(eg_line(128, 64, a, b, width), ours_line(128, 64, a, b, width));
+        }
+    }
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::*;
+    use embedded_graphics::image::ImageRaw;
+    use embedded_graphics::mono_font::mapping::StrGlyphMapping;
+    use embedded_graphics::mono_font::{DecorationDimensions, MonoFont};
+
+    /// Two 2x1 glyphs, '?' (the replacement) and '…'.
+    static WITH_ELLIPSIS: MonoFont<'static> = MonoFont {
+        image: ImageRaw::new(&[0b1001_0000], 4),
+        glyph_mapping: &StrGlyphMapping::new("?…", 0),
+        character_size: Size::new(2, 1),
+        character_spacing: 0,
+        baseline: 0,
+        underline: DecorationDimensions::new(0, 1),
+        strikethrough: DecorationDimensions::new(0, 1),
+    };
+
+    #[test]
+    fn the_ellipsis_is_the_glyph_when_the_font_has_it() {
+        assert_eq!(ellipsis_for(&GlyphFont::new(&WITH_ELLIPSIS)), "…");
+        for name in crate::fonts::FONT_NAMES {
+            let font = crate::fonts::by_name(name).unwrap();
+            assert_eq!(ellipsis_for(&GlyphFont::new(font)), "...", "{name}");
         }
     }
 }

@@ -268,6 +268,21 @@ pub struct Widget {
     /// Keyframe tracks and oscillators on this widget's properties.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub animate: Vec<Track>,
+    // Wrapped text (`crate::wrap`). Absent from files that do not use them, so scenes and
+    // snapshots written before them read and write the same bytes.
+    /// Text: break the text into lines inside the `w` x `h` box (on spaces and `\n`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wrap: Option<bool>,
+    /// Wrapped text: extra pixels between lines (negative: closer, down to one row apart).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_spacing: Option<i32>,
+    /// Wrapped text: end the last line that fits with `…` (`...` in fonts without it) when more
+    /// text follows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ellipsis: Option<bool>,
+    /// Wrapped text: pixels the lines are scrolled up inside the box (animatable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scroll_y: Option<i32>,
 }
 
 /// Data of a sparkline.

@@ -43,6 +43,9 @@ pub struct WidgetState {
     pub scroll: i32,
     /// Sprite: the frame index shown.
     pub frame: i32,
+    /// Wrapped text: pixels the lines are scrolled up (left out when 0).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub scroll_y: i32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Sparkline samples, oldest first: the last `w` values of its input (one per event), or
@@ -51,6 +54,10 @@ pub struct WidgetState {
     pub samples: Vec<i64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<WidgetState>,
+}
+
+fn is_zero(v: &i32) -> bool {
+    *v == 0
 }
 
 pub(crate) fn resolve(c: &Compiled, log: &EventLog, tick: Tick) -> FrameState {
@@ -84,6 +91,7 @@ pub(crate) struct Resolved {
     pub max: i32,
     pub scroll: i32,
     pub frame: i32,
+    pub scroll_y: i32,
     /// Whether the widget has a text (then it is in the caller's buffer).
     pub has_text: bool,
 }
@@ -277,6 +285,7 @@ impl Resolver<'_> {
             max: p[Prop::Max as usize],
             scroll,
             frame,
+            scroll_y: p[Prop::ScrollY as usize],
             has_text,
         }
     }
@@ -327,6 +336,7 @@ impl Resolver<'_> {
             max: r.max,
             scroll: r.scroll,
             frame: r.frame,
+            scroll_y: r.scroll_y,
             text,
             samples,
             children,

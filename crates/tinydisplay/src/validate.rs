@@ -11,11 +11,12 @@ use crate::fixed::{self, Easing};
 use crate::fonts;
 use crate::image::FontCache;
 use crate::limits::{
-    MAX_COORD, MAX_DEPTH, MAX_GAP, MAX_HEIGHT, MAX_INPUTS, MAX_KEYS, MAX_SPARKLINE_POINTS,
-    MAX_SPRITE_FRAMES, MAX_TICK_RATE, MAX_WIDGETS, MAX_WIDTH,
+    MAX_COORD, MAX_DEPTH, MAX_GAP, MAX_HEIGHT, MAX_INPUTS, MAX_KEYS, MAX_LINE_SPACING,
+    MAX_SPARKLINE_POINTS, MAX_SPRITE_FRAMES, MAX_TICK_RATE, MAX_WIDGETS, MAX_WIDTH,
 };
 use crate::model::{
-    Bitmap, CKey, CSeries, CTrack, KeyValue, Node, Prop, Target, TrackIds, PROP_COUNT, PROP_NAMES,
+    Bitmap, CKey, CSeries, CTrack, KeyValue, Node, Prop, Target, TrackIds, WrapSpec, PROP_COUNT,
+    PROP_NAMES,
 };
 use crate::scene::{DisplaySpec, InputDef, Kind, Repeat, Series, Track, Value, Wave, Widget};
 use crate::schedule::track_duration;
@@ -240,12 +241,13 @@ fn kinds_of(field: &str) -> Option<&'static [Kind]> {
         "frames" | "frame_ticks" | "frame" => &[Sprite],
         "children" | "clip" => &[Group],
         "src" | "dither" | "threshold" | "scale" | "loop" => &[Image],
+        "wrap" | "line_spacing" | "ellipsis" | "scroll_y" => &[Text],
         _ => return None,
     })
 }
 
 /// The kind-specific fields a widget sets, in declaration order.
-fn kind_fields(w: &Widget) -> [(&'static str, bool); 25] {
+fn kind_fields(w: &Widget) -> [(&'static str, bool); 29] {
     [
         ("fill", w.fill.is_some()),
         ("stroke", w.stroke.is_some()),
@@ -272,7 +274,66 @@ fn kind_fields(w: &Widget) -> [(&'static str, bool); 25] {
         ("threshold", w.threshold.is_some()),
         ("scale", w.scale.is_some()),
         ("loop", w.loops.is_some()),
+        ("wrap", w.wrap.is_some()),
+        ("line_spacing", w.line_spacing.is_some()),
+        ("ellipsis", w.ellipsis.is_some()),
+        ("scroll_y", w.scroll_y.is_some()),
     ]
+}
+
+/// The wrapped-text fields of a text widget (`crate::wrap`): `wrap` needs a box, the others
+/// need `wrap`. Other kinds' use of them is reported by the kind check.
+fn wrap_spec(
+    w: &Widget,
+    kind: Kind,
+    font_height: i32,
+    path: &str,
+    e: &mut Errors,
+) -> Option<WrapSpec> {
+    if kind != Kind::Text {
+        return None;
+    }
+    if !w.wrap.unwrap_or(false) {
+        let only_wrapped = [
+            ("line_spacing", w.line_spacing.is_some()),
+            ("ellipsis", w.ellipsis.is_some()),
+            ("scroll_y", w.scroll_y.is_some()),
+        ];
+        for (field, set) in only_wrapped {
+            if set {
+                e.push(err(
+                    &format!("{path}.{field}"),
+                    format!("`{field}` does not apply to a text widget without `wrap = true`"),
+                ));
+            }
+        }
+        return None;
+    }
+    if w.w <= 0 || w.h <= 0 {
+        e.push(err(
+            &format!("{path}.wrap"),
+            format!(
+                "wrapped text needs its box: set `w` and `h` above 0 (w = {}, h = {})",
+                w.w, w.h
+            ),
+        ));
+    }
+    let line_spacing = w.line_spacing.unwrap_or(0);
+    e.ok(check_range(
+        line_spacing,
+        &format!("{path}.line_spacing"),
+        1 - font_height,
+        MAX_LINE_SPACING,
+    ));
+    e.ok(check_coord(
+        w.scroll_y.unwrap_or(0),
+        &format!("{path}.scroll_y"),
+        -MAX_COORD,
+    ));
+    Some(WrapSpec {
+        line_spacing,
+        ellipsis: w.ellipsis.unwrap_or(false),
+    })
 }
 
 fn parse_ease(name: &str, path: &str) -> Result<Easing, SceneError> {
@@ -464,6 +525,7 @@ impl Ctx<'_> {
         };
         let font = self.fonts.get(font);
         let e = &mut *self.errors;
+        let wrap = wrap_spec(w, kind, font.height, path, e);
 
         let bitmap = match (&w.bitmap, kind) {
             (Some(src), _) => e
@@ -618,6 +680,7 @@ impl Ctx<'_> {
         base[Prop::Visible as usize] = i32::from(w.visible.unwrap_or(true));
         base[Prop::Invert as usize] = i32::from(w.invert.unwrap_or(false));
         base[Prop::Speed as usize] = speed;
+        base[Prop::ScrollY as usize] = w.scroll_y.unwrap_or(0);
 
         let mut binds = Vec::new();
         for (prop, input) in &w.bind {
@@ -701,6 +764,7 @@ impl Ctx<'_> {
             binds,
             tracks,
             children,
+            wrap,
         })
     }
 
