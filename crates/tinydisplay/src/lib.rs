@@ -50,6 +50,7 @@ mod load;
 mod locate;
 mod marks;
 mod model;
+mod qr;
 mod raster;
 pub mod scene;
 mod schedule;

@@ -28,13 +28,19 @@ pub(crate) enum Prop {
     Visible,
     Invert,
     Speed,
+    // Arcs and polar lines (degrees, pixels).
+    Start,
+    Sweep,
+    Angle,
+    Length,
 }
 
-pub(crate) const PROP_COUNT: usize = 15;
+pub(crate) const PROP_COUNT: usize = 19;
 
 pub(crate) const PROP_NAMES: [&str; PROP_COUNT] = [
     "x", "y", "w", "h", "value", "min", "max", "scroll", "frame", "opacity", "stroke", "radius",
-    "visible", "invert", "speed",
+    "visible", "invert", "speed", // arcs and polar lines:
+    "start", "sweep", "angle", "length",
 ];
 
 impl Prop {
@@ -42,7 +48,8 @@ impl Prop {
         use Prop::*;
         const ALL: [Prop; PROP_COUNT] = [
             X, Y, W, H, Value, Min, Max, Scroll, Frame, Opacity, Stroke, Radius, Visible, Invert,
-            Speed,
+            Speed, // arcs and polar lines:
+            Start, Sweep, Angle, Length,
         ];
         PROP_NAMES.iter().position(|&n| n == name).map(|i| ALL[i])
     }
@@ -112,6 +119,19 @@ pub(crate) struct Node {
     pub binds: Vec<(Prop, usize)>,
     pub tracks: Vec<CTrack>,
     pub children: Vec<Node>,
+    /// A line drawn from `angle` and `length` rather than `w`/`h`.
+    pub polar: bool,
+    /// A QR code's fixed options.
+    pub qr: Option<QrOpts>,
+}
+
+/// What a QR widget draws besides its text.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct QrOpts {
+    pub ecc: crate::scene::Ecc,
+    /// Pixels per module; `None`: the largest that fits the box.
+    pub module: Option<i32>,
+    pub negative: bool,
 }
 
 /// A validated scene in the form the renderer wants.

@@ -86,6 +86,11 @@ pub(crate) struct Resolved {
     pub frame: i32,
     /// Whether the widget has a text (then it is in the caller's buffer).
     pub has_text: bool,
+    /// Arcs and polar lines: degrees, and a length in pixels.
+    pub start: i32,
+    pub sweep: i32,
+    pub angle: i32,
+    pub length: i32,
 }
 
 /// A sparkline's samples at one tick, oldest first, without allocating.
@@ -275,6 +280,10 @@ impl Resolver<'_> {
             scroll,
             frame,
             has_text,
+            start: p[Prop::Start as usize],
+            sweep: p[Prop::Sweep as usize],
+            angle: p[Prop::Angle as usize],
+            length: p[Prop::Length as usize],
         }
     }
 

@@ -1,0 +1,254 @@
+//! QR codes: a text to modules (Nayuki's `qrcodegen-no-heap`), and modules to the boxes of
+//! pixels the raster lights.
+//!
+//! Why that crate: the engine is `#![no_std]`, and the `qrcode` crate needs std; Nayuki's
+//! encoder is the reference implementation of the standard, maintained, `no_std`, works in
+//! caller-provided buffers (no allocation per frame) and uses no floats. Its choices (segment
+//! mode, smallest version, mask by the standard's penalty rule) are deterministic, so a text
+//! always gives the same modules on every target.
+//!
+//! Encoding happens per frame, because the text is a template that inputs change. A 60-byte
+//! Wi-Fi code at version 4-5 costs tens of microseconds (`benches/frame.rs`, the `wifi-qr`
+//! scene); the version is capped by what fits the box, and the text by [`MAX_QR_TEXT_BYTES`],
+//! which bounds the worst case.
+//!
+//! Drawing: the code's *light* parts (the 4-module quiet zone and the light modules) are what
+//! the widget draws, like any shape's pixels, so on a dark panel the code reads as printed
+//! (dark modules on light). `negative = true` draws the dark modules instead.
+
+use crate::limits::MAX_QR_TEXT_BYTES;
+use crate::scene::Ecc;
+use crate::text::{Part, Template};
+use qrcodegen_no_heap::{QrCode, QrCodeEcc, Version};
+
+/// Modules of quiet zone on each side, as the standard asks.
+pub(crate) const QUIET: i32 = 4;
+
+/// Smallest code (version 1) with its quiet zone, in modules.
+pub(crate) const MIN_SIDE: i32 = 21 + 2 * QUIET;
+
+/// The bytes a template expands to at least: its literal parts.
+pub(crate) fn literal_bytes(t: &Template) -> usize {
+    t.parts
+        .iter()
+        .map(|p| match p {
+            Part::Lit(s) => s.len(),
+            _ => 0,
+        })
+        .sum()
+}
+
+/// Whether the template has no placeholder (its text never changes).
+pub(crate) fn is_constant(t: &Template) -> bool {
+    t.parts.iter().all(|p| matches!(p, Part::Lit(_)))
+}
+
+fn ecc(e: Ecc) -> QrCodeEcc {
+    match e {
+        Ecc::L => QrCodeEcc::Low,
+        Ecc::M => QrCodeEcc::Medium,
+        Ecc::Q => QrCodeEcc::Quartile,
+        Ecc::H => QrCodeEcc::High,
+    }
+}
+
+/// The largest version whose code and quiet zone fit `side` pixels at `module` pixels per module.
+fn max_version(side: i32, module: i32) -> Option<u8> {
+    let modules = side / module.max(1);
+    if modules < MIN_SIDE {
+        return None;
+    }
+    Some(((modules - MIN_SIDE) / 4 + 1).min(40) as u8)
+}
+
+/// What [`draw`] drew.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Drawn {
+    /// The code, with this many modules per side (quiet zone included) of this many pixels.
+    Code { modules: i32, module: i32 },
+    /// The text does not fit the box (or is longer than [`MAX_QR_TEXT_BYTES`]): nothing was
+    /// drawn, the caller draws its "does not fit" mark.
+    TooLong,
+}
+
+/// Encodes `text` and hands the pixel boxes `(x, y, w, h)` of its lit parts to `fill`, row of
+/// modules by row, only for module rows that meet `rows` (the visible rows, half-open).
+///
+/// The code is centred in the box `(x, y, w, h)`; `module`: pixels per module, or `None` for
+/// the largest that fits the box.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn draw(
+    text: &str,
+    level: Ecc,
+    module: Option<i32>,
+    negative: bool,
+    (x, y, w, h): (i32, i32, i32, i32),
+    rows: (i32, i32),
+    mut fill: impl FnMut(i32, i32, i32, i32),
+) -> Drawn {
+    if text.len() > MAX_QR_TEXT_BYTES {
+        return Drawn::TooLong;
+    }
+    let side = w.min(h);
+    let vmax = match module {
+        Some(m) => Some(max_version(i32::MAX, m).unwrap_or(40)),
+        None => max_version(side, 1),
+    };
+    let Some(vmax) = vmax else {
+        return Drawn::TooLong;
+    };
+    // Both buffers sized for version 40: the crate reads only `vmax.buffer_len()` of them.
+    let mut tmp = [0u8; Version::MAX.buffer_len()];
+    let mut out = [0u8; Version::MAX.buffer_len()];
+    let Ok(code) = QrCode::encode_text(
+        text,
+        &mut tmp,
+        &mut out,
+        ecc(level),
+        Version::MIN,
+        Version::new(vmax),
+        None,
+        true,
+    ) else {
+        return Drawn::TooLong;
+    };
+    let size = code.size();
+    let modules = size + 2 * QUIET;
+    let m = match module {
+        Some(m) => m.max(1),
+        None => (side / modules).max(1),
+    };
+    // i64: an explicit module of 256 pixels times 185 modules, centred, stays far inside i64.
+    let px = i64::from(modules) * i64::from(m);
+    let ox = i64::from(x) + (i64::from(w) - px).div_euclid(2);
+    let oy = i64::from(y) + (i64::from(h) - px).div_euclid(2);
+    let lit = |r: i32, c: i32| -> bool {
+        let (mr, mc) = (r - QUIET, c - QUIET);
+        let dark = (0..size).contains(&mr) && (0..size).contains(&mc) && code.get_module(mc, mr);
+        dark == negative
+    };
+    let fit = |v: i64| v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
+    // Only the module rows that meet the visible rows.
+    let (r0, r1) = (
+        (i64::from(rows.0) - oy).div_euclid(i64::from(m)).max(0),
+        ((i64::from(rows.1) - oy + i64::from(m) - 1).div_euclid(i64::from(m)))
+            .min(i64::from(modules)),
+    );
+    for r in r0..r1 {
+        let r = r as i32;
+        let top = oy + i64::from(r) * i64::from(m);
+        let mut c = 0;
+        while c < modules {
+            if !lit(r, c) {
+                c += 1;
+                continue;
+            }
+            let c0 = c;
+            while c < modules && lit(r, c) {
+                c += 1;
+            }
+            let left = ox + i64::from(c0) * i64::from(m);
+            fill(
+                fit(left),
+                fit(top),
+                fit(i64::from(c - c0) * i64::from(m)),
+                m,
+            );
+        }
+    }
+    Drawn::Code { modules, module: m }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+
+    fn boxes(
+        text: &str,
+        module: Option<i32>,
+        b: (i32, i32, i32, i32),
+    ) -> (Drawn, Vec<(i32, i32, i32, i32)>) {
+        let mut v = Vec::new();
+        let d = draw(
+            text,
+            Ecc::M,
+            module,
+            false,
+            b,
+            (-1000, 1000),
+            |x, y, w, h| v.push((x, y, w, h)),
+        );
+        (d, v)
+    }
+
+    #[test]
+    fn picks_the_largest_module_that_fits_and_centres() {
+        // "HI" is version 1: 21 modules + 8 of quiet zone = 29; a 64-pixel box fits 2 per module.
+        let (d, v) = boxes("HI", None, (0, 0, 64, 64));
+        assert_eq!(
+            d,
+            Drawn::Code {
+                modules: 29,
+                module: 2
+            }
+        );
+        // The quiet zone's top row is one box across the whole code, 3 pixels in ((64 - 58) / 2).
+        assert_eq!(v[0], (3, 3, 58, 2));
+        let (d, _) = boxes("HI", None, (0, 0, 28, 64));
+        assert_eq!(d, Drawn::TooLong);
+        let (d, _) = boxes("HI", Some(3), (0, 0, 10, 10));
+        assert_eq!(
+            d,
+            Drawn::Code {
+                modules: 29,
+                module: 3
+            }
+        );
+    }
+
+    #[test]
+    fn longer_texts_take_larger_versions_only_when_they_fit() {
+        let long = "WIFI:T:WPA;S:a-rather-long-network-name;P:and-a-longer-passphrase;;";
+        // 67 bytes: version 4 at M holds 62, version 5 (37 modules, 45 with the quiet zone) 84.
+        let (d, _) = boxes(long, None, (0, 0, 44, 60));
+        assert_eq!(d, Drawn::TooLong);
+        let (d, _) = boxes(long, None, (0, 0, 45, 60));
+        assert_eq!(
+            d,
+            Drawn::Code {
+                modules: 45,
+                module: 1
+            }
+        );
+        let (d, _) = boxes(long, None, (0, 0, 128, 128));
+        assert_eq!(
+            d,
+            Drawn::Code {
+                modules: 45,
+                module: 2
+            }
+        );
+        let too_long = "x".repeat(MAX_QR_TEXT_BYTES + 1);
+        assert_eq!(boxes(&too_long, Some(1), (0, 0, 0, 0)).0, Drawn::TooLong);
+    }
+
+    #[test]
+    fn only_visible_module_rows_are_walked() {
+        let mut ys = Vec::new();
+        let d = draw(
+            "HI",
+            Ecc::L,
+            Some(100),
+            false,
+            (0, 0, 0, 0),
+            (0, 8),
+            |_, y, _, h| ys.push((y, h)),
+        );
+        assert!(matches!(d, Drawn::Code { .. }));
+        // Centred on (0, 0), 2900 pixels across: the code starts at -1450, and only module row
+        // 14 (y = -50..50) meets the rows 0..8.
+        assert!(!ys.is_empty());
+        assert!(ys.iter().all(|&yh| yh == (-50, 100)), "{ys:?}");
+    }
+}
