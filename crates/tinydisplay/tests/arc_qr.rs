@@ -505,3 +505,35 @@ fn a_constant_qr_text_that_cannot_fit_is_an_error() {
         .to_string();
     assert!(e.contains("`sweep` does not apply to a rect widget"), "{e}");
 }
+
+/// Giant and far-off arcs, pies, needles and QR codes: each frame within the work bound, and
+/// fast (the rows walked follow the panel, not the shape).
+#[test]
+fn giant_arcs_lines_and_qr_codes_stay_within_the_work_bound() {
+    let cases = [
+        "kind = \"arc\"\nx = -16000\ny = -100\nw = 32767\nstart = 170\nsweep = 30\nstroke = 64",
+        "kind = \"arc\"\nx = -16000\ny = -100\nw = 32767\nstart = 170\nsweep = 300\nfill = true",
+        "kind = \"arc\"\nx = -32767\ny = -32767\nw = 32767\nsweep = -359",
+        "kind = \"line\"\nx = 64\ny = 32\nangle = 33\nlength = 32767\nstroke = 64",
+        "kind = \"line\"\nx = -32767\ny = 32767\nangle = -45\nlength = 32767",
+        "kind = \"qr\"\nx = -32767\ny = -32767\nw = 32767\nh = 32767\ntext = \"{tick}\"",
+        "kind = \"qr\"\nw = 128\nh = 64\nmodule = 256\ntext = \"{tick}\"\nnegative = true",
+        "kind = \"qr\"\nx = 30\nw = 0\nh = 0\nmodule = 1\necc = \"H\"\ntext = \"{tick} ................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................\"",
+    ];
+    for case in cases {
+        let e = engine(128, 64, &format!("[[widgets]]\n{case}"));
+        let start = std::time::Instant::now();
+        for tick in [0, 1, 1_000_000_000, u64::MAX] {
+            let mut f = Frame::new(128, 64);
+            let stats = e.render_counting(tick, &mut f);
+            assert_eq!(f, e.render(tick), "{case}");
+            assert!(stats.within_bound(1024), "{case}: {stats:?}");
+        }
+        // Generous for a debug build on a shared machine; a walk of the whole shape took seconds.
+        assert!(
+            start.elapsed().as_secs() < 5,
+            "{case}: {:?}",
+            start.elapsed()
+        );
+    }
+}
