@@ -126,12 +126,14 @@ pub(crate) struct Node {
 }
 
 /// What a QR widget draws besides its text.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct QrOpts {
     pub ecc: crate::scene::Ecc,
     /// Pixels per module; `None`: the largest that fits the box.
     pub module: Option<i32>,
     pub negative: bool,
+    /// A constant text's code, encoded once at compile time instead of every frame.
+    pub fixed: Option<Arc<crate::qr::Encoded>>,
 }
 
 /// A validated scene in the form the renderer wants.

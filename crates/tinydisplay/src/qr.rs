@@ -7,8 +7,9 @@
 //! mode, smallest version, mask by the standard's penalty rule) are deterministic, so a text
 //! always gives the same modules on every target.
 //!
-//! Encoding happens per frame, because the text is a template that inputs change (a cache keyed
-//! by text would need a lock shared by the render workers). Measured with
+//! A constant text (no placeholder, no `text` track) is encoded once at compile time
+//! ([`encode`]). A template is encoded every frame, because inputs change it (a cache keyed by
+//! text would need a lock shared by the render workers). Measured with
 //! `cargo bench -p tinydisplay --bench frame -- wifi_qr` on x86_64: about 210 us per frame for
 //! the `wifi_qr` scene's 45-byte version-3 code, of which about 190 us is the standard's mask
 //! choice (8 masks tried; with a fixed mask the frame takes 24 us). At that scene's 10 ticks per
@@ -22,6 +23,7 @@
 use crate::limits::MAX_QR_TEXT_BYTES;
 use crate::scene::Ecc;
 use crate::text::{Part, Template};
+use alloc::vec::Vec;
 use qrcodegen_no_heap::{QrCode, QrCodeEcc, Version};
 
 /// Modules of quiet zone on each side, as the standard asks.
@@ -74,36 +76,29 @@ pub(crate) enum Drawn {
     TooLong,
 }
 
-/// Encodes `text` and hands the pixel boxes `(x, y, w, h)` of its lit parts to `fill`, row of
-/// modules by row, only for module rows that meet `rows` (the visible rows, half-open).
-///
-/// The code is centred in the box `(x, y, w, h)`; `module`: pixels per module, or `None` for
-/// the largest that fits the box.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn draw(
+/// A code encoded ahead of time: a constant text's, at compile time (what [`draw`] would encode
+/// every frame, since the smallest version that holds the text does not depend on the box).
+#[derive(Debug)]
+pub(crate) struct Encoded {
+    size: i32,
+    /// Row-major, `true` for a dark module.
+    dark: Vec<bool>,
+}
+
+/// Encodes `text` at the smallest version that holds it, up to `vmax`.
+fn encode_with<R>(
     text: &str,
     level: Ecc,
-    module: Option<i32>,
-    negative: bool,
-    (x, y, w, h): (i32, i32, i32, i32),
-    rows: (i32, i32),
-    mut fill: impl FnMut(i32, i32, i32, i32),
-) -> Drawn {
+    vmax: u8,
+    then: impl FnOnce(&QrCode<'_>) -> R,
+) -> Option<R> {
     if text.len() > MAX_QR_TEXT_BYTES {
-        return Drawn::TooLong;
+        return None;
     }
-    let side = w.min(h);
-    let vmax = match module {
-        Some(m) => Some(max_version(i32::MAX, m).unwrap_or(40)),
-        None => max_version(side, 1),
-    };
-    let Some(vmax) = vmax else {
-        return Drawn::TooLong;
-    };
     // Both buffers sized for version 40: the crate reads only `vmax.buffer_len()` of them.
     let mut tmp = [0u8; Version::MAX.buffer_len()];
     let mut out = [0u8; Version::MAX.buffer_len()];
-    let Ok(code) = QrCode::encode_text(
+    QrCode::encode_text(
         text,
         &mut tmp,
         &mut out,
@@ -114,60 +109,140 @@ pub(crate) fn draw(
         // encoding time, and worth it, since a fixed mask can form finder-like patterns.
         None,
         true,
-    ) else {
-        return Drawn::TooLong;
+    )
+    .ok()
+    .map(|code| then(&code))
+}
+
+/// `text` encoded once (any version), or `None` when no version holds it.
+pub(crate) fn encode(text: &str, level: Ecc) -> Option<Encoded> {
+    encode_with(text, level, 40, |code| {
+        let size = code.size();
+        let dark = (0..size)
+            .flat_map(|r| (0..size).map(move |c| (r, c)))
+            .map(|(r, c)| code.get_module(c, r))
+            .collect();
+        Encoded { size, dark }
+    })
+}
+
+/// Encodes `text` (or takes `pre`, its encoding made ahead of time) and hands the pixel boxes
+/// `(x, y, w, h)` of its lit parts to `fill`, row of modules by row, only for module rows that
+/// meet `rows` (the visible rows, half-open).
+///
+/// The code is centred in the box `(x, y, w, h)`; `module`: pixels per module, or `None` for
+/// the largest that fits the box.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn draw(
+    text: &str,
+    pre: Option<&Encoded>,
+    level: Ecc,
+    module: Option<i32>,
+    negative: bool,
+    b: (i32, i32, i32, i32),
+    rows: (i32, i32),
+    fill: impl FnMut(i32, i32, i32, i32),
+) -> Drawn {
+    let side = b.2.min(b.3);
+    let vmax = match module {
+        Some(_) => 40,
+        None => match max_version(side, 1) {
+            Some(v) => v,
+            None => return Drawn::TooLong,
+        },
     };
-    let size = code.size();
-    let modules = size + 2 * QUIET;
-    let m = match module {
-        Some(m) => m.max(1),
-        None => (side / modules).max(1),
+    let paint = Paint {
+        module,
+        negative,
+        b,
+        rows,
     };
-    // i64: an explicit module of 256 pixels times 185 modules, centred, stays far inside i64.
-    let px = i64::from(modules) * i64::from(m);
-    let ox = i64::from(x) + (i64::from(w) - px).div_euclid(2);
-    let oy = i64::from(y) + (i64::from(h) - px).div_euclid(2);
-    let lit = |r: i32, c: i32| -> bool {
-        let (mr, mc) = (r - QUIET, c - QUIET);
-        let dark = (0..size).contains(&mr) && (0..size).contains(&mc) && code.get_module(mc, mr);
-        dark == negative
-    };
-    let fit = |v: i64| v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
-    // Only the module rows that meet the visible rows.
-    let (r0, r1) = (
-        (i64::from(rows.0) - oy).div_euclid(i64::from(m)).max(0),
-        ((i64::from(rows.1) - oy + i64::from(m) - 1).div_euclid(i64::from(m)))
-            .min(i64::from(modules)),
-    );
-    for r in r0..r1 {
-        let r = r as i32;
-        let top = oy + i64::from(r) * i64::from(m);
-        let mut c = 0;
-        while c < modules {
-            if !lit(r, c) {
-                c += 1;
-                continue;
+    match pre {
+        Some(e) => {
+            // The version `draw` would find for this box, or none.
+            if module.is_none() && e.size + 2 * QUIET > side {
+                return Drawn::TooLong;
             }
-            let c0 = c;
-            while c < modules && lit(r, c) {
-                c += 1;
-            }
-            let left = ox + i64::from(c0) * i64::from(m);
-            fill(
-                fit(left),
-                fit(top),
-                fit(i64::from(c - c0) * i64::from(m)),
-                m,
-            );
+            let n = e.size;
+            paint.run(n, |r, c| e.dark[(r * n + c) as usize], fill)
         }
+        None => encode_with(text, level, vmax, |code| {
+            paint.run(code.size(), |r, c| code.get_module(c, r), fill)
+        })
+        .unwrap_or(Drawn::TooLong),
     }
-    Drawn::Code { modules, module: m }
+}
+
+/// How a code is placed and which of its modules are lit.
+struct Paint {
+    module: Option<i32>,
+    negative: bool,
+    b: (i32, i32, i32, i32),
+    rows: (i32, i32),
+}
+
+impl Paint {
+    /// Paints a `size` x `size` code whose module (row, column) is dark when `dark(r, c)`.
+    fn run(
+        &self,
+        size: i32,
+        dark: impl Fn(i32, i32) -> bool,
+        mut fill: impl FnMut(i32, i32, i32, i32),
+    ) -> Drawn {
+        let (x, y, w, h) = self.b;
+        let side = w.min(h);
+        let modules = size + 2 * QUIET;
+        let m = match self.module {
+            Some(m) => m.max(1),
+            None => (side / modules).max(1),
+        };
+        // i64: an explicit module of 256 pixels times 185 modules, centred, stays far inside i64.
+        let px = i64::from(modules) * i64::from(m);
+        let ox = i64::from(x) + (i64::from(w) - px).div_euclid(2);
+        let oy = i64::from(y) + (i64::from(h) - px).div_euclid(2);
+        let lit = |r: i32, c: i32| -> bool {
+            let (mr, mc) = (r - QUIET, c - QUIET);
+            let d = (0..size).contains(&mr) && (0..size).contains(&mc) && dark(mr, mc);
+            d == self.negative
+        };
+        let fit = |v: i64| v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
+        // Only the module rows that meet the visible rows.
+        let (r0, r1) = (
+            (i64::from(self.rows.0) - oy)
+                .div_euclid(i64::from(m))
+                .max(0),
+            ((i64::from(self.rows.1) - oy + i64::from(m) - 1).div_euclid(i64::from(m)))
+                .min(i64::from(modules)),
+        );
+        for r in r0..r1 {
+            let r = r as i32;
+            let top = oy + i64::from(r) * i64::from(m);
+            let mut c = 0;
+            while c < modules {
+                if !lit(r, c) {
+                    c += 1;
+                    continue;
+                }
+                let c0 = c;
+                while c < modules && lit(r, c) {
+                    c += 1;
+                }
+                let left = ox + i64::from(c0) * i64::from(m);
+                fill(
+                    fit(left),
+                    fit(top),
+                    fit(i64::from(c - c0) * i64::from(m)),
+                    m,
+                );
+            }
+        }
+        Drawn::Code { modules, module: m }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::vec::Vec;
 
     fn boxes(
         text: &str,
@@ -177,6 +252,7 @@ mod tests {
         let mut v = Vec::new();
         let d = draw(
             text,
+            None,
             Ecc::M,
             module,
             false,
@@ -243,6 +319,7 @@ mod tests {
         let mut ys = Vec::new();
         let d = draw(
             "HI",
+            None,
             Ecc::L,
             Some(100),
             false,
@@ -255,5 +332,46 @@ mod tests {
         // 14 (y = -50..50) meets the rows 0..8.
         assert!(!ys.is_empty());
         assert!(ys.iter().all(|&yh| yh == (-50, 100)), "{ys:?}");
+    }
+
+    #[test]
+    fn encoding_ahead_of_time_draws_what_each_frame_would() {
+        let texts = [
+            "HI",
+            "http://192.168.1.20:8080",
+            "WIFI:T:WPA;S:home;P:correct-horse;;",
+        ];
+        for text in texts {
+            for level in [Ecc::L, Ecc::M, Ecc::Q, Ecc::H] {
+                let pre = encode(text, level).unwrap();
+                for side in [0, 28, 29, 33, 37, 40, 45, 57, 64, 100, 128] {
+                    for module in [None, Some(1), Some(3)] {
+                        let b = (3, -2, side, side + 5);
+                        let (mut a, mut c) = (Vec::new(), Vec::new());
+                        let da = draw(
+                            text,
+                            None,
+                            level,
+                            module,
+                            false,
+                            b,
+                            (-9, 99),
+                            |x, y, w, h| a.push((x, y, w, h)),
+                        );
+                        let dc = draw(
+                            "",
+                            Some(&pre),
+                            level,
+                            module,
+                            false,
+                            b,
+                            (-9, 99),
+                            |x, y, w, h| c.push((x, y, w, h)),
+                        );
+                        assert_eq!((da, &a), (dc, &c), "{text} {level:?} {side} {module:?}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -681,7 +681,7 @@ fn draw_node(
 
 /// A QR code, or when its text cannot fit: the box outlined and crossed, so the failure shows.
 fn draw_qr(cv: &mut Canvas<'_>, n: &Node, b: (i32, i32, i32, i32), text: Option<&str>) {
-    let Some(opts) = n.qr else { return };
+    let Some(opts) = &n.qr else { return };
     // Sized to its box, a code far off the panel is not even encoded.
     if opts.module.is_none() && Clip::new(b.0, b.1, b.2, b.3).intersect(cv.clip).is_empty() {
         return;
@@ -689,6 +689,7 @@ fn draw_qr(cv: &mut Canvas<'_>, n: &Node, b: (i32, i32, i32, i32), text: Option<
     let rows = (cv.clip.y0, cv.clip.y1);
     let drawn = qr::draw(
         text.unwrap_or(""),
+        opts.fixed.as_deref(),
         opts.ecc,
         opts.module,
         opts.negative,

@@ -26,6 +26,7 @@ use crate::text::{InputValue, Template};
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 /// Most errors collected from one scene; the rest are dropped (the first in the file is almost
@@ -721,10 +722,11 @@ impl Ctx<'_> {
         if let Some(m) = w.module {
             e.ok(check_range(m, &format!("{path}.module"), 1, MAX_QR_MODULE));
         }
-        let opts = QrOpts {
+        let mut opts = QrOpts {
             ecc: w.ecc.unwrap_or_default(),
             module: w.module,
             negative: w.negative.unwrap_or(false),
+            fixed: None,
         };
         if let Some(t) = text {
             let bytes = qr::literal_bytes(t);
@@ -733,21 +735,25 @@ impl Ctx<'_> {
                     &format!("{path}.text"),
                     format!("a QR text is at most {MAX_QR_TEXT_BYTES} bytes; this one has {bytes}"),
                 ));
-            } else if qr::is_constant(t) && !["w", "h"].iter().any(|p| animated(p)) {
-                // A fixed text that can never fit its fixed box is a mistake, not a fallback.
+            } else if qr::is_constant(t) && !animated("text") {
                 let mut expanded = String::new();
                 t.expand(0, 1, 0, &mut expanded, |_| InputValue::Num(0));
-                let b = (0, 0, w.w, w.h);
-                if qr::draw(
-                    &expanded,
-                    opts.ecc,
-                    opts.module,
-                    false,
-                    b,
-                    (0, 0),
-                    |_, _, _, _| {},
-                ) == qr::Drawn::TooLong
-                {
+                opts.fixed = qr::encode(&expanded, opts.ecc).map(Arc::new);
+                let (pre, b) = (opts.fixed.as_deref(), (0, 0, w.w, w.h));
+                let fits = pre.is_some_and(|pre| {
+                    qr::draw(
+                        "",
+                        Some(pre),
+                        opts.ecc,
+                        opts.module,
+                        false,
+                        b,
+                        (0, 0),
+                        |_, _, _, _| {},
+                    ) != qr::Drawn::TooLong
+                });
+                // A fixed text that can never fit its fixed box is a mistake, not a fallback.
+                if !fits && !["w", "h"].iter().any(|p| animated(p)) {
                     e.push(err(
                         &format!("{path}.text"),
                         format!(

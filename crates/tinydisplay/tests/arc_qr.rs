@@ -537,3 +537,28 @@ fn giant_arcs_lines_and_qr_codes_stay_within_the_work_bound() {
         );
     }
 }
+
+#[test]
+fn a_constant_qr_text_encoded_once_draws_what_a_template_draws() {
+    // The constant text is encoded at load time; the same text through an input every frame.
+    let fixed = engine(
+        64,
+        64,
+        "[[widgets]]\nkind = \"qr\"\nx = 3\nw = 61\nh = 50\ntext = \"http://10.0.0.7:8080\"",
+    );
+    let live = engine(
+        64,
+        64,
+        "[inputs]\nip = { default = \"10.0.0.7\" }\n[[widgets]]\nkind = \"qr\"\nx = 3\nw = 61\nh = 50\ntext = \"http://{ip}:8080\"",
+    );
+    assert_eq!(fixed.render(0), live.render(0));
+    assert_eq!(decode(&fixed.render(0)), vec!["http://10.0.0.7:8080"]);
+    // A text track replaces the constant text: its keys are drawn, not the field.
+    let tracked = engine(
+        64,
+        64,
+        "[[widgets]]\nkind = \"qr\"\nw = 64\nh = 64\ntext = \"first\"\nanimate = [{ prop = \"text\", keys = [{ t = 0, v = \"first\" }, { t = 10, v = \"second\" }] }]",
+    );
+    assert_eq!(decode(&tracked.render(0)), vec!["first"]);
+    assert_eq!(decode(&tracked.render(10)), vec!["second"]);
+}
