@@ -51,6 +51,16 @@ pub struct WidgetState {
     pub samples: Vec<i64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<WidgetState>,
+    /// Arc: start and sweep in degrees (absent on other kinds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<i32>,
+    /// A line drawn by angle: its angle in degrees and length in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub angle: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub length: Option<i32>,
 }
 
 pub(crate) fn resolve(c: &Compiled, log: &EventLog, tick: Tick) -> FrameState {
@@ -336,6 +346,10 @@ impl Resolver<'_> {
             text,
             samples,
             children,
+            start: (n.kind == Kind::Arc).then_some(r.start),
+            sweep: (n.kind == Kind::Arc).then_some(r.sweep),
+            angle: n.polar.then_some(r.angle),
+            length: n.polar.then_some(r.length),
         }
     }
 }

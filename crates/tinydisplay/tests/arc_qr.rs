@@ -562,3 +562,39 @@ fn a_constant_qr_text_encoded_once_draws_what_a_template_draws() {
     assert_eq!(decode(&tracked.render(0)), vec!["first"]);
     assert_eq!(decode(&tracked.render(10)), vec!["second"]);
 }
+
+#[test]
+fn frame_state_shows_arc_and_needle_angles() {
+    let mut e = engine(
+        32,
+        32,
+        r#"
+        [inputs]
+        v = { default = 10 }
+        [[widgets]]
+        kind = "arc"
+        w = 20
+        start = 90
+        bind = { sweep = "v" }
+        [[widgets]]
+        kind = "line"
+        length = 7
+        bind = { angle = "v" }
+        [[widgets]]
+        kind = "line"
+        w = 3
+        "#,
+    );
+    e.push_event(Event::new(2, "v", Value::Int(45))).unwrap();
+    let st = e.frame_state(2);
+    let (arc, needle, plain) = (&st.widgets[0], &st.widgets[1], &st.widgets[2]);
+    assert_eq!(
+        (arc.start, arc.sweep, arc.angle),
+        (Some(90), Some(45), None)
+    );
+    assert_eq!(
+        (needle.angle, needle.length, needle.start),
+        (Some(45), Some(7), None)
+    );
+    assert_eq!((plain.angle, plain.length), (None, None));
+}
