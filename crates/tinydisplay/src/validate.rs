@@ -403,7 +403,12 @@ impl Ctx<'_> {
                 self.errors.push(err(
                     &format!("{path}.{field}"),
                     format!(
-                        "`{field}` does not apply to a {} widget (it applies to: {})",
+                        "`{field}` does not apply to {} {} widget (it applies to: {})",
+                        if kind_name(kind).starts_with(['a', 'e']) {
+                            "an"
+                        } else {
+                            "a"
+                        },
                         kind_name(kind),
                         names.join(", ")
                     ),
@@ -443,7 +448,7 @@ impl Ctx<'_> {
             None if needs_text && !text_keys => {
                 self.errors.push(err(
                     &format!("{path}.text"),
-                    "missing: a text widget needs `text`",
+                    format!("missing: a {} widget needs `text`", kind_name(kind)),
                 ));
                 None
             }

@@ -598,3 +598,50 @@ fn frame_state_shows_arc_and_needle_angles() {
     );
     assert_eq!((plain.angle, plain.length), (None, None));
 }
+
+#[test]
+fn bad_arc_qr_and_needle_fields_name_their_line() {
+    let cases = [
+        (
+            "kind = \"qr\"\nw = 40\nh = 40\ntext = \"x\"\necc = \"X\"",
+            "7:",
+            "unknown variant",
+        ),
+        (
+            "kind = \"qr\"\nw = 40\nh = 40\ntext = \"x\"\nmodule = 0",
+            "7:",
+            "1..=256",
+        ),
+        (
+            "kind = \"qr\"\nw = 40\nh = 40",
+            "",
+            "a qr widget needs `text`",
+        ),
+        (
+            "kind = \"arc\"\nw = 10\nsweep = 40000",
+            "5:",
+            "-32767..=32767",
+        ),
+        ("kind = \"line\"\nlength = -1", "4:", "0..=32767"),
+        (
+            "kind = \"circle\"\nw = 5\nstart = 3",
+            "5:",
+            "`start` does not apply to a circle widget",
+        ),
+        (
+            "kind = \"arc\"\nw = 5\nnegative = true",
+            "5:",
+            "`negative` does not apply to an arc widget",
+        ),
+    ];
+    for (body, line, what) in cases {
+        let src = format!("display = {{ width = 64, height = 32 }}\n[[widgets]]\n{body}\n");
+        let e = match Engine::from_source("t.toml", src.as_bytes()) {
+            Ok(_) => panic!("loaded:\n{src}"),
+            Err(e) => e.to_string(),
+        };
+        let at = format!("t.toml:{}", line);
+        assert!(e.starts_with(&at) || line.is_empty(), "{e}\n{src}");
+        assert!(e.contains(what), "{e}\n{src}");
+    }
+}
