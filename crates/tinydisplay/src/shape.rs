@@ -18,6 +18,10 @@
 //!
 //! Everything is a pure function that hands half-open spans `(y, x0, x1)` to a callback: this
 //! module knows nothing about frames or clipping beyond the row range it is given.
+//!
+//! Arcs and pie sectors ([`arc`]) are the circle's spans cut by embedded-graphics' half-plane
+//! test; they are compared with its `Arc` and `Sector` in `tests/arc_qr.rs` rather than here,
+//! because its angles can only be built from an `f32` and this crate's sources hold no float.
 
 /// Doubled-coordinate oval test of embedded-graphics (`EllipseContains` / `Circle::contains`).
 #[derive(Clone, Copy, Debug)]
