@@ -53,6 +53,7 @@ mod locate;
 mod marks;
 mod model;
 mod picture;
+mod qr;
 mod raster;
 pub mod scene;
 mod schedule;

@@ -13,6 +13,7 @@ use crate::frame::Frame;
 use crate::frame::RenderStats;
 use crate::image::{GlyphFont, PageImage};
 use crate::model::{CSeries, Compiled, Node, WrapSpec};
+use crate::qr;
 use crate::scene::{Align, DrawMode, Kind};
 use crate::shape;
 use crate::state::{Resolved, Resolver};
@@ -136,12 +137,17 @@ pub(crate) struct Canvas<'f> {
     spans: Spans,
 }
 
+/// Most spans of one row: an outline's left and right part, each cut in two by an arc's edges.
+const SPAN_SLOTS: usize = 4;
+
 /// One page's worth of a shape's row spans: `rows[slot][row]`, slot 0 the row's first span.
 #[derive(Default)]
 struct Spans {
     page: i32,
     last_row: Option<usize>,
-    rows: [[Option<(i32, i32)>; 8]; 2],
+    /// The slot of the last span of `last_row`.
+    slot: usize,
+    rows: [[Option<(i32, i32)>; 8]; SPAN_SLOTS],
 }
 
 impl<'f> Canvas<'f> {
@@ -298,11 +304,16 @@ impl<'f> Canvas<'f> {
         }
         // The slot is the span's place in its row, counted before dropping empty ones, so
         // that a row's right part never lands among the left parts.
-        let slot = usize::from(self.spans.last_row == Some(row));
+        let slot = if self.spans.last_row == Some(row) {
+            self.spans.slot + 1
+        } else {
+            0
+        };
+        self.spans.slot = slot;
         self.spans.last_row = Some(row);
         let (lo, hi) = (i64::from(c.x0), i64::from(c.x1));
         let (x0, x1) = (x0.clamp(lo, hi), x1.clamp(lo, hi));
-        if x0 < x1 && slot < 2 {
+        if x0 < x1 && slot < SPAN_SLOTS {
             self.spans.rows[slot][row] = Some((x0 as i32, x1 as i32));
         }
     }
@@ -474,7 +485,7 @@ fn draw_node(
     // walks their rows (a 32767-pixel circle far off-panel took half a second).
     let boxed = match n.kind {
         Kind::Rect | Kind::Ellipse | Kind::Progress => Some(Clip::new(x, y, w, h)),
-        Kind::Circle => Some(Clip::new(x, y, w, w)),
+        Kind::Circle | Kind::Arc => Some(Clip::new(x, y, w, w)),
         _ => None,
     };
     if boxed.is_some_and(|b| b.intersect(clip).is_empty()) {
@@ -510,7 +521,13 @@ fn draw_node(
             }
         }
         Kind::Line => {
-            let (a, b) = ((bx, by), (bx + bw, by + bh));
+            let (a, b) = if n.polar {
+                // LIMIT keeps the end within +-2^16, as for a `w`/`h` line.
+                let len = i64::from(s.length.clamp(0, LIMIT));
+                ((bx, by), shape::polar_end(bx, by, i64::from(s.angle), len))
+            } else {
+                ((bx, by), (bx + bw, by + bh))
+            };
             let vis = cv.visible();
             if stroke == 1 {
                 shape::line(a, b, vis, |x0, y0, x1, y1| cv.box64(x0, y0, x1, y1));
@@ -536,6 +553,17 @@ fn draw_node(
                 draw_wrapped(cv, n, spec, text, (x, y, w, h), s.scroll_y, clip);
             }
         }
+        Kind::Arc => {
+            if shape_stroke != Some(0) {
+                let rows = cv.rows();
+                let (start, sweep) = (i64::from(s.start), i64::from(s.sweep));
+                shape::arc((bx, by, bw), start, sweep, shape_stroke, rows, |y, a, b| {
+                    cv.span(y, a, b)
+                });
+                cv.flush_spans();
+            }
+        }
+        Kind::Qr => draw_qr(cv, n, (x, y, w, h), s.has_text.then_some(text.as_str())),
         Kind::Text => {
             if s.has_text {
                 let tw = n.font.text_width(text.chars().count());
@@ -679,6 +707,37 @@ fn draw_image(
         cv.mode = DrawMode::Xor;
         cv.opacity = opacity as u8;
         cv.fill_box(Clip::new(x, y, b.w, b.h));
+    }
+}
+
+/// A QR code, or when its text cannot fit: the box outlined and crossed, so the failure shows.
+fn draw_qr(cv: &mut Canvas<'_>, n: &Node, b: (i32, i32, i32, i32), text: Option<&str>) {
+    let Some(opts) = &n.qr else { return };
+    // Sized to its box, a code far off the panel is not even encoded.
+    if opts.module.is_none() && Clip::new(b.0, b.1, b.2, b.3).intersect(cv.clip).is_empty() {
+        return;
+    }
+    let rows = (cv.clip.y0, cv.clip.y1);
+    let drawn = qr::draw(
+        text.unwrap_or(""),
+        opts.fixed.as_deref(),
+        opts.ecc,
+        opts.module,
+        opts.negative,
+        b,
+        rows,
+        |x, y, w, h| cv.fill_box(Clip::new(x, y, w, h)),
+    );
+    let (x, y, w, h) = b;
+    if drawn == qr::Drawn::TooLong && w > 0 && h > 0 {
+        let r = Rectangle::new(Point::new(x, y), size(w, h));
+        let _ = r.into_styled(outline(1)).draw(cv);
+        let vis = cv.visible();
+        let (x0, y0) = (i64::from(x), i64::from(y));
+        let (x1, y1) = (x0 + i64::from(w) - 1, y0 + i64::from(h) - 1);
+        for (a, b) in [((x0, y0), (x1, y1)), ((x0, y1), (x1, y0))] {
+            shape::line(a, b, vis, |x0, y0, x1, y1| cv.box64(x0, y0, x1, y1));
+        }
     }
 }
 

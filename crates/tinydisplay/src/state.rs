@@ -54,6 +54,16 @@ pub struct WidgetState {
     pub samples: Vec<i64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<WidgetState>,
+    /// Arc: start and sweep in degrees (absent on other kinds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<i32>,
+    /// A line drawn by angle: its angle in degrees and length in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub angle: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub length: Option<i32>,
 }
 
 fn is_zero(v: &i32) -> bool {
@@ -94,6 +104,11 @@ pub(crate) struct Resolved {
     pub scroll_y: i32,
     /// Whether the widget has a text (then it is in the caller's buffer).
     pub has_text: bool,
+    /// Arcs and polar lines: degrees, and a length in pixels.
+    pub start: i32,
+    pub sweep: i32,
+    pub angle: i32,
+    pub length: i32,
 }
 
 /// A sparkline's samples at one tick, oldest first, without allocating.
@@ -287,6 +302,10 @@ impl Resolver<'_> {
             frame,
             scroll_y: p[Prop::ScrollY as usize],
             has_text,
+            start: p[Prop::Start as usize],
+            sweep: p[Prop::Sweep as usize],
+            angle: p[Prop::Angle as usize],
+            length: p[Prop::Length as usize],
         }
     }
 
@@ -340,6 +359,10 @@ impl Resolver<'_> {
             text,
             samples,
             children,
+            start: (n.kind == Kind::Arc).then_some(r.start),
+            sweep: (n.kind == Kind::Arc).then_some(r.sweep),
+            angle: n.polar.then_some(r.angle),
+            length: n.polar.then_some(r.length),
         }
     }
 }
