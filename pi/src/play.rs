@@ -223,7 +223,8 @@ impl From<FramingArg> for I2cFraming {
 type Opened = (Box<dyn Sink>, Option<Rc<RefCell<BusTotals>>>);
 
 /// The panel `play` drives: `--controller` at the panel size (the scene's, turned by
-/// `rotation`), `--offset`, and the segment order the orientation needs. An unsupported
+/// `rotation`), `--offset`, and the segment order the orientation needs
+/// (`PanelConfig::for_scene`, which the browser's bus preview uses too). An unsupported
 /// combination is the crate's error.
 fn panel_spec(
     args: &Args,
@@ -231,21 +232,7 @@ fn panel_spec(
     w: u16,
     h: u16,
 ) -> Result<(PanelSpec, PanelConfig), String> {
-    let (pw, ph) = rotation.panel_size(w, h);
-    let mut spec = PanelSpec::new(args.controller, pw, ph)?;
-    if let Some(off) = args.offset {
-        spec = spec.with_column_offset(off)?;
-    }
-    let config = PanelConfig {
-        rotate180: rotation.in_hardware(),
-        flip: args.flip,
-        ..PanelConfig::new(pw, ph)
-    };
-    // Reversed segments put an off-centre picture elsewhere in RAM.
-    if config.columns_mirrored() {
-        spec = spec.mirrored();
-    }
-    Ok((spec, config))
+    PanelConfig::for_scene(args.controller, w, h, rotation, args.offset, args.flip)
 }
 
 /// Opens the `--display` sink for `w` x `h` scene frames turned by `rotation`, sending the
