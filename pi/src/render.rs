@@ -96,11 +96,10 @@ pub fn run(args: Args) -> ExitCode {
         }
     }
     let result = match target {
-        Target::Png => guard_existing(&args.out, PNG_MAGIC, args.force)
-            .and_then(|()| {
-                let t = range.start;
-                save_png(&args.out, &engine.render(t), &style, Glass::at(&engine, t))
-            }),
+        Target::Png => guard_existing(&args.out, PNG_MAGIC, args.force).and_then(|()| {
+            let t = range.start;
+            save_png(&args.out, &engine.render(t), &style, Glass::at(&engine, t))
+        }),
         Target::Gif => guard_existing(&args.out, GIF_MAGIC, args.force)
             .and_then(|()| render_gif(&engine, range, &args.out, style)),
         Target::Dir => render_dir(&engine, range, &args.out, style, args.force),

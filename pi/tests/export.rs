@@ -182,7 +182,10 @@ fn display_care_exports_show_the_contrast() {
     let engine = Engine::from_source("oledcare.toml", &std::fs::read(path).unwrap()).unwrap();
     let t = r.ticks.start;
     let contrast = engine.display_at(t).contrast;
-    assert!(contrast < 128, "tick {t} is in the fade-in: contrast {contrast}");
+    assert!(
+        contrast < 128,
+        "tick {t} is in the fade-in: contrast {contrast}"
+    );
     let bytes = crate_bytes(&r);
     let decoder = png::Decoder::new(std::io::Cursor::new(&bytes));
     let reader = decoder.read_info().unwrap();

@@ -494,6 +494,13 @@ impl Simulator {
         self.core.engine.height()
     }
 
+    /// Degrees the scene is turned on the panel (`display.rotate`): the bus preview plans for
+    /// the panel turned so, and the page picks the panel of that size.
+    #[wasm_bindgen(getter)]
+    pub fn rotate(&self) -> u16 {
+        self.core.engine.rotate()
+    }
+
     #[wasm_bindgen(getter, js_name = tickRate)]
     pub fn tick_rate(&self) -> u32 {
         self.core.engine.tick_rate()

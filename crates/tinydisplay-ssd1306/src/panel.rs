@@ -302,7 +302,8 @@ impl PanelSpec {
 
     /// The table's panel named by [`id`](Self::id).
     pub fn from_id(id: &str) -> Result<PanelSpec, String> {
-        let bad = || format!("unknown panel {id:?}: expected CONTROLLER-WxH such as ssd1306-128x64");
+        let bad =
+            || format!("unknown panel {id:?}: expected CONTROLLER-WxH such as ssd1306-128x64");
         let (c, size) = id.split_once('-').ok_or_else(bad)?;
         let (w, h) = size.split_once('x').ok_or_else(bad)?;
         let (w, h) = (w.parse().map_err(|_| bad())?, h.parse().map_err(|_| bad())?);

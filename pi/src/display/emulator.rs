@@ -113,5 +113,5 @@ pub fn write_png_at_contrast(path: &Path, frame: &Frame, contrast: u8) -> Result
         grid: false,
     };
     save_png(path, frame, &style, Glass { contrast, on: true })
-    .map_err(|e| SinkError::fatal(format!("cannot write PNG snapshot: {e}")))
+        .map_err(|e| SinkError::fatal(format!("cannot write PNG snapshot: {e}")))
 }
