@@ -531,7 +531,11 @@ $('bus').onchange = () => { state.busWindow = []; updateBus(state.tick); };
 // ---- panel picker: the controllers and sizes of tinydisplay-ssd1306's table --------------------
 function fillPanelModels(models) {
   state.panelModels = models;
-  for (const m of models) $('bus-panel').append(new Option(`${m.label} (column ${m.offset}${m.ramCols !== 128 ? ` of ${m.ramCols}` : ''})`, m.id));
+  for (const m of models) {
+    const o = new Option(m.label, m.id);
+    o.title = `picture at RAM column ${m.offset} of ${m.ramCols}`;
+    $('bus-panel').append(o);
+  }
   for (const id of ['bus-panel', 'bus-offset']) $(id).onchange = () => { state.busWindow = []; updateBus(state.tick); };
 }
 // After a scene loads: keep the chosen panel if it has the scene's size (turned by rotate), else
@@ -553,7 +557,8 @@ function busPanel() {
 }
 function showBusPanel(c) {
   $('bus-model').textContent = c.panel;
-  $('bus-tx').textContent = `${c.transactions} (${c.data_transactions} with data), ${c.command_bytes} command + ${c.data_bytes} data bytes`;
+  $('bus-tx').textContent = `${c.transactions} (${c.data_transactions} data)`;
+  $('bus-tx').title = `${c.command_bytes} command + ${c.data_bytes} data bytes`;
 }
 
 // ---- export ----------------------------------------------------------------------------------
