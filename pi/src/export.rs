@@ -7,7 +7,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use tinydisplay::Frame;
-pub use tinydisplay_export::{GifWriter, Panel, Style};
+pub use tinydisplay_export::{GifWriter, Glass, Panel, Style};
 
 /// Temporary files being written right now: [`crate::interrupt`] removes them when a second
 /// signal ends the process before [`write_atomic`] could clean up.
@@ -25,9 +25,10 @@ pub fn remove_temp_files() {
     }
 }
 
-/// Writes one frame as a PNG file, atomically.
-pub fn save_png(path: &Path, frame: &Frame, style: &Style) -> Result<(), String> {
-    let bytes = tinydisplay_export::png(frame, style).map_err(|e| e.to_string())?;
+/// Writes one frame as a PNG file, atomically, as a panel in state `glass` shows it (contrast as
+/// brightness, dark asleep; [`Glass::FULL`]: the plain frame).
+pub fn save_png(path: &Path, frame: &Frame, style: &Style, glass: Glass) -> Result<(), String> {
+    let bytes = tinydisplay_export::png_glass(frame, style, glass).map_err(|e| e.to_string())?;
     write_atomic(path, |w| w.write_all(&bytes).map_err(|e| e.to_string()))
 }
 

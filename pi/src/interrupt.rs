@@ -8,11 +8,21 @@
 //! self-pipe), so they may lock and touch files, which a signal handler may not.
 
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+use tinydisplay_runtime::Doorbell;
 
 static REQUESTED: AtomicBool = AtomicBool::new(false);
 static SIGNAL: AtomicI32 = AtomicI32::new(0);
 static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
+/// Rung after the flag is set (`play`'s player sleeps on it), so a sleeping loop stops at once
+/// instead of waking every so often to poll the flag.
+static BELL: OnceLock<Arc<Doorbell>> = OnceLock::new();
+
+/// Has the first signal also ring `bell` (once per process: `play`'s player doorbell). A signal
+/// that came before is seen by the loop's check of [`flag`].
+pub fn ring_on_signal(bell: Arc<Doorbell>) {
+    let _ = BELL.set(bell);
+}
 
 /// Starts listening for SIGINT and SIGTERM (once per process; later calls return the first
 /// outcome).
@@ -32,6 +42,9 @@ pub fn install() -> Result<(), String> {
                         }
                         SIGNAL.store(sig, Ordering::SeqCst);
                         REQUESTED.store(true, Ordering::SeqCst);
+                        if let Some(bell) = BELL.get() {
+                            bell.ring();
+                        }
                     }
                 })
                 .map(|_| ())

@@ -223,7 +223,8 @@ impl From<FramingArg> for I2cFraming {
 type Opened = (Box<dyn Sink>, Option<Rc<RefCell<BusTotals>>>);
 
 /// The panel `play` drives: `--controller` at the panel size (the scene's, turned by
-/// `rotation`), `--offset`, and the segment order the orientation needs. An unsupported
+/// `rotation`), `--offset`, and the segment order the orientation needs
+/// (`PanelConfig::for_scene`, which the browser's bus preview uses too). An unsupported
 /// combination is the crate's error.
 fn panel_spec(
     args: &Args,
@@ -231,21 +232,7 @@ fn panel_spec(
     w: u16,
     h: u16,
 ) -> Result<(PanelSpec, PanelConfig), String> {
-    let (pw, ph) = rotation.panel_size(w, h);
-    let mut spec = PanelSpec::new(args.controller, pw, ph)?;
-    if let Some(off) = args.offset {
-        spec = spec.with_column_offset(off)?;
-    }
-    let config = PanelConfig {
-        rotate180: rotation.in_hardware(),
-        flip: args.flip,
-        ..PanelConfig::new(pw, ph)
-    };
-    // Reversed segments put an off-centre picture elsewhere in RAM.
-    if config.columns_mirrored() {
-        spec = spec.mirrored();
-    }
-    Ok((spec, config))
+    PanelConfig::for_scene(args.controller, w, h, rotation, args.offset, args.flip)
 }
 
 /// Opens the `--display` sink for `w` x `h` scene frames turned by `rotation`, sending the
@@ -464,6 +451,7 @@ fn play(args: Args) -> Result<(), ExitCode> {
             )
         })?;
     let mut player = Player::starting_at(pre, range.start);
+    interrupt::ring_on_signal(std::sync::Arc::clone(player.precomputer().doorbell()));
     if range.end != Tick::MAX {
         player.set_end(Some(range.end));
     }
@@ -495,7 +483,7 @@ fn play(args: Args) -> Result<(), ExitCode> {
                 if args.fast {
                     clock.sleep_until(next_deadline);
                 } else {
-                    wait_until(&player, clock.as_ref(), next_deadline, stop);
+                    wait_until(&player, next_deadline, stop);
                 }
             }
             Ok(Step::Shown { tick, .. }) => {
@@ -607,22 +595,13 @@ impl Clock for ScaledClock {
     }
 }
 
-/// Waits for a clock deadline, or an event (the player's doorbell), in steps of at most 200 ms
-/// so that a signal (which only sets `stop`) ends play promptly; each step is a wake-up, so
-/// they are as long as a prompt stop allows.
-fn wait_until(player: &Player, clock: &dyn Clock, deadline: Duration, stop: &AtomicBool) {
-    const STEP: Duration = Duration::from_millis(200);
-    while !stop.load(Ordering::Relaxed) && !player.rung() {
-        let now = clock.now();
-        if now >= deadline {
-            return;
-        }
-        if deadline - now > STEP {
-            player.sleep_until(now + STEP);
-        } else {
-            player.sleep_until(deadline);
-            return;
-        }
+/// Waits for a clock deadline, or an event (the player's doorbell), in one sleep: a signal
+/// rings the same doorbell (`interrupt::ring_on_signal`), so play stops promptly without waking
+/// to poll `stop`. (It used to wake every 200 ms for that: 5 wake-ups a second of a scene that
+/// sleeps through unchanged ticks, on top of the player's own, which `--stats` counts.)
+fn wait_until(player: &Player, deadline: Duration, stop: &AtomicBool) {
+    if !stop.load(Ordering::Relaxed) && !player.rung() {
+        player.sleep_until(deadline);
     }
 }
 

@@ -5,9 +5,13 @@
 //! file is removed and nothing is written under the final name (a directory keeps the PNGs
 //! finished before the signal). An existing output file is replaced only if it is an image of
 //! the same type (PNG or GIF signature) or with `--force`; nothing else is ever deleted.
+//!
+//! Images show what the panel shows: the frame (with the pixel shift, which the engine draws),
+//! and for a scene with display care its contrast as brightness and its sleep as dark
+//! (`tinydisplay_export::Glass`). Scenes without display care export at full brightness.
 
 use crate::common::{bad_arg, check_range_len, load_scene_with_events, ticks_or_default};
-use crate::export::{save_png, write_atomic, GifWriter, Panel, Style};
+use crate::export::{save_png, write_atomic, GifWriter, Glass, Panel, Style};
 use crate::interrupt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::{Path, PathBuf};
@@ -92,8 +96,10 @@ pub fn run(args: Args) -> ExitCode {
         }
     }
     let result = match target {
-        Target::Png => guard_existing(&args.out, PNG_MAGIC, args.force)
-            .and_then(|()| save_png(&args.out, &engine.render(range.start), &style)),
+        Target::Png => guard_existing(&args.out, PNG_MAGIC, args.force).and_then(|()| {
+            let t = range.start;
+            save_png(&args.out, &engine.render(t), &style, Glass::at(&engine, t))
+        }),
         Target::Gif => guard_existing(&args.out, GIF_MAGIC, args.force)
             .and_then(|()| render_gif(&engine, range, &args.out, style)),
         Target::Dir => render_dir(&engine, range, &args.out, style, args.force),
@@ -202,7 +208,8 @@ fn render_gif(
         for t in range.clone() {
             check_interrupt()?;
             engine.render_into(t, &mut frame);
-            g.push(t, &frame).map_err(|e| e.to_string())?;
+            g.push_glass(t, &frame, Glass::at(engine, t))
+                .map_err(|e| e.to_string())?;
             pb.inc(1);
         }
         check_interrupt()?;
@@ -243,7 +250,7 @@ fn render_dir(
         let path = dir.join(format!("tick-{t:06}.png"));
         guard_existing(&path, PNG_MAGIC, force)?;
         engine.render_into(t, &mut frame);
-        save_png(&path, &frame, &style)?;
+        save_png(&path, &frame, &style, Glass::at(engine, t))?;
         pb.inc(1);
     }
     pb.finish_and_clear();

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use tinydisplay::{Engine, Frame, FrameHash, Tick};
+use tinydisplay::{Engine, FrameHash, Tick};
 use tinydisplay_export::{Panel, Style};
 
 fn root() -> PathBuf {
@@ -91,10 +91,9 @@ fn crate_bytes(r: &Request) -> Vec<u8> {
     let path = root().join("tests/scenes").join(&r.scene);
     let engine = Engine::from_source(&r.scene, &std::fs::read(path).unwrap()).unwrap();
     if r.gif {
-        let frames: Vec<Frame> = r.ticks.clone().map(|t| engine.render(t)).collect();
-        tinydisplay_export::gif(&frames, r.ticks.start, engine.tick_rate(), &r.style).unwrap()
+        tinydisplay_export::gif_at(&engine, r.ticks.clone(), &r.style).unwrap()
     } else {
-        tinydisplay_export::png(&engine.render(r.ticks.start), &r.style).unwrap()
+        tinydisplay_export::png_at(&engine, r.ticks.start, &r.style).unwrap()
     }
 }
 
@@ -168,4 +167,36 @@ fn a_two_second_gif_has_80_frames() {
     }
     assert_eq!(cs, 200);
     assert_eq!(n, 80);
+}
+
+/// The oledcare scene's exports show its contrast: the PNG's lit colour is the panel's at
+/// `display_at(tick).contrast`, dimmer than the full-brightness export of the same frame.
+#[test]
+fn display_care_exports_show_the_contrast() {
+    let text = std::fs::read_to_string(fixture()).unwrap();
+    let r = requests(&text)
+        .into_iter()
+        .find(|r| !r.gif && r.scene == "oledcare.toml")
+        .expect("an oledcare PNG line");
+    let path = root().join("tests/scenes/oledcare.toml");
+    let engine = Engine::from_source("oledcare.toml", &std::fs::read(path).unwrap()).unwrap();
+    let t = r.ticks.start;
+    let contrast = engine.display_at(t).contrast;
+    assert!(
+        contrast < 128,
+        "tick {t} is in the fade-in: contrast {contrast}"
+    );
+    let bytes = crate_bytes(&r);
+    let decoder = png::Decoder::new(std::io::Cursor::new(&bytes));
+    let reader = decoder.read_info().unwrap();
+    let plte = reader.info().palette.as_deref().unwrap().to_vec();
+    let want = r.style.panel.palette().at_contrast(contrast);
+    assert_eq!(plte[3..6], want.lit);
+    let full = r.style.panel.palette().lit;
+    assert!(
+        want.lit.iter().zip(full).all(|(d, f)| *d < f),
+        "{want:?} is not dimmer than {full:?}"
+    );
+    let plain = tinydisplay_export::png(&engine.render(t), &r.style).unwrap();
+    assert_ne!(bytes, plain, "the plain export is full brightness");
 }

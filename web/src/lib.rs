@@ -108,12 +108,18 @@ fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
         .map_err(|e| err(format!("serialize: {e}")))
 }
 
-fn frame_object(tick: Tick, frame: &Frame, cached: bool) -> js_sys::Object {
+/// `{ tick, hash, bytes, cached, contrast, on }`: `contrast` (0..=255) and `on` are what the
+/// panel shows besides the pixels ([`export::glass`]: 255 and true for a scene without display
+/// care), which the canvas draws as brightness, as the exports do.
+fn frame_object(engine: &Engine, tick: Tick, frame: &Frame, cached: bool) -> js_sys::Object {
     let o = js_sys::Object::new();
     set(&o, "tick", tick as f64);
     set(&o, "hash", frame.hash().to_string());
     set(&o, "bytes", js_sys::Uint8Array::from(frame.as_bytes()));
     set(&o, "cached", cached);
+    let glass = export::glass(engine, tick);
+    set(&o, "contrast", glass.contrast);
+    set(&o, "on", glass.on);
     o
 }
 
@@ -488,6 +494,13 @@ impl Simulator {
         self.core.engine.height()
     }
 
+    /// Degrees the scene is turned on the panel (`display.rotate`): the bus preview plans for
+    /// the panel turned so, and the page picks the panel of that size.
+    #[wasm_bindgen(getter)]
+    pub fn rotate(&self) -> u16 {
+        self.core.engine.rotate()
+    }
+
     #[wasm_bindgen(getter, js_name = tickRate)]
     pub fn tick_rate(&self) -> u32 {
         self.core.engine.tick_rate()
@@ -552,14 +565,19 @@ impl Simulator {
     /// `{ tick, hash, bytes: Uint8Array, cached: false }`, rendered now (no cache).
     pub fn render(&self, tick: f64) -> Result<js_sys::Object, JsValue> {
         let t = tick_of(tick)?;
-        Ok(frame_object(t, &self.core.engine.render(t), false))
+        Ok(frame_object(
+            &self.core.engine,
+            t,
+            &self.core.engine.render(t),
+            false,
+        ))
     }
 
     /// Like `render`, through the precompute cache (counts hits and misses, moves the playhead).
     pub fn frame(&mut self, tick: f64) -> Result<js_sys::Object, JsValue> {
         let t = tick_of(tick)?;
         let (f, cached) = self.core.frame(t);
-        Ok(frame_object(t, &f, cached))
+        Ok(frame_object(&self.core.engine, t, &f, cached))
     }
 
     /// Every widget's resolved properties at `tick`.
@@ -637,18 +655,30 @@ impl Simulator {
         Ok(hashes(&self.core.engine, &ticks))
     }
 
-    /// The cost of showing frame `tick` after frame `tick - 1` (tick 0: a full frame) on `bus`
-    /// (`i2c-100k`, `i2c-400k`, `i2c-1m`, `spi-8m`).
-    pub fn bus(&self, tick: f64, bus: &str) -> Result<JsValue, JsValue> {
+    /// The cost of showing frame `tick` after frame `tick - 1` (tick 0: a full frame, after
+    /// the init) on `bus` (`i2c-100k`, `i2c-400k`, `i2c-1m`, `spi-8m`), for the panel `panel`
+    /// (a [`panelModels`] id such as `sh1106-128x64`; default: an SSD1306 of the scene's size)
+    /// with the picture at RAM column `offset` (default: the panel's). What
+    /// `tinydisplay play --controller C --offset N` sends for the same frames.
+    pub fn bus(
+        &self,
+        tick: f64,
+        bus: &str,
+        panel: Option<String>,
+        offset: Option<u8>,
+    ) -> Result<JsValue, JsValue> {
         let t = tick_of(tick)?;
         let b = bus::parse(bus).ok_or_else(|| err(format!("unknown bus {bus:?}")))?;
-        let cur = self.core.engine.render(t);
-        let prev = t.checked_sub(1).map(|p| self.core.engine.render(p));
-        to_js(&bus::cost(b, prev.as_ref(), &cur))
+        let e = &self.core.engine;
+        let panel = bus::Panel::for_scene(e, panel.as_deref(), offset).map_err(err)?;
+        let cur = e.render(t);
+        let prev = t.checked_sub(1).map(|p| e.render(p));
+        to_js(&panel.cost(b, prev.as_ref(), &cur))
     }
 
     /// PNG of frame `tick` in `panel` colours (`white`, `blue`, `yellow-blue`), `scale` x (1 to
-    /// 64), with the pixel grid when `grid` is true (drawn from scale 3). The same bytes as
+    /// 64), with the pixel grid when `grid` is true (drawn from scale 3), at the contrast and
+    /// sleep of the scene's display care (as the panel shows it). The same bytes as
     /// `tinydisplay render --ticks TICK --scale SCALE --panel PANEL [--grid]`.
     pub fn png(
         &self,
@@ -658,7 +688,7 @@ impl Simulator {
         grid: Option<bool>,
     ) -> Result<Vec<u8>, JsValue> {
         let style = export::style(panel, scale, grid.unwrap_or(false)).map_err(err)?;
-        export::png(&self.core.engine.render(tick_of(tick)?), &style).map_err(err)
+        export::png_at(&self.core.engine, tick_of(tick)?, &style).map_err(err)
     }
 
     /// Animated GIF of ticks `from..to` (at most 3600 frames): the same bytes as
@@ -681,7 +711,7 @@ impl Simulator {
             .into_par_iter()
             .map(|i| engine.render(a + u64::from(i)))
             .collect();
-        export::gif(&frames, a, engine.tick_rate(), &style).map_err(err)
+        export::gif(engine, &frames, a, &style).map_err(err)
     }
 }
 

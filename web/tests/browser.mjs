@@ -59,12 +59,15 @@ async function showTick(page, tick) {
   return { hash, ms };
 }
 
-// Compares the canvas with the frame bytes: a cell is lit on the canvas iff its bit is set.
+// Compares the canvas with the frame bytes: a cell is lit on the canvas iff its bit is set and
+// the panel is awake. Lit is brighter than dark (0) and the grid gap (24 per channel) at any
+// contrast: the dimmest lit colour, blue at contrast 0, sums to 125.
 async function canvasMatchesFrame(page) {
   return page.evaluate(() => {
     const td = window.tinydisplay;
     const { width: w, height: h } = td.state.info;
     const bytes = td.state.frame.bytes;
+    const on = td.state.frame.on !== false;
     const c = document.getElementById('oled');
     const s = c.width / w;
     const img = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -72,9 +75,9 @@ async function canvasMatchesFrame(page) {
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         const i = (Math.floor(y * s + s / 2 - 0.5) * c.width + Math.floor(x * s + s / 2 - 0.5)) * 4;
-        const lit = img[i] + img[i + 1] + img[i + 2] > 200;
+        const lit = img[i] + img[i + 1] + img[i + 2] > 100;
         const bit = (bytes[(y >> 3) * w + x] >> (y & 7)) & 1;
-        if (lit !== (bit === 1)) bad++;
+        if (lit !== (on && bit === 1)) bad++;
       }
     }
     return bad;
@@ -542,6 +545,78 @@ try {
     const full = await page.textContent('#bus-fps');
     await page.screenshot({ path: join(out, '05-bus.png'), fullPage: true });
     return `I2C 100 kHz, full frame: ${await page.textContent('#bus-bytes')}, ${full}`;
+  });
+
+  // The bus preview plans for the picked panel: the SH1106's full frame is a page seek and a data
+  // transaction per page (no horizontal mode) into its 132-column RAM at column 2.
+  await check('panel picker: SH1106 bus preview shows its page-mode bytes, SSD1306 one transaction', async () => {
+    const r = await page.evaluate(() => window.tinydisplay.openExample('dashboard.toml'));
+    assert(r.ok, `dashboard does not load: ${r.error && r.error.message}`);
+    const ids = await page.$$eval('#bus-panel option', (os) => os.map((o) => o.value));
+    for (const id of ['ssd1306-128x64', 'ssd1306-128x32', 'ssd1306-96x16', 'ssd1306-72x40', 'ssd1306-64x48', 'ssd1306-64x32', 'sh1106-128x64', 'ssd1309-128x64']) {
+      assert(ids.includes(id), `the picker has no ${id}: ${ids.join(', ')}`);
+    }
+    await page.selectOption('#bus', 'i2c-400k');
+    await showTick(page, 0);
+    // Re-asks until the preview answers for `id` (a request in flight when the choice changed
+    // is skipped by the page).
+    const costFor = async (id) => {
+      await page.selectOption('#bus-panel', id);
+      for (let i = 0; i < 50; i++) {
+        const c = await page.evaluate(async () => {
+          const td = window.tinydisplay;
+          await td.updateBus(td.state.tick);
+          return td.state.busCost;
+        });
+        if (c && c.panel && c.controller === id.split('-')[0] && c.data_bytes === 1024) return c;
+        await page.waitForTimeout(50);
+      }
+      throw new Error(`no bus preview for ${id}`);
+    };
+    const sh = await costFor('sh1106-128x64');
+    assert(sh.data_transactions === 8 && sh.offset === 2, `SH1106: ${JSON.stringify(sh)}`);
+    assert(/SH1106/.test(await page.textContent('#bus-model')), 'the panel row names the SH1106');
+    assert(/8 data/.test(await page.textContent('#bus-tx')), `transactions row: ${await page.textContent('#bus-tx')}`);
+    await page.screenshot({ path: join(out, '05-bus-sh1106.png'), fullPage: true });
+    const ssd = await costFor('ssd1306-128x64');
+    assert(ssd.data_transactions === 1 && ssd.offset === 0, `SSD1306: ${JSON.stringify(ssd)}`);
+    assert(sh.command_bytes > ssd.command_bytes, `SH1106 ${sh.command_bytes} command bytes vs SSD1306 ${ssd.command_bytes}`);
+    // A panel of another size than the scene's is refused, with the reason shown.
+    await page.selectOption('#bus-panel', 'ssd1306-64x48');
+    await page.waitForFunction(() => /64x48/.test(document.getElementById('bus-note').textContent));
+    await page.selectOption('#bus-panel', 'ssd1306-128x64');
+    return `dashboard tick 0 on I2C 400 kHz: SH1106 ${sh.wire_bytes} B in ${sh.transactions} transactions (${sh.data_transactions} data), SSD1306 ${ssd.wire_bytes} B in ${ssd.transactions} (${ssd.data_transactions} data)`;
+  });
+
+  // OLED care on the canvas: the oledcare scene fades in from contrast 40 (tick 0) to 200
+  // (tick 40) and sleeps from 00:03 to 00:04 (ticks 360..480 with the fixed epoch).
+  await check('oledcare: the canvas shows the contrast as brightness and the sleep as dark', async () => {
+    const r = await page.evaluate(() => window.tinydisplay.openExample('oledcare.toml'));
+    assert(r.ok, `oledcare does not load: ${r.error && r.error.message}`);
+    await page.selectOption('#panel', 'white');
+    const brightest = async (tick) => {
+      await showTick(page, tick);
+      return page.evaluate(() => {
+        const td = window.tinydisplay;
+        td.draw();
+        const c = document.getElementById('oled');
+        const img = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let max = 0;
+        for (let i = 0; i < img.length; i += 4) max = Math.max(max, img[i]);
+        return { max, contrast: td.state.frame.contrast, on: td.state.frame.on };
+      });
+    };
+    const litRed = (contrast) => page.evaluate((c) => parseInt(window.tinydisplay.palettes.white.litLevels[c].slice(1, 3), 16), contrast);
+    const dim = await brightest(2);
+    const bright = await brightest(40);
+    assert(dim.contrast < 64 && bright.contrast >= 200, `contrasts ${dim.contrast}, ${bright.contrast}`);
+    assert(dim.max === await litRed(dim.contrast), `tick 2 (contrast ${dim.contrast}): brightest canvas red ${dim.max}`);
+    assert(bright.max === await litRed(bright.contrast), `tick 40: brightest canvas red ${bright.max}`);
+    assert(dim.max < bright.max, `tick 2 ${dim.max} is not dimmer than tick 40 ${bright.max}`);
+    const asleep = await brightest(400);
+    assert(!asleep.on && asleep.max <= 0x18, `tick 400 asleep: brightest ${asleep.max}`);
+    await page.selectOption('#panel', 'yellow-blue');
+    return `brightest pixel: contrast ${dim.contrast} -> ${dim.max}, contrast ${bright.contrast} -> ${bright.max}, asleep -> ${asleep.max}`;
   });
 
   // Measurements (reported, never asserted; see measure.mjs): precompute throughput of the

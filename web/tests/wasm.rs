@@ -228,11 +228,26 @@ async fn hash_range_matches_render() {
 async fn bus_preview_and_exports() {
     pool().await;
     let sim = Simulator::new("dashboard.toml", DASHBOARD).unwrap();
-    let full = sim.bus(0.0, "i2c-400k").unwrap();
+    let full = sim.bus(0.0, "i2c-400k", None, None).unwrap();
     assert_eq!(get(&full, "data_bytes").as_f64(), Some(1024.0));
-    let spi = sim.bus(0.0, "spi-8m").unwrap();
+    let spi = sim.bus(0.0, "spi-8m", None, None).unwrap();
     assert!(get(&spi, "max_fps_x100").as_f64() > get(&full, "max_fps_x100").as_f64());
-    assert!(sim.bus(0.0, "can-bus").is_err());
+    assert!(sim.bus(0.0, "can-bus", None, None).is_err());
+    // The picker's panels: the SH1106 sends a full frame as one data transaction per page.
+    let sh = sim
+        .bus(0.0, "i2c-400k", Some("sh1106-128x64".into()), None)
+        .unwrap();
+    assert_eq!(get(&sh, "data_transactions").as_f64(), Some(8.0));
+    assert_eq!(get(&sh, "offset").as_f64(), Some(2.0));
+    assert_eq!(get(&full, "data_transactions").as_f64(), Some(1.0));
+    assert!(sim
+        .bus(0.0, "i2c-400k", Some("sh1106-128x64".into()), Some(9))
+        .is_err());
+    assert!(sim
+        .bus(0.0, "i2c-400k", Some("ssd1306-64x48".into()), None)
+        .is_err());
+    let models = tinydisplay_web::bus::models();
+    assert_eq!(models.len(), 8);
     let png = sim.png(5.0, "yellow-blue", 2, None).unwrap();
     assert_eq!(&png[1..4], b"PNG");
     let gif = sim.gif(0.0, 30.0, "white", 1, None).unwrap();
@@ -253,6 +268,7 @@ async fn exports_match_the_native_digests() {
         "menu.toml" => include_str!("../../tests/scenes/menu.toml"),
         "sprite.toml" => include_str!("../../tests/scenes/sprite.toml"),
         "marquee.toml" => include_str!("../../tests/scenes/marquee.toml"),
+        "oledcare.toml" => include_str!("../../tests/scenes/oledcare.toml"),
         other => panic!("add {other} to this table"),
     };
     let mut checked = 0;
@@ -277,7 +293,41 @@ async fn exports_match_the_native_digests() {
         );
         checked += 1;
     }
-    assert!(checked >= 6, "{checked} requests");
+    assert!(checked >= 8, "{checked} requests");
+}
+
+/// Frames carry the panel's contrast and sleep for the canvas: the oledcare scene fades in from
+/// 40 (tick 0) to 200 (tick 40) and sleeps 00:03..00:04 (ticks 360..480); a scene without
+/// display care is at full brightness.
+#[wasm_bindgen_test]
+async fn frames_carry_the_display_care() {
+    pool().await;
+    let care = Simulator::new(
+        "oledcare.toml",
+        include_str!("../../tests/scenes/oledcare.toml"),
+    )
+    .unwrap();
+    let f = care.render(2.0).unwrap();
+    assert_eq!(get(&f, "contrast").as_f64(), Some(48.0));
+    assert_eq!(get(&f, "on").as_bool(), Some(true));
+    assert_eq!(
+        get(&care.render(400.0).unwrap(), "on").as_bool(),
+        Some(false)
+    );
+    let plain = Simulator::new("dashboard.toml", DASHBOARD).unwrap();
+    assert_eq!(
+        get(&plain.render(2.0).unwrap(), "contrast").as_f64(),
+        Some(255.0)
+    );
+    let all = tinydisplay_web::export::panel_palettes().unwrap();
+    let levels = get(&get(&all, "white"), "litLevels");
+    assert_eq!(
+        js_sys::Reflect::get(&levels, &48.into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("#636363")
+    );
 }
 
 /// The canvas colours come from the export crate's palette.

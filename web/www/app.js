@@ -104,12 +104,23 @@ function draw() {
   const cell = grid ? s - 1 : s;
   ctx.drawImage(background(w, h, s, grid, pal), 0, 0);
   if (!f) return;
+  const lit = litColours(pal, f);
+  if (!lit) return;
   const b = f.bytes;
   for (let y = 0; y < h; y++) {
-    ctx.fillStyle = y < pal.altRows ? pal.litAlt : pal.lit;
+    ctx.fillStyle = y < pal.altRows ? lit[1] : lit[0];
     const row = (y >> 3) * w, bit = 1 << (y & 7);
     for (let x = 0; x < w; x++) if (b[row + x] & bit) ctx.fillRect(x * s, y * s, cell, cell);
   }
+}
+
+// A frame's lit colours [lit, litAlt] at the contrast it carries (the export crate's curve,
+// from the wasm palettes), or null while the panel sleeps: the canvas shows the display care as
+// the PNG/GIF exports save it. Scenes without display care come at 255, the plain colours.
+function litColours(pal, f) {
+  if (f.on === false) return null;
+  const c = f.contrast ?? 255;
+  return [pal.litLevels[c] || pal.lit, pal.litAltLevels[c] || pal.litAlt];
 }
 
 function showFrame(f) {
@@ -216,6 +227,7 @@ async function loadScene(file, text, { fromEditor = false, events = null, logNam
     $('scene-title').textContent = `${info.name || file} · ${info.width}×${info.height} · ${info.tickRate} ticks/s`;
     $('scrub').max = String(Math.max(info.tickRate * 600, state.tick));
     renderInputs(info.inputs);
+    pickPanelModel(info);
     if (sizeChanged) draw();
     await gotoTick(state.tick);
     refreshMarks();
@@ -489,13 +501,14 @@ async function updateBus(tick) {
   if (busBusy) return;
   busBusy = true;
   try {
-    const c = await call('bus', { tick, bus: $('bus').value });
+    const c = await call('bus', { tick, bus: $('bus').value, ...busPanel() });
     state.busCost = c;
     const now = performance.now();
     state.busWindow.push([now, c.micros]);
     while (state.busWindow.length && now - state.busWindow[0][0] > 1000) state.busWindow.shift();
     const worst = Math.max(...state.busWindow.map((w) => w[1]));
     $('bus-bytes').textContent = `${c.wire_bytes} B on the wire`;
+    showBusPanel(c);
     $('bus-time').textContent = c.micros >= 1000 ? `${(c.micros / 1000).toFixed(2)} ms` : `${c.micros} µs`;
     $('bus-fps').textContent = c.micros ? `${(c.max_fps_x100 / 100).toFixed(1)} fps` : 'no change: 0 B';
     $('bus-worst').textContent = worst ? `${(1e6 / worst).toFixed(1)} fps` : '—';
@@ -505,12 +518,48 @@ async function updateBus(tick) {
     $('bus-note').textContent = `The Pi's flush planner: ${what} sends ${c.rects} rectangle(s) in ${c.transactions} transactions` +
       ` (${c.floor} bytes changed). The scene runs at ${rate} ticks/s.`;
   } catch (e) {
-    console.warn('bus', e.message);
+    // A panel that cannot show this scene (another size, an offset past its RAM): say why.
+    state.busCost = null;
+    for (const id of ['bus-model', 'bus-bytes', 'bus-tx', 'bus-time', 'bus-fps']) $(id).textContent = '—';
+    $('bus-note').textContent = e.message;
   } finally {
     busBusy = false;
   }
 }
 $('bus').onchange = () => { state.busWindow = []; updateBus(state.tick); };
+
+// ---- panel picker: the controllers and sizes of tinydisplay-ssd1306's table --------------------
+function fillPanelModels(models) {
+  state.panelModels = models;
+  for (const m of models) {
+    const o = new Option(m.label, m.id);
+    o.title = `picture at RAM column ${m.offset} of ${m.ramCols}`;
+    $('bus-panel').append(o);
+  }
+  for (const id of ['bus-panel', 'bus-offset']) $(id).onchange = () => { state.busWindow = []; updateBus(state.tick); };
+}
+// After a scene loads: keep the chosen panel if it has the scene's size (turned by rotate), else
+// the first of the same controller that has it, else any that has it, else the plain SSD1306.
+function pickPanelModel(info) {
+  const models = state.panelModels || [];
+  const turned = info.rotate === 90 || info.rotate === 270;
+  const [w, h] = turned ? [info.height, info.width] : [info.width, info.height];
+  const fits = (m) => m.width === w && m.height === h;
+  const cur = models.find((m) => m.id === $('bus-panel').value);
+  if (cur && fits(cur)) return;
+  const next = (cur && models.find((m) => m.controller === cur.controller && fits(m))) || models.find(fits);
+  $('bus-panel').value = next ? next.id : '';
+}
+function busPanel() {
+  const v = $('bus-offset').value;
+  // The crate checks the offset against the panel's RAM; here it only has to be a byte.
+  return { panel: $('bus-panel').value, offset: v === '' ? null : Math.max(0, Math.min(255, Math.trunc(Number(v)) || 0)) };
+}
+function showBusPanel(c) {
+  $('bus-model').textContent = c.panel;
+  $('bus-tx').textContent = `${c.transactions} (${c.data_transactions} data)`;
+  $('bus-tx').title = `${c.command_bytes} command + ${c.data_bytes} data bytes`;
+}
 
 // ---- export ----------------------------------------------------------------------------------
 function download(bytes, name, type) {
@@ -694,6 +743,8 @@ async function start() {
   await workerUp;
   const init = await call('init', { threads: state.threads, workers: wanted });
   PANEL = init.palettes;
+  api.palettes = PANEL;
+  fillPanelModels(init.panelModels);
   state.workers = init.workers;
   const badge = $('build-badge');
   if (state.threads) {
@@ -751,6 +802,7 @@ Object.assign(api, {
   scale,
   eventsText,
   draw,
+  updateBus,
   play: () => setPlaying(true),
   pause: () => setPlaying(false),
 });

@@ -5,7 +5,7 @@ let sim = null;
 let info = null;
 
 function sceneInfo(s) {
-  return { width: s.width, height: s.height, tickRate: s.tickRate, name: s.name, inputs: s.inputs() };
+  return { width: s.width, height: s.height, tickRate: s.tickRate, name: s.name, inputs: s.inputs(), rotate: s.rotate };
 }
 
 function errorObject(e) {
@@ -28,7 +28,7 @@ const ops = {
     const pkg = threads ? './pkg-mt/' : './pkg-st/';
     await wasm.default({ module_or_path: new URL(pkg + 'tinydisplay_web_bg.wasm', import.meta.url) });
     if (threads) await wasm.initThreadPool(workers);
-    return { build: wasm.buildKind(), workers: wasm.workers(), initMs: performance.now() - t0, palettes: wasm.panelPalettes() };
+    return { build: wasm.buildKind(), workers: wasm.workers(), initMs: performance.now() - t0, palettes: wasm.panelPalettes(), panelModels: wasm.panelModels() };
   },
   load({ file, text, events }) {
     // A bad scene throws; the previous simulator (and so the last good frame) stays.
@@ -68,8 +68,10 @@ const ops = {
   pushEvent({ tick, input, value }) {
     return sim.pushEvent(tick, input, value);
   },
-  bus({ tick, bus }) {
-    return sim.bus(tick, bus);
+  // `panel`: a panelModels id, or empty for an SSD1306 of the scene's size; `offset`: a RAM
+  // column, or null for the panel's.
+  bus({ tick, bus, panel, offset }) {
+    return sim.bus(tick, bus, panel || undefined, offset ?? undefined);
   },
   png({ tick, panel, scale }) {
     return sim.png(tick, panel, scale);

@@ -1,6 +1,6 @@
 //! Animated GIF: which ticks become GIF frames, their delays, and difference frames.
 
-use crate::{ExportError, Raster, Style};
+use crate::{ExportError, Glass, Palette, Raster, Style};
 use std::io::Write;
 use tinydisplay::{Frame, Tick};
 
@@ -28,6 +28,10 @@ const KEEP: u8 = 4;
 ///   ones transparent: transparent runs compress better than repeated content (measured: 10 s
 ///   of the stress scene 2.1 MB -> 1.3 MB, 5 s of the dashboard 536 KB -> 472 KB), and every
 ///   viewer composites such frames.
+/// - The panel's state ([`Glass`], pushed with [`GifWriter::push_glass`]) is part of what is
+///   shown: a frame at another contrast carries its own colour table (the panel's colours at
+///   that contrast), and its difference to the previous image is taken by colour, so a fade
+///   redraws the lit pixels. Frames at [`Glass::FULL`] use the global table alone, as before.
 pub struct GifWriter<W: Write> {
     enc: gif::Encoder<W>,
     style: Style,
@@ -35,20 +39,35 @@ pub struct GifWriter<W: Write> {
     tick_rate: u64,
     first_tick: Option<Tick>,
     last_tick: Option<Tick>,
-    /// The frame waiting for its delay: (start tick, frame).
-    pending: Option<(Tick, Frame)>,
-    /// The image shown so far, which the next frame is a difference to.
-    prev: Option<Raster>,
+    /// The frame waiting for its delay: (start tick, frame, panel state).
+    pending: Option<(Tick, Frame, Glass)>,
+    /// The image shown so far and its colours, which the next frame is a difference to.
+    prev: Option<(Raster, Palette)>,
     frames_written: u64,
 }
 
-/// Only what changed since `prev`: the bounding box of the changed pixels, unchanged ones inside
-/// it transparent.
-fn delta_frame(prev: &Raster, next: &Raster) -> gif::Frame<'static> {
+/// Only what changed since `prev` (coloured by `prev_pal`): the bounding box of the pixels whose
+/// colour changed, unchanged ones inside it transparent.
+fn delta_frame(
+    prev: &Raster,
+    prev_pal: &Palette,
+    next: &Raster,
+    pal: &Palette,
+) -> gif::Frame<'static> {
+    // Same colours: compare indices (what every export without display care does, byte for
+    // byte as before); else the colours the indices stand for.
+    let same = prev_pal == pal;
+    let differ = |a: u8, b: u8| {
+        if same {
+            a != b
+        } else {
+            prev_pal.colour(a) != pal.colour(b)
+        }
+    };
     let w = next.width as usize;
     let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
-    for (i, (a, b)) in prev.pixels.iter().zip(&next.pixels).enumerate() {
-        if a != b {
+    for (i, (&a, &b)) in prev.pixels.iter().zip(&next.pixels).enumerate() {
+        if differ(a, b) {
             let (x, y) = (i % w, i / w);
             (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x + 1), y1.max(y + 1));
         }
@@ -61,7 +80,7 @@ fn delta_frame(prev: &Raster, next: &Raster) -> gif::Frame<'static> {
         let row = y * w;
         for x in x0..x1 {
             let (a, b) = (prev.pixels[row + x], next.pixels[row + x]);
-            px.push(if a == b { KEEP } else { b });
+            px.push(if differ(a, b) { b } else { KEEP });
         }
     }
     // The box lies inside the image, whose sides were checked to fit u16.
@@ -112,8 +131,20 @@ impl<W: Write> GifWriter<W> {
         u64::try_from(cs).unwrap_or(u64::MAX)
     }
 
-    /// Adds the frame shown from `tick` on. Ticks must increase.
+    /// Adds the frame shown from `tick` on, at full brightness. Ticks must increase.
     pub fn push(&mut self, tick: Tick, frame: &Frame) -> Result<(), ExportError> {
+        self.push_glass(tick, frame, Glass::FULL)
+    }
+
+    /// Adds the frame shown from `tick` on by a panel in state `glass` (its contrast as
+    /// brightness; asleep, all dark). Ticks must increase.
+    pub fn push_glass(
+        &mut self,
+        tick: Tick,
+        frame: &Frame,
+        glass: Glass,
+    ) -> Result<(), ExportError> {
+        let glass = glass.shown();
         let got = (frame.width(), frame.height());
         if got != self.size {
             return Err(ExportError::FrameSize {
@@ -130,28 +161,31 @@ impl<W: Write> GifWriter<W> {
         if self.first_tick.is_none() {
             self.first_tick = Some(tick);
         }
-        if let Some((start, pf)) = &self.pending {
-            if pf == frame {
-                return Ok(()); // unchanged: the pending frame simply lasts longer
+        if let Some((start, pf, pg)) = &self.pending {
+            // Unchanged (a sleeping panel shows nothing of its frame): the pending frame simply
+            // lasts longer.
+            if *pg == glass && (pf == frame || !glass.on) {
+                return Ok(());
             }
             let delay = self.cs_at(tick) - self.cs_at(*start);
             if delay < MIN_GIF_DELAY_CS {
                 // Too short to show: the new frame takes over the slot from the same start.
                 let start = *start;
-                self.pending = Some((start, frame.clone()));
+                self.pending = Some((start, frame.clone(), glass));
                 return Ok(());
             }
             self.emit(delay)?;
         }
-        self.pending = Some((tick, frame.clone()));
+        self.pending = Some((tick, frame.clone(), glass));
         Ok(())
     }
 
     fn emit(&mut self, delay_cs: u64) -> Result<(), ExportError> {
-        let Some((_, frame)) = self.pending.take() else {
+        let Some((_, frame, glass)) = self.pending.take() else {
             return Ok(());
         };
-        let raster = Raster::from_frame(&frame, &self.style)?;
+        let raster = Raster::from_frame_glass(&frame, &self.style, glass)?;
+        let pal = glass.palette(self.style.panel);
         let mut f = match &self.prev {
             None => gif::Frame::from_indexed_pixels(
                 raster.width as u16,
@@ -159,10 +193,16 @@ impl<W: Write> GifWriter<W> {
                 raster.pixels.clone(),
                 None,
             ),
-            Some(prev) => delta_frame(prev, &raster),
+            Some((prev, prev_pal)) => delta_frame(prev, prev_pal, &raster, &pal),
         };
+        if pal != self.style.panel.palette() {
+            // This frame's own colour table: the panel at its contrast, and `KEEP`.
+            let mut table = pal.rgb_bytes().to_vec();
+            table.extend_from_slice(&[0, 0, 0]);
+            f.palette = Some(table);
+        }
         f.dispose = gif::DisposalMethod::Keep;
-        self.prev = Some(raster);
+        self.prev = Some((raster, pal));
         // Delays above u16 are split, the rest shown by empty (transparent) frames; in practice
         // only for very slow scenes.
         let mut left = delay_cs;
@@ -185,7 +225,7 @@ impl<W: Write> GifWriter<W> {
     /// earlier one gives the last frame the minimum delay), and returns the writer and the number
     /// of GIF frames written.
     pub fn finish(mut self, end_tick: Tick) -> Result<(W, u64), ExportError> {
-        if let Some((start, _)) = &self.pending {
+        if let Some((start, _, _)) = &self.pending {
             let delay = self
                 .cs_at(end_tick.max(*start))
                 .saturating_sub(self.cs_at(*start))
@@ -207,11 +247,22 @@ pub fn gif(
     tick_rate: u32,
     style: &Style,
 ) -> Result<Vec<u8>, ExportError> {
+    gif_glass(frames, |_| Glass::FULL, first_tick, tick_rate, style)
+}
+
+/// [`gif`] of a panel whose state at each tick is `glass(tick)` ([`GifWriter::push_glass`]).
+pub fn gif_glass(
+    frames: &[Frame],
+    glass: impl Fn(Tick) -> Glass,
+    first_tick: Tick,
+    tick_rate: u32,
+    style: &Style,
+) -> Result<Vec<u8>, ExportError> {
     let first = frames.first().ok_or(ExportError::NoFrames)?;
     let mut g = GifWriter::new(Vec::new(), first.width(), first.height(), tick_rate, *style)?;
     let mut tick = first_tick;
     for f in frames {
-        g.push(tick, f)?;
+        g.push_glass(tick, f, glass(tick))?;
         tick = tick.saturating_add(1);
     }
     Ok(g.finish(tick)?.0)
@@ -326,6 +377,77 @@ mod tests {
             shown.last().unwrap().1,
             Raster::from_frame(&frames[0], &style).unwrap().pixels
         );
+    }
+
+    /// Decodes a GIF to composited RGB images, each frame's own colour table applied.
+    fn composite_rgb(bytes: &[u8]) -> Vec<Vec<u8>> {
+        let mut opts = gif::DecodeOptions::new();
+        opts.set_color_output(gif::ColorOutput::RGBA);
+        let mut d = opts.read_info(bytes).unwrap();
+        let w = d.width() as usize;
+        let mut canvas = vec![0u8; w * d.height() as usize * 3];
+        let mut out = Vec::new();
+        while let Some(f) = d.read_next_frame().unwrap() {
+            for (i, p) in f.buffer.chunks(4).enumerate() {
+                if p[3] != 0 {
+                    let (x, y) = (
+                        f.left as usize + i % f.width as usize,
+                        f.top as usize + i / f.width as usize,
+                    );
+                    canvas[(y * w + x) * 3..(y * w + x) * 3 + 3].copy_from_slice(&p[..3]);
+                }
+            }
+            out.push(canvas.clone());
+        }
+        out
+    }
+
+    /// One frame fading (contrast 255, 64, 255), then the panel asleep and awake: every GIF
+    /// image is the raster in that state's colours; at full brightness the bytes are `gif`'s.
+    #[test]
+    fn contrast_and_sleep_show_in_the_gif() {
+        let f = frame_with(&[(2, 3), (5, 5)]);
+        let frames = vec![f.clone(); 5];
+        let states = [
+            Glass::FULL,
+            Glass {
+                contrast: 64,
+                on: true,
+            },
+            Glass::FULL,
+            Glass {
+                contrast: 9,
+                on: false,
+            },
+            Glass {
+                contrast: 64,
+                on: true,
+            },
+        ];
+        let style = one_x();
+        let bytes = gif_glass(&frames, |t| states[t as usize], 0, 10, &style).unwrap();
+        let shown = composite_rgb(&bytes);
+        assert_eq!(shown.len(), 5);
+        for (i, g) in states.iter().enumerate() {
+            let r = Raster::from_frame_glass(&f, &style, *g).unwrap();
+            let pal = g.palette(style.panel);
+            let want: Vec<u8> = r.pixels.iter().flat_map(|&p| pal.colour(p)).collect();
+            assert_eq!(shown[i], want, "state {i}: {g:?}");
+        }
+        // (2, 3) is lit: 255 at full, 111 at contrast 64, 0 asleep.
+        let at = |img: &Vec<u8>| img[(3 * 8 + 2) * 3];
+        assert_eq!(
+            shown.iter().map(at).collect::<Vec<_>>(),
+            [255, 111, 255, 0, 111]
+        );
+        assert_eq!(
+            gif_glass(&frames, |_| Glass::FULL, 0, 10, &style).unwrap(),
+            gif(&frames, 0, 10, &style).unwrap()
+        );
+        // Asleep, frames that differ look the same: one GIF frame for the whole sleep.
+        let other = frame_with(&[(0, 0)]);
+        let sleepy = gif_glass(&[f.clone(), other], |_| Glass::OFF, 0, 10, &style).unwrap();
+        assert_eq!(composite_rgb(&sleepy).len(), 1);
     }
 
     #[test]

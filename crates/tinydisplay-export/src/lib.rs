@@ -20,13 +20,15 @@
 
 mod diff;
 mod gif_writer;
+mod glass;
 
 pub use diff::{diff_image, diff_png, GrayImage, DIFF_BAR, DIFF_UNKNOWN};
-pub use gif_writer::{gif, GifWriter, MIN_GIF_DELAY_CS};
+pub use gif_writer::{gif, gif_glass, GifWriter, MIN_GIF_DELAY_CS};
+pub use glass::Glass;
 
 use std::fmt;
 use std::io::Write;
-use tinydisplay::Frame;
+use tinydisplay::{Engine, Frame, Tick};
 
 /// Palette index of a dark pixel.
 pub const DARK: u8 = 0;
@@ -72,6 +74,12 @@ impl Palette {
     /// by `(64 + contrast * 191 / 255) / 255`, so 255 is the full colour and 0 a quarter of it
     /// (a panel at contrast 0 is dim, not dark). Dark and the grid gap stay. Exports of frames
     /// without a display state use [`Panel::palette`] as it is, i.e. full brightness.
+    ///
+    /// Why this curve: the contrast byte sets the segment current, and a panel's luminance
+    /// follows the current about linearly, but not from zero: at contrast 0 an SSD1306 still
+    /// glows visibly (the datasheet's current steps start above zero, and luma.oled notes that
+    /// contrast alone cannot fade a panel out). A straight line from a quarter to full is that,
+    /// in integers only, so every target computes the same colours.
     ///
     /// ```
     /// let p = tinydisplay_export::Panel::White.palette();
@@ -314,6 +322,17 @@ impl Raster {
     /// Scales and colours a frame: every panel pixel becomes a `scale` x `scale` square of its
     /// palette index; with the grid drawn, the square's last row and column are [`GAP`].
     pub fn from_frame(frame: &Frame, style: &Style) -> Result<Raster, ExportError> {
+        Raster::from_frame_glass(frame, style, Glass::FULL)
+    }
+
+    /// [`Raster::from_frame`] of a panel in state `glass`: asleep, every pixel is dark (the grid
+    /// stays: it is the glass between the pixels). Contrast is not in the raster but in the
+    /// palette ([`Glass::palette`]).
+    pub fn from_frame_glass(
+        frame: &Frame,
+        style: &Style,
+        glass: Glass,
+    ) -> Result<Raster, ExportError> {
         let (iw, ih) = style.image_size(frame.width(), frame.height())?;
         let s = style.scale;
         let grid = style.grid_drawn();
@@ -322,7 +341,7 @@ impl Raster {
         for y in 0..u32::from(frame.height()) {
             let lit = style.panel.lit_index(y);
             for x in 0..u32::from(frame.width()) {
-                let c = if frame.pixel(x as i32, y as i32) {
+                let c = if glass.on && frame.pixel(x as i32, y as i32) {
                     lit
                 } else {
                     DARK
@@ -369,15 +388,64 @@ pub fn write_png_at_contrast<W: Write>(
     style: &Style,
     contrast: u8,
 ) -> Result<(), ExportError> {
-    let raster = Raster::from_frame(frame, style)?;
-    write_indexed_png(out, &raster, &style.panel.palette().at_contrast(contrast))
+    let glass = Glass { contrast, on: true };
+    write_png_glass(out, frame, style, glass)
+}
+
+/// [`write_png`] of a panel in state `glass`: lit colours at its contrast, all dark asleep.
+/// At [`Glass::FULL`] the bytes are [`write_png`]'s.
+pub fn write_png_glass<W: Write>(
+    out: W,
+    frame: &Frame,
+    style: &Style,
+    glass: Glass,
+) -> Result<(), ExportError> {
+    let raster = Raster::from_frame_glass(frame, style, glass)?;
+    write_indexed_png(out, &raster, &glass.palette(style.panel))
 }
 
 /// An indexed PNG of `frame`.
 pub fn png(frame: &Frame, style: &Style) -> Result<Vec<u8>, ExportError> {
+    png_glass(frame, style, Glass::FULL)
+}
+
+/// An indexed PNG of `frame` on a panel in state `glass` ([`write_png_glass`]).
+pub fn png_glass(frame: &Frame, style: &Style, glass: Glass) -> Result<Vec<u8>, ExportError> {
     let mut out = Vec::new();
-    write_png(&mut out, frame, style)?;
+    write_png_glass(&mut out, frame, style, glass)?;
     Ok(out)
+}
+
+/// The PNG of `engine`'s tick `tick` as its panel shows it (the frame, with the contrast and
+/// sleep of the scene's display care: [`Glass::at`]). What `tinydisplay render X.png` and the
+/// browser's PNG download save.
+pub fn png_at(engine: &Engine, tick: Tick, style: &Style) -> Result<Vec<u8>, ExportError> {
+    png_glass(&engine.render(tick), style, Glass::at(engine, tick))
+}
+
+/// The animated GIF of `engine`'s ticks `range` as its panel shows them ([`png_at`]'s rule for
+/// every tick), rendered one after the other. The same bytes as `tinydisplay render X.gif`.
+pub fn gif_at(
+    engine: &Engine,
+    range: std::ops::Range<Tick>,
+    style: &Style,
+) -> Result<Vec<u8>, ExportError> {
+    if range.is_empty() {
+        return Err(ExportError::NoFrames);
+    }
+    let mut g = GifWriter::new(
+        Vec::new(),
+        engine.width(),
+        engine.height(),
+        engine.tick_rate(),
+        *style,
+    )?;
+    let mut frame = Frame::new(engine.width(), engine.height());
+    for t in range.clone() {
+        engine.render_into(t, &mut frame);
+        g.push_glass(t, &frame, Glass::at(engine, t))?;
+    }
+    Ok(g.finish(range.end)?.0)
 }
 
 fn write_indexed_png<W: Write>(
@@ -542,6 +610,82 @@ mod tests {
         let e = png(&wide, &s).unwrap_err();
         assert!(e.to_string().contains("65536x256"), "{e}");
         assert!(png(&Frame::new(0, 8), &Style::default()).is_err());
+    }
+
+    /// Decodes a PNG to one character per pixel by its red channel: `#` full (255), `o` the
+    /// lit colour at contrast 64 (111), `.` dark, `?` anything else.
+    fn png_ascii(bytes: &[u8]) -> String {
+        let mut d = png::Decoder::new(std::io::Cursor::new(bytes));
+        d.set_transformations(png::Transformations::EXPAND);
+        let mut r = d.read_info().unwrap();
+        let mut buf = vec![0; r.output_buffer_size().unwrap()];
+        let info = r.next_frame(&mut buf).unwrap();
+        let px = info.color_type.samples();
+        buf[..info.buffer_size()]
+            .chunks(px * info.width as usize)
+            .map(|row| {
+                let mut s: String = row
+                    .chunks(px)
+                    .map(|p| match p[0] {
+                        255 => '#',
+                        111 => 'o',
+                        0 => '.',
+                        _ => '?',
+                    })
+                    .collect();
+                s.push('\n');
+                s
+            })
+            .collect()
+    }
+
+    /// Contrast is brightness: the same frame at contrast 64 exports its lit pixels at
+    /// 64 + 64 * 191 / 255 = 111 of 255, dark pixels stay black, and a sleeping panel is dark.
+    #[test]
+    fn contrast_dims_the_lit_pixels_and_sleep_darkens_all() {
+        let f = frame_with(&[(1, 0), (0, 1), (2, 1)]);
+        let style = Style {
+            scale: 1,
+            panel: Panel::White,
+            grid: false,
+        };
+        let crop = |a: String| -> String {
+            a.lines()
+                .take(2)
+                .map(|l| format!("{}\n", &l[..4]))
+                .collect()
+        };
+        let full = png_glass(&f, &style, Glass::FULL).unwrap();
+        assert_eq!(
+            full,
+            png(&f, &style).unwrap(),
+            "full brightness is the plain export"
+        );
+        assert_eq!(crop(png_ascii(&full)), ".#..\n#.#.\n");
+        let dim = png_glass(
+            &f,
+            &style,
+            Glass {
+                contrast: 64,
+                on: true,
+            },
+        )
+        .unwrap();
+        assert_eq!(crop(png_ascii(&dim)), ".o..\no.o.\n");
+        let off = png_glass(
+            &f,
+            &style,
+            Glass {
+                contrast: 64,
+                on: false,
+            },
+        )
+        .unwrap();
+        assert_eq!(png_ascii(&off), "........\n".repeat(8));
+        // Every contrast step is at least as bright as the one below it.
+        let lit = |c| Panel::Blue.palette().at_contrast(c).lit;
+        assert!((1..=255u8).all(|c| (0..3).all(|i| lit(c)[i] >= lit(c - 1)[i])));
+        assert!(lit(64)[2] < lit(255)[2]);
     }
 
     #[test]

@@ -31,6 +31,7 @@ use ssd1306::size::{
 use ssd1306::Ssd1306;
 
 use crate::panel::{Controller, PanelSpec};
+use crate::rotate::Rotation;
 
 /// Panel geometry and orientation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +52,48 @@ impl PanelConfig {
             rotate180: false,
             flip: false,
         }
+    }
+
+    /// The panel that shows a `width` x `height` scene turned by `rotation` on `controller`:
+    /// the scene's size turned ([`Rotation::panel_size`]), the table's column offset or
+    /// `offset`, and the segment order the orientation needs (180 and `flip` in the init, an
+    /// off-centre picture moved with [`PanelSpec::mirrored`]). `tinydisplay play` and the
+    /// browser's bus preview both build their flusher from this; an unsupported combination is
+    /// [`PanelSpec::new`]'s error.
+    ///
+    /// ```
+    /// use tinydisplay_ssd1306::{Controller, PanelConfig, Rotation};
+    /// let (spec, config) =
+    ///     PanelConfig::for_scene(Controller::Sh1106, 64, 128, Rotation::Rotate90, None, false)
+    ///         .unwrap();
+    /// assert_eq!((spec.width(), spec.height(), spec.col_offset()), (128, 64, 2));
+    /// assert!(!config.rotate180);
+    /// let e = PanelConfig::for_scene(Controller::Sh1106, 128, 32, Rotation::Rotate0, None, false);
+    /// assert!(e.unwrap_err().contains("SH1106 supports 128x64"));
+    /// ```
+    pub fn for_scene(
+        controller: Controller,
+        width: u16,
+        height: u16,
+        rotation: Rotation,
+        offset: Option<u8>,
+        flip: bool,
+    ) -> Result<(PanelSpec, PanelConfig), String> {
+        let (pw, ph) = rotation.panel_size(width, height);
+        let mut spec = PanelSpec::new(controller, pw, ph)?;
+        if let Some(off) = offset {
+            spec = spec.with_column_offset(off)?;
+        }
+        let config = PanelConfig {
+            rotate180: rotation.in_hardware(),
+            flip,
+            ..PanelConfig::new(pw, ph)
+        };
+        // Reversed segments put an off-centre picture elsewhere in RAM.
+        if config.columns_mirrored() {
+            spec = spec.mirrored();
+        }
+        Ok((spec, config))
     }
 
     /// Whether the init reverses the segment order from the upright default (0xA0 instead of

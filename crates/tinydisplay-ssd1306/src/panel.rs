@@ -277,6 +277,39 @@ impl PanelSpec {
         self.height.div_ceil(8)
     }
 
+    /// Every panel of the table, in its order (SSD1306 sizes, then SH1106, then SSD1309): the
+    /// one list the CLI's `--controller` errors, the browser's panel picker
+    /// (`panelModels`) and the wire-correctness tests read.
+    ///
+    /// ```
+    /// use tinydisplay_ssd1306::PanelSpec;
+    /// let ids: Vec<String> = PanelSpec::all().map(|p| p.id()).collect();
+    /// assert_eq!(ids.len(), 8);
+    /// assert_eq!(ids[0], "ssd1306-128x64");
+    /// assert!(ids.contains(&"sh1106-128x64".to_string()));
+    /// assert_eq!(PanelSpec::from_id("ssd1306-72x40").unwrap().col_offset(), 28);
+    /// ```
+    pub fn all() -> impl Iterator<Item = PanelSpec> {
+        SUPPORTED
+            .iter()
+            .filter_map(|s| PanelSpec::new(s.0, s.1, s.2).ok())
+    }
+
+    /// `controller-WxH`, e.g. `sh1106-128x64`: how the browser names a panel.
+    pub fn id(&self) -> String {
+        format!("{}-{}x{}", self.controller.name(), self.width, self.height)
+    }
+
+    /// The table's panel named by [`id`](Self::id).
+    pub fn from_id(id: &str) -> Result<PanelSpec, String> {
+        let bad =
+            || format!("unknown panel {id:?}: expected CONTROLLER-WxH such as ssd1306-128x64");
+        let (c, size) = id.split_once('-').ok_or_else(bad)?;
+        let (w, h) = size.split_once('x').ok_or_else(bad)?;
+        let (w, h) = (w.parse().map_err(|_| bad())?, h.parse().map_err(|_| bad())?);
+        PanelSpec::new(Controller::parse(c)?, w, h)
+    }
+
     /// The sizes this crate supports for `controller`.
     pub fn supported(controller: Controller) -> impl Iterator<Item = (u16, u16)> {
         SUPPORTED
@@ -356,6 +389,21 @@ mod tests {
             small.with_column_offset(0).unwrap().mirrored().col_offset(),
             64
         );
+    }
+
+    #[test]
+    fn ids_name_every_panel_once() {
+        let all: Vec<PanelSpec> = PanelSpec::all().collect();
+        assert_eq!(all.len(), SUPPORTED.len());
+        for p in &all {
+            assert_eq!(PanelSpec::from_id(&p.id()).as_ref(), Ok(p));
+        }
+        assert!(PanelSpec::from_id("sh1106-128x32")
+            .unwrap_err()
+            .contains("SH1106 supports 128x64"));
+        for bad in ["", "sh1106", "sh1106-128", "sh1106-axb", "st7735-128x64"] {
+            assert!(PanelSpec::from_id(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

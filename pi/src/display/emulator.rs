@@ -3,7 +3,7 @@
 //! (turned as the panel turns it, blank while the panel sleeps).
 
 use super::{PanelBus, SinkError};
-use crate::export::{save_png, write_atomic, Panel, Style};
+use crate::export::{save_png, Glass, Panel, Style};
 use std::path::{Path, PathBuf};
 use tinydisplay::{Frame, Tick};
 use tinydisplay_ssd1306::{I2cTransport, Nack, PanelSpec, Transport, VirtualPanel, Write};
@@ -101,7 +101,7 @@ pub fn write_png(path: &Path, frame: &Frame) -> Result<(), SinkError> {
         panel: Panel::White,
         grid: false,
     };
-    save_png(path, frame, &style)
+    save_png(path, frame, &style, Glass::FULL)
         .map_err(|e| SinkError::fatal(format!("cannot write PNG snapshot: {e}")))
 }
 
@@ -112,9 +112,6 @@ pub fn write_png_at_contrast(path: &Path, frame: &Frame, contrast: u8) -> Result
         panel: Panel::White,
         grid: false,
     };
-    write_atomic(path, |w| {
-        tinydisplay_export::write_png_at_contrast(w, frame, &style, contrast)
-            .map_err(|e| e.to_string())
-    })
-    .map_err(|e| SinkError::fatal(format!("cannot write PNG snapshot: {e}")))
+    save_png(path, frame, &style, Glass { contrast, on: true })
+        .map_err(|e| SinkError::fatal(format!("cannot write PNG snapshot: {e}")))
 }
