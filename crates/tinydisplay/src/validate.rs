@@ -221,7 +221,7 @@ fn kinds_of(field: &str) -> Option<&'static [Kind]> {
         "stroke" => &[Rect, Line, Circle, Ellipse, Progress, Sparkline],
         "radius" => &[Rect, Progress],
         "text" | "font" => &[Text, Marquee],
-        "align" => &[Text],
+        "align" | "icon" => &[Text],
         "value" | "min" | "max" => &[Progress],
         "series" => &[Sparkline],
         "speed" | "every" | "gap" | "scroll" => &[Marquee],
@@ -233,7 +233,7 @@ fn kinds_of(field: &str) -> Option<&'static [Kind]> {
 }
 
 /// The kind-specific fields a widget sets, in declaration order.
-fn kind_fields(w: &Widget) -> [(&'static str, bool); 20] {
+fn kind_fields(w: &Widget) -> [(&'static str, bool); 21] {
     [
         ("fill", w.fill.is_some()),
         ("stroke", w.stroke.is_some()),
@@ -241,6 +241,7 @@ fn kind_fields(w: &Widget) -> [(&'static str, bool); 20] {
         ("text", w.text.is_some()),
         ("font", w.font.is_some()),
         ("align", w.align.is_some()),
+        ("icon", w.icon.is_some()),
         ("value", w.value.is_some()),
         ("min", w.min.is_some()),
         ("max", w.max.is_some()),
@@ -417,7 +418,33 @@ impl Ctx<'_> {
 
         let needs_text = matches!(kind, Kind::Text | Kind::Marquee);
         let text_keys = w.animate.iter().any(|t| t.prop == "text");
+        // `icon = "wifi"`: the text is that icon's one character, in an icon font.
+        let icon = w.icon.as_ref().and_then(|name| {
+            let c = fonts::icon_char(name);
+            if c.is_none() {
+                self.errors.push(err(
+                    &format!("{path}.icon"),
+                    format!("unknown icon {name:?}; the icons are listed in docs/scene-format.md (e.g. wifi, sun, battery-full, media-play)"),
+                ));
+            }
+            c
+        });
+        if w.icon.is_some() && w.text.is_some() {
+            self.errors.push(err(
+                &format!("{path}.icon"),
+                "a text widget sets either `text` or `icon`, not both",
+            ));
+        }
+        if let (Some(_), Some(font)) = (&w.icon, &w.font) {
+            if !fonts::is_icon_font(font) {
+                self.errors.push(err(
+                    &format!("{path}.font"),
+                    format!("an `icon` needs an icon font (icons_8, icons_16 or icons_32), not {font:?}"),
+                ));
+            }
+        }
         let text = match &w.text {
+            None if w.icon.is_some() => icon.map(|c| Template::literal(c.into())),
             Some(t) => {
                 let tpl =
                     Template::parse(t, &format!("{path}.text"), |name, p| self.input(name, p));
@@ -432,20 +459,22 @@ impl Ctx<'_> {
             }
             None => None,
         };
-        let font = match &w.font {
-            Some(name) => fonts::by_name(name).unwrap_or_else(|| {
+        let font_name = match &w.font {
+            Some(name) if fonts::is_builtin(name) => name.as_str(),
+            Some(name) => {
                 self.errors.push(err(
                     &format!("{path}.font"),
                     format!(
                         "unknown font {name:?}; expected one of {}",
-                        fonts::FONT_NAMES.join(", ")
+                        fonts::all_names().join(", ")
                     ),
                 ));
                 fonts::DEFAULT
-            }),
+            }
+            None if w.icon.is_some() => fonts::DEFAULT_ICON_FONT,
             None => fonts::DEFAULT,
         };
-        let font = self.fonts.get(font);
+        let font = self.fonts.get(font_name, || fonts::build(font_name));
         let e = &mut *self.errors;
 
         let bitmap = match (&w.bitmap, kind) {
