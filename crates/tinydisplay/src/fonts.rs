@@ -121,13 +121,9 @@ pub(crate) struct Family {
 
 impl Family {
     fn build(&self) -> GlyphFont {
-        // The line spans every member's font bounding box, on one common baseline.
-        let (mut top, mut bottom) = (0, 0);
-        for m in self.members {
-            let (t, b) = (m.metrics)();
-            top = top.max(t);
-            bottom = bottom.max(b);
-        }
+        // The line is the first (main) font's bounding box; fallback glyphs share its baseline
+        // and may reach above or below it (the raster clips by their ink, not the line).
+        let (top, bottom) = self.members.first().map_or((0, 0), |m| (m.metrics)());
         let mut raw = Vec::new();
         for m in self.members {
             (m.glyphs)(&mut raw, m.pua);
