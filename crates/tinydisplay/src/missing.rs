@@ -161,7 +161,8 @@ mod tests {
     use crate::scene::Scene;
 
     fn scene(body: &str) -> Scene {
-        crate::load::parse_scene("t.toml", body.as_bytes()).unwrap()
+        let src = format!("display = {{ width = 32, height = 16 }}\n{body}");
+        crate::load::parse_scene("t.toml", src.as_bytes()).unwrap()
     }
 
     #[test]
