@@ -48,3 +48,10 @@ pub const MAX_SPARKLINE_POINTS: i32 = 4096;
 
 /// Largest bitmap or sprite frame side, in pixels.
 pub const MAX_BITMAP_SIDE: usize = 1024;
+
+/// Most glyphs in one BDF font (a scene's own font): enough for several scripts, while a
+/// font at the limit still converts in a few milliseconds (see the `font_load` benchmark).
+pub const MAX_FONT_GLYPHS: usize = 4096;
+
+/// Largest BDF glyph side in pixels, and the largest offset or advance (in absolute value).
+pub const MAX_GLYPH_SIDE: u32 = 64;
