@@ -92,9 +92,12 @@ pub(crate) fn build(name: &str) -> GlyphFont {
 /// to U+E000 + n (the icon fonts, whose codes overlap Latin letters).
 #[derive(Clone, Copy)]
 struct Member {
-    glyphs: fn(&mut Vec<(char, Glyph)>, bool),
+    glyphs: fn(&mut Vec<(char, Glyph)>, bool, Option<&[(u32, u32)]>),
     metrics: fn() -> (i32, i32),
     pua: bool,
+    /// Only these inclusive code ranges (a large fallback font lends a few blocks; converting
+    /// all its glyphs would cost compile time for nothing).
+    only: Option<&'static [(u32, u32)]>,
 }
 
 const fn member<F: U8g2Font>() -> Member {
@@ -102,14 +105,21 @@ const fn member<F: U8g2Font>() -> Member {
         glyphs: u8g2_glyphs::<F>,
         metrics: u8g2_metrics::<F>,
         pua: false,
+        only: None,
+    }
+}
+
+const fn member_only<F: U8g2Font>(only: &'static [(u32, u32)]) -> Member {
+    Member {
+        only: Some(only),
+        ..member::<F>()
     }
 }
 
 const fn icons<F: U8g2Font>() -> Member {
     Member {
-        glyphs: u8g2_glyphs::<F>,
-        metrics: u8g2_metrics::<F>,
         pua: true,
+        ..member::<F>()
     }
 }
 
@@ -126,7 +136,7 @@ impl Family {
         let (top, bottom) = self.members.first().map_or((0, 0), |m| (m.metrics)());
         let mut raw = Vec::new();
         for m in self.members {
-            (m.glyphs)(&mut raw, m.pua);
+            (m.glyphs)(&mut raw, m.pua, m.only);
         }
         let list = raw
             .into_iter()
@@ -205,10 +215,17 @@ impl DrawTarget for Pixels {
 /// Appends every glyph of `F` with `dy` relative to the baseline. The
 /// crate's own renderer draws each glyph once, into a pixel list, at compile time; frames only
 /// blit the result.
-fn u8g2_glyphs<F: U8g2Font>(out: &mut Vec<(char, Glyph)>, pua: bool) {
+fn u8g2_glyphs<F: U8g2Font>(out: &mut Vec<(char, Glyph)>, pua: bool, only: Option<&[(u32, u32)]>) {
     let renderer = FontRenderer::new::<F>();
     let mut px = Pixels(Vec::new());
     for code in u8g2_codes(F::DATA) {
+        let wanted = |r: &[(u32, u32)]| {
+            r.iter()
+                .any(|&(lo, hi)| (lo..=hi).contains(&u32::from(code)))
+        };
+        if !only.is_none_or(wanted) {
+            continue;
+        }
         let c = if pua {
             char::from_u32(0xE000 + u32::from(code))
         } else {
@@ -275,8 +292,8 @@ static FAMILIES: &[Family] = &[
             member::<u8::u8g2_font_6x12_te>(),
             member::<u8::u8g2_font_6x12_t_cyrillic>(),
             member::<u8::u8g2_font_6x12_t_symbols>(),
-            member::<u8::u8g2_font_cu12_t_greek>(),
-            member::<u8::u8g2_font_mozart_nbp_t_all>(),
+            // Greek and General Punctuation (• …), from the 6x11 design closest to 6x12.
+            member_only::<u8::u8g2_font_t0_11_t_all>(&[(0x370, 0x3FF), (0x2000, 0x206F)]),
         ],
     },
     Family {
