@@ -522,4 +522,43 @@ ENDFONT
             let _ = decode_bdf(&b);
         }
     }
+
+    /// The repository's test font, end to end: decoded, then drawn by a scene that names it.
+    #[test]
+    fn the_test_font_loads_through_a_scene() {
+        let bytes = include_bytes!("../../../tests/scenes/assets/fonts/tiny.bdf");
+        let font = decode_bdf(bytes).unwrap();
+        assert_eq!(font.glyphs.len(), 6);
+        let g = font.glyphs.iter().find(|g| g.ch == 'g').unwrap();
+        assert_eq!((g.x, g.y, g.height), (0, -2, 5));
+        let scene = "display = { width = 16, height = 8 }\n[[widgets]]\nkind = \"text\"\n\
+                     font = \"fonts/tiny.bdf\"\ntext = \"g°Ж\"\n";
+        let resolve = |path: &str| -> Result<Vec<u8>, String> {
+            assert_eq!(path, "fonts/tiny.bdf");
+            Ok(bytes.to_vec())
+        };
+        let engine = crate::load_scene("s.toml", scene.as_bytes(), &resolve).unwrap();
+        // 'g' hangs 2 rows under the baseline (after row 4); '°' at pen 4; 'Ж' at pen 7.
+        let f = engine.render(0);
+        let rows: Vec<String> = (0..7)
+            .map(|y| {
+                (0..14)
+                    .map(|x| if f.pixel(x, y) { '#' } else { '.' })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                "....##.#.#.#..",
+                "....##.#.#.#..",
+                ".##.....###...",
+                "#.#....#.#.#..",
+                ".##....#.#.#..",
+                "..#...........",
+                "##............",
+            ]
+        );
+        assert!(engine.missing_glyphs().is_empty());
+    }
 }

@@ -1,5 +1,6 @@
 //! Scene to [`Compiled`]: validation, then timeline scheduling, then drawing order.
 
+use crate::asset::Assets;
 use crate::error::SceneError;
 use crate::event::CLOCK_INPUT;
 use crate::model::{Compiled, Node};
@@ -12,8 +13,11 @@ use alloc::vec::Vec;
 /// Validates a scene and compiles it. On failure, every error found (at most
 /// [`validate::MAX_ERRORS`]), in the order the checks ran: display, inputs, widgets in file
 /// order, timelines.
-pub(crate) fn compile(scene: &Scene) -> Result<Compiled, Vec<SceneError>> {
+pub(crate) fn compile(scene: &Scene, assets: Assets) -> Result<Compiled, Vec<SceneError>> {
     let mut errors = Errors::default();
+    for e in crate::asset::missing(scene, &assets) {
+        errors.push(e);
+    }
     let d = &scene.display;
     validate::check_display(d, &mut errors);
     let inputs: Vec<(String, InputDef)> = scene
@@ -26,7 +30,11 @@ pub(crate) fn compile(scene: &Scene) -> Result<Compiled, Vec<SceneError>> {
     // scene declaring `clock` itself is already an error above.
     let (clock, inputs) = with_clock(inputs);
     validate::check_display_care(d, &inputs, &mut errors);
-    let (mut roots, tracks) = validate::widgets(&scene.widgets, &inputs, &mut errors);
+    let pictures = validate::Pictures {
+        assets: &assets,
+        tick_rate: d.tick_rate,
+    };
+    let (mut roots, tracks) = validate::widgets(&scene.widgets, &inputs, pictures, &mut errors);
     // Schedule before sorting by z: track paths are file-order indices.
     let starts = errors.ok(schedule(scene, &tracks));
     if !errors.is_empty() {
@@ -44,6 +52,7 @@ pub(crate) fn compile(scene: &Scene) -> Result<Compiled, Vec<SceneError>> {
         inputs,
         clock,
         roots,
+        assets,
     })
 }
 

@@ -44,8 +44,22 @@ impl Engine {
     /// assert_eq!((engine.width(), engine.height(), engine.tick_rate()), (96, 16, 60));
     /// ```
     pub fn new(scene: Scene) -> Result<Engine, SceneError> {
+        Engine::with_assets(scene, crate::asset::Assets::default())
+    }
+
+    /// Validates and compiles a scene whose images and fonts were decoded by the shell (the
+    /// `tinydisplay-assets` crate reads and decodes them). A file the scene names that `assets`
+    /// lacks is an error at its field: `asset "logo.png" was not loaded`.
+    ///
+    /// ```
+    /// use tinydisplay::{asset::Assets, Engine};
+    /// let scene = tinydisplay::parse_scene_text("s.toml", b"display = { width = 96, height = 16 }").unwrap();
+    /// let engine = Engine::with_assets(scene, Assets::default()).unwrap();
+    /// assert!(engine.assets().is_empty());
+    /// ```
+    pub fn with_assets(scene: Scene, assets: crate::asset::Assets) -> Result<Engine, SceneError> {
         // Without the text there are no positions: the first error in check order.
-        compile(&scene)
+        compile(&scene, assets)
             .map(Engine::from_compiled)
             .map_err(|mut errors| errors.swap_remove(0))
     }
@@ -74,7 +88,22 @@ impl Engine {
     /// assert_eq!(err.to_string(), "bad.toml:4:5: widgets[0].w: -3 is out of range: expected 0..=32767");
     /// ```
     pub fn from_source(file: &str, bytes: &[u8]) -> Result<Engine, SceneError> {
-        crate::load::load(file, bytes).map(Engine::from_compiled)
+        Engine::from_source_with_assets(file, bytes, crate::asset::Assets::default())
+    }
+
+    /// [`Engine::from_source`] for a scene that names files: `assets` holds them decoded, by
+    /// the path as written in the scene (see [`crate::asset`]).
+    pub fn from_source_with_assets(
+        file: &str,
+        bytes: &[u8],
+        assets: crate::asset::Assets,
+    ) -> Result<Engine, SceneError> {
+        crate::load::load(file, bytes, assets).map(Engine::from_compiled)
+    }
+
+    /// The decoded files the scene was compiled with.
+    pub fn assets(&self) -> &crate::asset::Assets {
+        &self.compiled.assets
     }
 
     pub fn scene(&self) -> &Scene {
@@ -92,7 +121,12 @@ impl Engine {
     /// assert_eq!(missing[0].chars, ['°']); // the default 6x10 font is ASCII only
     /// ```
     pub fn missing_glyphs(&self) -> Vec<crate::MissingGlyphs> {
-        crate::missing::missing_glyphs(&self.compiled.scene.widgets, &|_| None)
+        let fonts = &self.compiled.assets.fonts;
+        crate::missing::missing_glyphs(&self.compiled.scene.widgets, &|name| {
+            fonts
+                .get(name)
+                .and_then(|f| crate::glyph::GlyphFont::from_asset(f).ok())
+        })
     }
 
     /// [`Engine::missing_glyphs`] as warnings located in the scene's text (`file`, `text`: the
@@ -481,7 +515,12 @@ impl Engine {
     /// packed payload lengths, a 16-byte BLAKE3 checksum of the packed bytes, then the
     /// lz4-compressed postcard payload. Equal engines give equal bytes.
     pub fn snapshot(&self, tick: Tick) -> Vec<u8> {
-        crate::snapshot::encode(&self.compiled.scene, &self.events.all, tick)
+        crate::snapshot::encode(
+            &self.compiled.scene,
+            &self.compiled.assets,
+            &self.events.all,
+            tick,
+        )
     }
 
     /// Restores an engine and its tick from [`Engine::snapshot`] bytes. Damaged bytes give a
@@ -496,8 +535,8 @@ impl Engine {
     /// assert_eq!(Engine::restore(b"not a snapshot").unwrap_err(), SnapshotError::BadMagic);
     /// ```
     pub fn restore(bytes: &[u8]) -> Result<(Engine, Tick), SnapshotError> {
-        let (scene, events, tick) = crate::snapshot::decode(bytes)?;
-        let mut engine = Engine::new(scene).map_err(SnapshotError::Scene)?;
+        let (scene, assets, events, tick) = crate::snapshot::decode(bytes)?;
+        let mut engine = Engine::with_assets(scene, assets).map_err(SnapshotError::Scene)?;
         engine
             .push_events(events)
             .map_err(|e| SnapshotError::Decode(format!("event log: {e}")))?;

@@ -145,7 +145,7 @@ impl Family {
                 (c, g)
             })
             .collect();
-        GlyphFont::proportional(top + bottom, top, list)
+        GlyphFont::proportional(top + bottom, top, list, None)
     }
 }
 

@@ -14,7 +14,10 @@ use embedded_graphics::mono_font::MonoFont;
 use embedded_graphics::pixelcolor::BinaryColor;
 use embedded_graphics::prelude::*;
 
+use crate::asset::FontAsset;
 use crate::image::PageImage;
+use crate::limits::{MAX_FONT_GLYPHS, MAX_GLYPH_SIDE};
+use alloc::format;
 
 /// One converted glyph: its ink, where the ink's top-left corner sits relative to the pen
 /// (the pen is at the top of the line, not on the baseline), and how far the pen moves after it.
@@ -124,12 +127,13 @@ impl GlyphFont {
         height: i32,
         ascent: i32,
         mut list: Vec<(char, Glyph)>,
+        replacement: Option<Glyph>,
     ) -> GlyphFont {
         // Stable: equal characters keep their fallback order, and dedup keeps the first.
         list.sort_by_key(|(c, _)| *c);
         list.dedup_by_key(|(c, _)| *c);
         list.truncate(MAX_GLYPHS);
-        let replacement = GlyphFont::replacement_box(height, ascent);
+        let replacement = replacement.unwrap_or_else(|| GlyphFont::replacement_box(height, ascent));
         let (mut ink_left, mut ink_top, mut ink_bottom) = (0, 0, height);
         for g in list.iter().map(|(_, g)| g).chain([&replacement]) {
             if !g.img.data.is_empty() {
@@ -162,6 +166,63 @@ impl GlyphFont {
             ink_top,
             ink_bottom,
         }
+    }
+
+    /// A font from a decoded BDF file. Checked here too (assets may come from a snapshot or the
+    /// browser, not only from the decoder): at most [`MAX_FONT_GLYPHS`] glyphs, sides, offsets,
+    /// advances and metrics within [`MAX_GLYPH_SIDE`], `rows` of exactly width x height bits.
+    /// A character the font lacks draws its `DEFAULT_CHAR` glyph if it has one, else the box.
+    pub(crate) fn from_asset(font: &FontAsset) -> Result<GlyphFont, String> {
+        let side = MAX_GLYPH_SIDE as i32;
+        if font.glyphs.len() > MAX_FONT_GLYPHS {
+            return Err(format!(
+                "the font has {} glyphs: at most {MAX_FONT_GLYPHS}",
+                font.glyphs.len()
+            ));
+        }
+        let within = |v: i32| (-side..=side).contains(&v);
+        if !within(font.ascent) || !within(font.descent) || font.ascent + font.descent <= 0 {
+            return Err(format!(
+                "ascent {} and descent {} must be within -{side}..={side} with a positive sum",
+                font.ascent, font.descent
+            ));
+        }
+        let mut list = Vec::with_capacity(font.glyphs.len());
+        for g in &font.glyphs {
+            let (w, h) = (g.width, g.height);
+            if w > MAX_GLYPH_SIDE
+                || h > MAX_GLYPH_SIDE
+                || !within(g.x)
+                || !within(g.y)
+                || !within(g.advance)
+                || g.rows.len() as u64 != u64::from(w) * u64::from(h)
+            {
+                return Err(format!(
+                    "glyph {:?} is malformed: {w}x{h} at ({}, {}), advance {}, {} bits (sides at most {MAX_GLYPH_SIDE}, offsets within +-{MAX_GLYPH_SIDE})",
+                    g.ch, g.x, g.y, g.advance, g.rows.len()
+                ));
+            }
+            let (w, h) = (w as i32, h as i32);
+            let img = PageImage::from_fn(w, h, |c, r| g.rows[(r * w + c) as usize] != 0);
+            // BDF: the bitmap's bottom-left corner is at (x, y) from the origin, y up.
+            let glyph = Glyph {
+                img,
+                dx: g.x,
+                dy: font.ascent - (g.y + h),
+                advance: g.advance,
+            };
+            list.push((g.ch, glyph));
+        }
+        let default = font
+            .default_char
+            .and_then(|d| list.iter().find(|(c, _)| *c == d))
+            .map(|(_, g)| g.clone());
+        Ok(GlyphFont::proportional(
+            font.ascent + font.descent,
+            font.ascent,
+            list,
+            default,
+        ))
     }
 
     /// The glyph drawn for characters a proportional font lacks: a hollow rectangle standing on
@@ -243,6 +304,21 @@ pub(crate) struct FontCache {
 }
 
 impl FontCache {
+    /// Like [`FontCache::get`] for a conversion that can fail (BDF assets); a failure is not
+    /// cached (the caller reports it and falls back).
+    pub(crate) fn try_get(
+        &mut self,
+        key: &str,
+        build: impl FnOnce() -> Result<GlyphFont, String>,
+    ) -> Result<Arc<GlyphFont>, String> {
+        if let Some((_, f)) = self.fonts.iter().find(|(k, _)| k == key) {
+            return Ok(f.clone());
+        }
+        let f = Arc::new(build()?);
+        self.fonts.push((String::from(key), f.clone()));
+        Ok(f)
+    }
+
     pub(crate) fn get(&mut self, key: &str, build: impl FnOnce() -> GlyphFont) -> Arc<GlyphFont> {
         if let Some((_, f)) = self.fonts.iter().find(|(k, _)| k == key) {
             return f.clone();

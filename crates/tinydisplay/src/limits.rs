@@ -49,6 +49,21 @@ pub const MAX_SPARKLINE_POINTS: i32 = 4096;
 /// Largest bitmap or sprite frame side, in pixels.
 pub const MAX_BITMAP_SIDE: usize = 1024;
 
+/// Largest asset file (an image or a font a scene names), in bytes; checked before decoding.
+pub const MAX_ASSET_BYTES: usize = 1 << 20;
+
+/// Most bytes of asset files one scene may name, all files together (each counted once).
+pub const MAX_SCENE_ASSET_BYTES: usize = 4 << 20;
+
+/// Most decoded pixels in one image, all of an animated GIF's frames counted (width x height x
+/// frames): bounds the memory and the compile time of dithering. The header's size is checked
+/// against it before any pixel is decoded.
+pub const MAX_IMAGE_PIXELS: u64 = 4 << 20;
+
+/// Largest side of a picture file, in pixels (the widget's `w`/`h` may scale it down; what is
+/// drawn is at most [`MAX_BITMAP_SIDE`] on a side).
+pub const MAX_IMAGE_SIDE: u32 = 4096;
+
 /// Most glyphs in one BDF font (a scene's own font): enough for several scripts, while a
 /// font at the limit still converts in a few milliseconds (see the `font_load` benchmark).
 pub const MAX_FONT_GLYPHS: usize = 4096;

@@ -1,5 +1,6 @@
 //! Scene text (TOML or JSON) to [`Scene`], with errors that point at line and column.
 
+use crate::asset::Assets;
 use crate::compile::compile;
 use crate::error::SceneError;
 use crate::limits::MAX_SCENE_BYTES;
@@ -51,13 +52,28 @@ impl Format {
 /// assert_eq!(err.path, "widgets[0].w");
 /// ```
 pub fn parse_scene(file: &str, bytes: &[u8]) -> Result<Scene, SceneError> {
-    load(file, bytes).map(|c| c.scene)
+    load(file, bytes, Assets::default()).map(|c| c.scene)
+}
+
+/// Parses scene bytes without validating the values: syntax and types only. What a shell needs
+/// to list the files a scene names ([`Scene::asset_refs`]) before it can load them and compile
+/// the scene with [`crate::Engine::from_source_with_assets`].
+///
+/// ```
+/// let src = b"display = { width = 32, height = 8 }\n[[widgets]]\nkind = \"image\"\nsrc = \"logo.png\"\n";
+/// // Without the picture the scene does not compile, but it parses.
+/// assert!(tinydisplay::parse_scene("s.toml", src).is_err());
+/// let scene = tinydisplay::parse_scene_text("s.toml", src).unwrap();
+/// assert_eq!(scene.asset_refs()[0].path, "logo.png");
+/// ```
+pub fn parse_scene_text(file: &str, bytes: &[u8]) -> Result<Scene, SceneError> {
+    parse_text(file, bytes).map(|(_, _, scene)| scene)
 }
 
 /// Parses and compiles scene bytes; a validation error gets the line and column of its path.
-pub(crate) fn load(file: &str, bytes: &[u8]) -> Result<Compiled, SceneError> {
+pub(crate) fn load(file: &str, bytes: &[u8], assets: Assets) -> Result<Compiled, SceneError> {
     let (text, format, scene) = parse_text(file, bytes)?;
-    compile(&scene).map_err(|errors| {
+    compile(&scene, assets).map_err(|errors| {
         let index = match format {
             Format::Toml => Index::toml(text),
             Format::Json => Index::json(text),
@@ -78,6 +94,21 @@ pub(crate) fn load(file: &str, bytes: &[u8]) -> Result<Compiled, SceneError> {
             .unwrap_or(0);
         located.swap_remove(first).with_file(file)
     })
+}
+
+/// A located error about `field` of the scene `text` (read from `file`), for a shell that found
+/// a problem the engine cannot see, such as an asset file it could not read.
+pub(crate) fn error_at_field(file: &str, text: &str, field: &str, message: String) -> SceneError {
+    let index = match Format::detect(file, text) {
+        Format::Toml => Index::toml(text),
+        Format::Json => Index::json(text),
+    };
+    SceneError {
+        file: file.to_string(),
+        line_col: Some(index.as_ref().map_or((1, 1), |i| i.locate(field))),
+        path: field.to_string(),
+        message,
+    }
 }
 
 /// Text to `Scene` (syntax and types), not yet validated.

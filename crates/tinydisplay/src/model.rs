@@ -105,6 +105,8 @@ pub(crate) struct Node {
     pub text: Option<Template>,
     pub bitmap: Option<Bitmap>,
     pub frames: Vec<Bitmap>,
+    /// Image: when an animated picture's frames change (`None`: a still picture).
+    pub timing: Option<Arc<crate::picture::FrameTiming>>,
     pub frame_ticks: i32,
     pub every: i32,
     pub gap: i32,
@@ -127,6 +129,9 @@ pub(crate) struct Compiled {
     /// The index of [`crate::CLOCK_INPUT`] in `inputs`.
     pub clock: usize,
     pub roots: Vec<Node>,
+    /// The decoded files the scene names, as given to [`crate::Engine::with_assets`]: kept so
+    /// that snapshots carry them and [`crate::Engine::assets`] can show them.
+    pub assets: crate::asset::Assets,
 }
 
 impl Compiled {

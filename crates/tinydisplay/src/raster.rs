@@ -591,6 +591,7 @@ fn draw_node(
                 cv.blit(b, x, y);
             }
         }
+        Kind::Image => draw_image(cv, n, &s, (x, y), clip, opacity),
         Kind::Progress => draw_progress(cv, &s, (x, y, w, h), stroke),
         Kind::Sparkline => {
             let (lo, hi) = match &n.series {
@@ -664,6 +665,31 @@ fn draw_node(
                 cv.fill_box(Clip::new(x, y, w, h));
             }
         }
+    }
+}
+
+/// A picture: its current frame (dithered when the scene compiled) drawn like a sprite's. `invert`
+/// shows the negative: like a group's, it inverts the picture's box after drawing it.
+fn draw_image(
+    cv: &mut Canvas<'_>,
+    n: &Node,
+    s: &Resolved,
+    (x, y): (i32, i32),
+    clip: Clip,
+    opacity: i32,
+) {
+    let Some(b) = n.frames.get(s.frame.max(0) as usize) else {
+        return;
+    };
+    if s.invert {
+        cv.mode = n.mode;
+    }
+    cv.blit(b, x, y);
+    if s.invert {
+        cv.clip = clip;
+        cv.mode = DrawMode::Xor;
+        cv.opacity = opacity as u8;
+        cv.fill_box(Clip::new(x, y, b.w, b.h));
     }
 }
 

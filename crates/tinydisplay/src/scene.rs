@@ -133,6 +133,8 @@ pub enum Kind {
     Marquee,
     Sprite,
     Group,
+    /// A picture file (PNG, GIF, BMP) dithered to 1 bit when the scene compiles.
+    Image,
 }
 
 /// How a widget's pixels combine with what is below.
@@ -250,6 +252,21 @@ pub struct Widget {
     pub children: Vec<Widget>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clip: Option<bool>,
+    /// Image: the picture file, relative to the scene file (see [`crate::asset`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub src: Option<String>,
+    /// Image: how grey becomes 1 bit (default `threshold`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dither: Option<Dither>,
+    /// Image: the luma (0..=255) from which a pixel is lit (default 128).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<i32>,
+    /// Image: how `w`/`h` resample the picture (default: `area` when it shrinks, else `nearest`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Scale>,
+    /// Image: how often an animated GIF plays (default: the file's own loop count).
+    #[serde(rename = "loop", skip_serializing_if = "Option::is_none")]
+    pub loops: Option<Loop>,
     /// Property name -> input name: the property follows the input's value.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub bind: BTreeMap<String, String>,
@@ -377,4 +394,37 @@ pub enum TimelineMode {
     Sequence,
     Parallel,
     Stagger,
+}
+
+/// How an image's grey levels become lit and dark pixels (docs/scene-format.md, "Images").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dither {
+    /// Lit where the luma is at least `threshold`.
+    #[default]
+    Threshold,
+    /// 8x8 ordered (Bayer) dithering.
+    Bayer,
+    /// Floyd-Steinberg error diffusion.
+    FloydSteinberg,
+    /// Atkinson error diffusion (3/4 of the error spread: more contrast).
+    Atkinson,
+}
+
+/// How an image is resampled to the widget's `w` x `h`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scale {
+    /// Each pixel takes the source pixel under its centre.
+    Nearest,
+    /// Each pixel averages the source area it covers (exact integer box filter).
+    Area,
+}
+
+/// `loop = true` (forever), `false` (once) or a play count (>= 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Loop {
+    Forever(bool),
+    Times(u32),
 }

@@ -1,10 +1,11 @@
 //! Engine snapshots: `TDSNAP` magic, format version, payload length, BLAKE3 checksum, then
-//! the lz4-compressed postcard encoding of (scene, events, tick).
+//! the lz4-compressed postcard encoding of (scene, assets, events, tick).
 //!
 //! Layout (little endian):
 //! `b"TDSNAP" | version: u16 | raw_len: u32 | packed_len: u32 | checksum: [u8; 16] | packed`.
 //! The checksum covers the packed bytes, so corruption is caught before decompression.
 
+use crate::asset::Assets;
 use crate::error::SnapshotError;
 use crate::event::Event;
 use crate::scene::{Scene, Value};
@@ -20,7 +21,10 @@ const MAGIC: &[u8; 6] = b"TDSNAP";
 /// self-describing: an old snapshot must be refused by its version, not decoded as garbage.
 /// 2: the kind-specific widget fields (`fill`, `radius`, `align`, `value`, `scroll`, `frame`)
 /// became optional, so that validation can tell "not written" from "written as the default".
-pub(crate) const VERSION: u16 = 2;
+/// 3: the decoded assets (images, fonts) travel with the scene, so a restored engine draws the
+/// same frames without the files. Version 2 still decodes: its scenes name no files.
+pub(crate) const VERSION: u16 = 3;
+const VERSION_2: u16 = 2;
 const HEADER: usize = 6 + 2 + 4 + 4 + 16;
 /// Refuse to allocate more than this for a decompressed payload.
 const MAX_RAW: u32 = 64 << 20;
@@ -29,6 +33,15 @@ const MAX_RAW: u32 = 64 << 20;
 /// travels as JSON text inside the postcard frame, and event values as a tagged enum.
 #[derive(Serialize, Deserialize)]
 struct Payload {
+    scene_json: String,
+    assets: Assets,
+    events: Vec<(Tick, String, PackedValue)>,
+    tick: Tick,
+}
+
+/// Version 2: no assets.
+#[derive(Deserialize)]
+struct PayloadV2 {
     scene_json: String,
     events: Vec<(Tick, String, PackedValue)>,
     tick: Tick,
@@ -40,9 +53,10 @@ enum PackedValue {
     Text(String),
 }
 
-pub(crate) fn encode(scene: &Scene, events: &[Event], tick: Tick) -> Vec<u8> {
+pub(crate) fn encode(scene: &Scene, assets: &Assets, events: &[Event], tick: Tick) -> Vec<u8> {
     let payload = Payload {
         scene_json: serde_json::to_string(scene).unwrap_or_default(),
+        assets: assets.clone(),
         events: events
             .iter()
             .map(|e| {
@@ -67,7 +81,10 @@ pub(crate) fn encode(scene: &Scene, events: &[Event], tick: Tick) -> Vec<u8> {
     out
 }
 
-pub(crate) fn decode(bytes: &[u8]) -> Result<(Scene, Vec<Event>, Tick), SnapshotError> {
+/// What a snapshot holds: the scene, its decoded assets, the event log and the tick.
+pub(crate) type Decoded = (Scene, Assets, Vec<Event>, Tick);
+
+pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, SnapshotError> {
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         return if MAGIC.starts_with(bytes) && bytes.len() < MAGIC.len() {
             Err(SnapshotError::Truncated {
@@ -87,7 +104,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(Scene, Vec<Event>, Tick), Snapshot
     let u32_at =
         |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
     let version = u16::from_le_bytes([bytes[6], bytes[7]]);
-    if version != VERSION {
+    if version != VERSION && version != VERSION_2 {
         return Err(SnapshotError::Version {
             found: version,
             supported: VERSION,
@@ -124,10 +141,29 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(Scene, Vec<Event>, Tick), Snapshot
             raw.len()
         )));
     }
-    let p: Payload =
-        postcard::from_bytes(&raw).map_err(|e| SnapshotError::Decode(e.to_string()))?;
+    let p: Payload = if version == VERSION_2 {
+        let p: PayloadV2 =
+            postcard::from_bytes(&raw).map_err(|e| SnapshotError::Decode(e.to_string()))?;
+        Payload {
+            scene_json: p.scene_json,
+            assets: Assets::default(),
+            events: p.events,
+            tick: p.tick,
+        }
+    } else {
+        postcard::from_bytes(&raw).map_err(|e| SnapshotError::Decode(e.to_string()))?
+    };
     let scene: Scene = serde_json::from_str(&p.scene_json)
         .map_err(|e| SnapshotError::Decode(format!("scene: {e}")))?;
+    if version == VERSION_2 {
+        // A version 2 snapshot carries no files, so only a scene that names none restores.
+        if let Some(r) = scene.asset_refs().first() {
+            return Err(SnapshotError::Decode(format!(
+                "a version 2 snapshot carries no assets, but its scene names {:?} at {}",
+                r.path, r.field
+            )));
+        }
+    }
     let events = p
         .events
         .into_iter()
@@ -139,5 +175,5 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(Scene, Vec<Event>, Tick), Snapshot
             Event { tick, input, value }
         })
         .collect();
-    Ok((scene, events, p.tick))
+    Ok((scene, p.assets, events, p.tick))
 }

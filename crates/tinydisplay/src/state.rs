@@ -254,6 +254,9 @@ impl Resolver<'_> {
             scroll = (auto + i128::from(scroll)).rem_euclid(cycle) as i32;
         }
         let mut frame = p[Prop::Frame as usize];
+        if n.kind == Kind::Image {
+            frame = n.timing.as_ref().map_or(0, |tm| tm.frame_at(t)) as i32;
+        }
         if n.kind == Kind::Sprite {
             let count = n.frames.len().max(1) as i128;
             let auto = i128::from(t / n.frame_ticks as u64);

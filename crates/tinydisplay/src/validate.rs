@@ -9,7 +9,7 @@ use crate::error::SceneError;
 use crate::event::CLOCK_INPUT;
 use crate::fixed::{self, Easing};
 use crate::fonts;
-use crate::image::FontCache;
+use crate::image::{FontCache, GlyphFont};
 use crate::limits::{
     MAX_COORD, MAX_DEPTH, MAX_GAP, MAX_HEIGHT, MAX_INPUTS, MAX_KEYS, MAX_SPARKLINE_POINTS,
     MAX_SPRITE_FRAMES, MAX_TICK_RATE, MAX_WIDGETS, MAX_WIDTH,
@@ -158,10 +158,12 @@ pub(crate) fn check_inputs(inputs: &[(String, InputDef)], errors: &mut Errors) {
 pub(crate) fn widgets(
     widgets: &[Widget],
     inputs: &[(String, InputDef)],
+    pictures: Pictures<'_>,
     errors: &mut Errors,
 ) -> (Vec<Node>, TrackIds) {
     let mut cx = Ctx {
         inputs,
+        pictures,
         count: 0,
         tracks: BTreeMap::new(),
         ids: BTreeMap::new(),
@@ -182,8 +184,16 @@ pub(crate) fn widgets(
     (roots, cx.tracks)
 }
 
+/// What image widgets compile from: the decoded files, and the tick rate their timing is in.
+#[derive(Clone, Copy)]
+pub(crate) struct Pictures<'a> {
+    pub assets: &'a crate::asset::Assets,
+    pub tick_rate: u32,
+}
+
 struct Ctx<'a> {
     inputs: &'a [(String, InputDef)],
+    pictures: Pictures<'a>,
     count: usize,
     tracks: TrackIds,
     /// Widget and track ids share one namespace: id -> the path of its first use.
@@ -208,6 +218,7 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Marquee => "marquee",
         Kind::Sprite => "sprite",
         Kind::Group => "group",
+        Kind::Image => "image",
     }
 }
 
@@ -228,12 +239,13 @@ fn kinds_of(field: &str) -> Option<&'static [Kind]> {
         "bitmap" => &[Bitmap],
         "frames" | "frame_ticks" | "frame" => &[Sprite],
         "children" | "clip" => &[Group],
+        "src" | "dither" | "threshold" | "scale" | "loop" => &[Image],
         _ => return None,
     })
 }
 
 /// The kind-specific fields a widget sets, in declaration order.
-fn kind_fields(w: &Widget) -> [(&'static str, bool); 21] {
+fn kind_fields(w: &Widget) -> [(&'static str, bool); 26] {
     [
         ("fill", w.fill.is_some()),
         ("stroke", w.stroke.is_some()),
@@ -256,6 +268,11 @@ fn kind_fields(w: &Widget) -> [(&'static str, bool); 21] {
         ("frame", w.frame.is_some()),
         ("children", !w.children.is_empty()),
         ("clip", w.clip.is_some()),
+        ("src", w.src.is_some()),
+        ("dither", w.dither.is_some()),
+        ("threshold", w.threshold.is_some()),
+        ("scale", w.scale.is_some()),
+        ("loop", w.loops.is_some()),
     ]
 }
 
@@ -371,7 +388,7 @@ impl Ctx<'_> {
         let Some(kind) = w.kind else {
             self.errors.push(err(
                 &format!("{path}.kind"),
-                "missing: expected one of text, rect, line, circle, ellipse, bitmap, progress, sparkline, marquee, sprite, group",
+                "missing: expected one of text, rect, line, circle, ellipse, bitmap, progress, sparkline, marquee, sprite, group, image",
             ));
             for (i, t) in w.animate.iter().enumerate() {
                 self.known_track(t, &format!("{path}.animate[{i}]"));
@@ -460,12 +477,14 @@ impl Ctx<'_> {
             None => None,
         };
         let font_name = match &w.font {
-            Some(name) if fonts::is_builtin(name) => name.as_str(),
+            Some(name) if fonts::is_builtin(name) || crate::asset::is_font_file(name) => {
+                name.as_str()
+            }
             Some(name) => {
                 self.errors.push(err(
                     &format!("{path}.font"),
                     format!(
-                        "unknown font {name:?}; expected one of {}",
+                        "unknown font {name:?}; expected one of {}, or a BDF file next to the scene (fonts/name.bdf)",
                         fonts::all_names().join(", ")
                     ),
                 ));
@@ -474,7 +493,29 @@ impl Ctx<'_> {
             None if w.icon.is_some() => fonts::DEFAULT_ICON_FONT,
             None => fonts::DEFAULT,
         };
-        let font = self.fonts.get(font_name, || fonts::build(font_name));
+        let font = if crate::asset::is_font_file(font_name) {
+            // A BDF file from the scene's assets (one not loaded is reported by the compile step).
+            let built = self.pictures.assets.fonts.get(font_name).map(|asset| {
+                self.fonts
+                    .try_get(font_name, || GlyphFont::from_asset(asset))
+            });
+            match built {
+                Some(Ok(f)) => f,
+                Some(Err(msg)) => {
+                    self.errors.push(err(
+                        &format!("{path}.font"),
+                        format!("font {font_name:?}: {msg}"),
+                    ));
+                    self.fonts
+                        .get(fonts::DEFAULT, || fonts::build(fonts::DEFAULT))
+                }
+                None => self
+                    .fonts
+                    .get(fonts::DEFAULT, || fonts::build(fonts::DEFAULT)),
+            }
+        } else {
+            self.fonts.get(font_name, || fonts::build(font_name))
+        };
         let e = &mut *self.errors;
 
         let bitmap = match (&w.bitmap, kind) {
@@ -512,6 +553,27 @@ impl Ctx<'_> {
             ));
         }
         let mut frames = Vec::new();
+        let mut timing = None;
+        let mut picture_size = None;
+        if kind == Kind::Image {
+            let src = w.src.as_deref();
+            match src.and_then(|s| self.pictures.assets.images.get(s)) {
+                Some(asset) => {
+                    let pic = crate::picture::compile(w, asset, self.pictures.tick_rate, path);
+                    if let Some(pic) = e.ok(pic) {
+                        picture_size = pic.frames.first().map(|f| (f.w, f.h));
+                        frames = pic.frames;
+                        timing = pic.timing.map(alloc::sync::Arc::new);
+                    }
+                }
+                // A named file that is missing was reported with the scene's asset references.
+                None if src.is_some() => {}
+                None => e.push(err(
+                    &format!("{path}.src"),
+                    "missing: an image widget needs `src`, a PNG, GIF or BMP file next to the scene",
+                )),
+            }
+        }
         for (i, f) in w.frames.iter().enumerate().take(MAX_SPRITE_FRAMES) {
             let fp = format!("{path}.frames[{i}]");
             let Some(b) = e.ok(parse_bitmap(f, &fp)) else {
@@ -593,6 +655,11 @@ impl Ctx<'_> {
         base[Prop::Y as usize] = w.y;
         base[Prop::W as usize] = w.w;
         base[Prop::H as usize] = w.h;
+        if let Some((pw, ph)) = picture_size {
+            // The size it was dithered at: what the frame state reports and `invert` covers.
+            base[Prop::W as usize] = pw;
+            base[Prop::H as usize] = ph;
+        }
         base[Prop::Value as usize] = w.value.unwrap_or(0);
         base[Prop::Min as usize] = min;
         base[Prop::Max as usize] = max;
@@ -679,6 +746,7 @@ impl Ctx<'_> {
             text,
             bitmap,
             frames,
+            timing,
             frame_ticks,
             every,
             gap,

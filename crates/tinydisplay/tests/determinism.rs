@@ -262,7 +262,7 @@ fn snapshot_header_errors() {
         Engine::restore(&v1).unwrap_err(),
         SnapshotError::Version {
             found: 1,
-            supported: 2
+            supported: 3
         }
     );
     let mut flipped = good.clone();

@@ -245,3 +245,85 @@ fn missing_glyph_warnings_name_file_line_col_and_characters() {
     );
     assert!(!s.contains("'{'"), "placeholders are not literal text: {s}");
 }
+
+/// A hand-made BDF-style font: `j` hangs 2 rows below the baseline and 1 column left of its
+/// pen (negative BBX offsets), `°` sits 3 rows above the baseline.
+fn bdf_assets() -> tinydisplay::asset::Assets {
+    use tinydisplay::asset::{Assets, FontAsset, FontGlyph};
+    let bits = |rows: &[&str]| -> Vec<u8> {
+        rows.iter()
+            .flat_map(|r| r.bytes().map(|b| u8::from(b == b'#')))
+            .collect()
+    };
+    let glyph = |ch, advance, x, y, rows: &[&str]| FontGlyph {
+        ch,
+        advance,
+        x,
+        y,
+        width: rows[0].len() as u32,
+        height: rows.len() as u32,
+        rows: bits(rows),
+    };
+    let mut assets = Assets::default();
+    assets.fonts.insert(
+        "fonts/t.bdf".into(),
+        FontAsset {
+            ascent: 5,
+            descent: 2,
+            default_char: None,
+            glyphs: vec![
+                glyph(
+                    'j',
+                    3,
+                    -1,
+                    -2,
+                    &["..#", "...", "..#", "..#", "..#", "#.#", ".#."],
+                ),
+                glyph('°', 3, 0, 3, &["##", "##"]),
+            ],
+        },
+    );
+    assets
+}
+
+#[test]
+fn a_bdf_glyph_with_negative_offsets() {
+    let src = "display = { width = 16, height = 8 }\n[[widgets]]\nkind = \"text\"\nx = 1\nfont = \"fonts/t.bdf\"\ntext = \"j°jx\"\n";
+    let e = Engine::from_source_with_assets("s.toml", src.as_bytes(), bdf_assets()).unwrap();
+    let f = e.render(0);
+    // Line top y = 0, baseline after row 4 (ascent 5). 'j' (x = -1, y = -2, 7 tall) at pen 1
+    // covers columns 0..=2 and rows 0..=6; '°' (y = 3) at pen 4 rows 0..=1; the second 'j' at
+    // pen 7 starts at column 6; 'x' (missing) at pen 10 is the box: max(3, 7 / 2) = 3 wide,
+    // max(3, 5 * 2 / 3) = 3 tall, standing on the baseline (rows 2..=4).
+    assert_window(
+        &f,
+        0,
+        0,
+        "
+        ..#.##..#.......
+        ....##..........
+        ..#.....#.###...
+        ..#.....#.#.#...
+        ..#.....#.###...
+        #.#...#.#.......
+        .#.....#........
+        ................
+        ",
+    );
+    assert!(e.missing_glyphs()[0].chars == ['x']);
+}
+
+#[test]
+fn a_malformed_bdf_asset_is_an_error_at_the_font_field() {
+    let mut assets = bdf_assets();
+    assets.fonts.get_mut("fonts/t.bdf").unwrap().glyphs[0]
+        .rows
+        .pop();
+    let src = "display = { width = 16, height = 8 }\n[[widgets]]\nkind = \"text\"\nfont = \"fonts/t.bdf\"\ntext = \"j\"\n";
+    let e = Engine::from_source_with_assets("s.toml", src.as_bytes(), assets).unwrap_err();
+    assert_eq!(e.path, "widgets[0].font");
+    assert!(e.message.contains("malformed"), "{e}");
+    // Not loaded at all: the asset step names the path.
+    let e = Engine::from_source("s.toml", src.as_bytes()).unwrap_err();
+    assert!(e.message.contains("was not loaded"), "{e}");
+}
