@@ -90,9 +90,12 @@ pub(crate) fn build(name: &str) -> GlyphFont {
 
 /// One u8g2 font of a family, and where its glyphs go: `pua` moves a glyph with u8g2 code `n`
 /// to U+E000 + n (the icon fonts, whose codes overlap Latin letters).
+/// Converts one font's glyphs: (out, move to the private use area, only these code ranges).
+type Convert = fn(&mut Vec<(char, Glyph)>, bool, Option<&[(u32, u32)]>);
+
 #[derive(Clone, Copy)]
 struct Member {
-    glyphs: fn(&mut Vec<(char, Glyph)>, bool, Option<&[(u32, u32)]>),
+    glyphs: Convert,
     metrics: fn() -> (i32, i32),
     pua: bool,
     /// Only these inclusive code ranges (a large fallback font lends a few blocks; converting

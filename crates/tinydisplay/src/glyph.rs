@@ -362,6 +362,7 @@ mod tests {
                 ('°', g(3, 4)),
                 ('a', g(9, 9))
             ],
+            None,
         );
         assert_eq!(f.advance_of('a'), 3, "the first 'a' wins");
         assert_eq!(f.advance_of('Ж'), 6);
