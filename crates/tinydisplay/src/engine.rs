@@ -114,7 +114,7 @@ impl Engine {
     /// draw as their replacement glyph, one entry per text field, in file order.
     ///
     /// ```
-    /// let scene = "[[widgets]]\nkind = \"text\"\ntext = \"21°C\"\n";
+    /// let scene = "display = { width = 32, height = 8 }\n[[widgets]]\nkind = \"text\"\ntext = \"21°C\"\n";
     /// let engine = tinydisplay::Engine::from_source("s.toml", scene.as_bytes()).unwrap();
     /// let missing = engine.missing_glyphs();
     /// assert_eq!(missing[0].path, "widgets[0].text");
