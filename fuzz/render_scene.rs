@@ -80,7 +80,8 @@ impl<'a> Bytes<'a> {
     }
 }
 
-const KINDS: [&str; 11] = [
+/// `group` last: below the deepest level the generator picks from the others.
+const KINDS: [&str; 13] = [
     "text",
     "rect",
     "line",
@@ -91,13 +92,16 @@ const KINDS: [&str; 11] = [
     "sparkline",
     "marquee",
     "sprite",
+    "arc",
+    "qr",
     "group",
 ];
 
 const FONTS: [&str; 6] = ["6x10", "4x6", "9x18", "profont_24", "5x8", "7x13_bold"];
 
-const PROPS: [&str; 11] = [
+const PROPS: [&str; 16] = [
     "x", "y", "w", "h", "stroke", "radius", "value", "scroll", "frame", "opacity", "min",
+    "scroll_y", "start", "sweep", "angle", "length",
 ];
 
 fn text(b: &mut Bytes<'_>) -> String {
@@ -150,7 +154,7 @@ fn track(b: &mut Bytes<'_>, out: &mut String) {
 /// One widget as a TOML inline table.
 fn widget(b: &mut Bytes<'_>, depth: usize, out: &mut String) {
     let kind = if depth >= 16 {
-        b.pick(&KINDS[..10])
+        b.pick(&KINDS[..KINDS.len() - 1])
     } else {
         b.pick(&KINDS)
     };
@@ -160,12 +164,19 @@ fn widget(b: &mut Bytes<'_>, depth: usize, out: &mut String) {
         b.coord(),
         b.coord()
     );
-    let (mut w, h) = if kind == "line" {
+    let (w, h) = if kind == "line" {
         (b.coord(), b.coord())
     } else {
         (b.size(), b.size())
     };
-    let h = if kind == "circle" { w } else { h };
+    let h = if matches!(kind, "circle" | "arc") {
+        w
+    } else {
+        h
+    };
+    // A line by angle and length has no `w`/`h`.
+    let polar = kind == "line" && b.below(2) == 0;
+    let (mut w, h) = if polar { (0, 0) } else { (w, h) };
     if kind == "text" && b.below(2) == 0 {
         w = 0;
     }
@@ -179,10 +190,10 @@ fn widget(b: &mut Bytes<'_>, depth: usize, out: &mut String) {
     // Only the fields that apply to the kind: validation rejects the others (a scene the
     // loader refuses exercises nothing here).
     let (fills, strokes, rounds) = (
-        matches!(kind, "rect" | "circle" | "ellipse"),
+        matches!(kind, "rect" | "circle" | "ellipse" | "arc"),
         matches!(
             kind,
-            "rect" | "line" | "circle" | "ellipse" | "progress" | "sparkline"
+            "rect" | "line" | "circle" | "ellipse" | "progress" | "sparkline" | "arc"
         ),
         matches!(kind, "rect" | "progress"),
     );
@@ -224,6 +235,17 @@ fn widget(b: &mut Bytes<'_>, depth: usize, out: &mut String) {
             if b.below(2) == 0 && kind == "text" {
                 out.push_str(", align = \"right\"");
             }
+            // Wrapped text: lines packed one row apart (-3 suits the 6-row font too), far
+            // scrolls, ellipsis.
+            if kind == "text" && w > 0 && h > 0 && b.below(2) == 0 {
+                let _ = write!(
+                    out,
+                    ", wrap = true, line_spacing = {}, scroll_y = {}, ellipsis = {}",
+                    b.pick(&[0, -3, 2, 256]),
+                    b.pick(&[0, 5, -32767, 32767]),
+                    b.below(2) == 0
+                );
+            }
         }
         "progress" => {
             let _ = write!(
@@ -245,6 +267,32 @@ fn widget(b: &mut Bytes<'_>, depth: usize, out: &mut String) {
             );
         }
         "bitmap" => out.push_str(", bitmap = \"#.#.\\n.##.\\n#..#\\n\""),
+        "arc" => {
+            let _ = write!(out, ", start = {}, sweep = {}", b.coord(), b.coord());
+        }
+        "line" if polar => {
+            let _ = write!(out, ", angle = {}, length = {}", b.coord(), b.size());
+        }
+        "qr" => {
+            // Templated texts (`{tick}`): a constant text that cannot fit its box is refused.
+            let text = b.pick(&[
+                "{tick}",
+                "WIFI:T:WPA;S:net-{tick};P:secret;;",
+                "http://10.0.0.1:8080/{tick}/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            ]);
+            let _ = write!(
+                out,
+                ", text = \"{text}\", ecc = \"{}\"",
+                b.pick(&["L", "M", "Q", "H"])
+            );
+            match b.below(4) {
+                0 => {
+                    let _ = write!(out, ", module = {}", b.pick(&[1, 2, 3, 256]));
+                }
+                1 => out.push_str(", negative = true"),
+                _ => {}
+            }
+        }
         "sprite" => {
             out.push_str(", frames = [\"##\\n#.\\n\", \".#\\n##\\n\"]");
             let _ = write!(out, ", frame_ticks = {}", b.pick(&[1, 2, 1000]));

@@ -65,6 +65,8 @@ pub fn scratch_of(stage: &str, root: &Path, target: &Path) -> Vec<PathBuf> {
     match stage {
         // cargo-fuzz's own target dir: an ASan + coverage build of the engine.
         "fuzz" => vec![root.join("fuzz/target")],
+        // The embedded-text comparison's own build (its own lock file, so its own directory).
+        "wrapref" => vec![target.join("wrapref")],
         // The cross-built hashers; the wasm targets reuse the site's builds, which the browser
         // stage still needs.
         "golden" => vec![
@@ -128,6 +130,7 @@ mod tests {
             "fmt",
             "clippy",
             "cargo-test",
+            "wrapref",
             "fuzz",
             "golden",
             "browser",

@@ -4,7 +4,8 @@
 //! iteration renders the next tick (wrapping over a 10-minute window) into a reused frame, so
 //! the numbers include template formatting, track evaluation and drawing, but no allocation of
 //! the frame itself. `adversarial` (the largest legal shapes, mostly off-panel) is among them: its
-//! time should stay within a small multiple of `dashboard`'s. The Unicode and icon examples
+//! time should stay within a small multiple of `dashboard`'s. A scene with a recorded log
+//! (`NAME.events`) is measured under it too, as `NAME+events`. The Unicode and icon examples
 //! (`hello`, `weather_icons`, `sysinfo_icons`) are among them too, so their frame time reads
 //! against `dashboard`'s in the same run; `font_load` measures font conversion at scene load.
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -39,7 +40,19 @@ fn scenes() -> Vec<(String, Engine)> {
             }
         };
         match Engine::from_source(&p.to_string_lossy(), &bytes) {
-            Ok(engine) => out.push((name, engine)),
+            Ok(engine) => {
+                // The scene under its recorded inputs too, as `NAME+events`: without them a
+                // scene of text inputs (notifications' wrapped messages) shows only defaults.
+                let log = std::fs::read_to_string(p.with_extension("events")).ok();
+                let events = log.and_then(|l| tinydisplay::parse_event_log(&l).ok());
+                if let Some(events) = events {
+                    let mut live = engine.clone();
+                    if live.push_events(events).is_ok() {
+                        out.push((format!("{name}+events"), live));
+                    }
+                }
+                out.push((name, engine));
+            }
             Err(e) => eprintln!("skipping {e}"),
         }
     }

@@ -55,6 +55,9 @@ pub(crate) struct GlyphFont {
     ascii: [u16; 128],
     /// Glyph index of the other characters, sorted by character.
     others: Vec<(char, u16)>,
+    /// A mono font's own mapping for non-ASCII characters (its glyph list cannot be
+    /// enumerated), and the index it gives characters it lacks.
+    mono: Option<(&'static MonoFont<'static>, usize)>,
     /// Drawn for a character the font lacks.
     replacement: Glyph,
     /// Ink extent of all glyphs relative to the pen: left of it (<= 0), above the line top
@@ -113,6 +116,7 @@ impl GlyphFont {
             glyphs: cells,
             ascii,
             others: Vec::new(),
+            mono: Some((mono, repl)),
             replacement,
             ink_left: 0,
             ink_top: 0,
@@ -161,6 +165,7 @@ impl GlyphFont {
             glyphs,
             ascii,
             others,
+            mono: None,
             replacement,
             ink_left,
             ink_top,
@@ -242,6 +247,9 @@ impl GlyphFont {
     fn index(&self, c: char) -> Option<usize> {
         let i = if c.is_ascii() {
             self.ascii[c as usize]
+        } else if let Some((mono, repl)) = self.mono {
+            let i = mono.glyph_mapping.index(c);
+            return (i != repl && i < self.glyphs.len()).then_some(i);
         } else {
             let i = self.others.binary_search_by_key(&c, |(k, _)| *k).ok()?;
             self.others[i].1
@@ -264,6 +272,11 @@ impl GlyphFont {
     /// How far the pen moves after `c` (letter spacing included).
     pub(crate) fn advance_of(&self, c: char) -> i32 {
         self.glyph(c).advance
+    }
+
+    /// The letter spacing included in every advance (not lit after a line's last character).
+    pub(crate) fn letter_spacing(&self) -> i32 {
+        self.spacing
     }
 
     /// The distance between two lines of text.

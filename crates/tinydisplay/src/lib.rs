@@ -55,6 +55,7 @@ mod marks;
 mod missing;
 mod model;
 mod picture;
+mod qr;
 mod raster;
 pub mod scene;
 mod schedule;
@@ -63,6 +64,7 @@ mod snapshot;
 mod state;
 mod text;
 mod validate;
+mod wrap;
 
 pub use display_state::DisplayState;
 pub use engine::Engine;

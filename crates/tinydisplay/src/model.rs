@@ -28,13 +28,21 @@ pub(crate) enum Prop {
     Visible,
     Invert,
     Speed,
+    /// Wrapped text's vertical scroll.
+    ScrollY,
+    // Arcs and polar lines (degrees, pixels).
+    Start,
+    Sweep,
+    Angle,
+    Length,
 }
 
-pub(crate) const PROP_COUNT: usize = 15;
+pub(crate) const PROP_COUNT: usize = 20;
 
 pub(crate) const PROP_NAMES: [&str; PROP_COUNT] = [
     "x", "y", "w", "h", "value", "min", "max", "scroll", "frame", "opacity", "stroke", "radius",
-    "visible", "invert", "speed",
+    "visible", "invert", "speed", "scroll_y", // arcs and polar lines:
+    "start", "sweep", "angle", "length",
 ];
 
 impl Prop {
@@ -42,7 +50,8 @@ impl Prop {
         use Prop::*;
         const ALL: [Prop; PROP_COUNT] = [
             X, Y, W, H, Value, Min, Max, Scroll, Frame, Opacity, Stroke, Radius, Visible, Invert,
-            Speed,
+            Speed, ScrollY, // arcs and polar lines:
+            Start, Sweep, Angle, Length,
         ];
         PROP_NAMES.iter().position(|&n| n == name).map(|i| ALL[i])
     }
@@ -114,6 +123,31 @@ pub(crate) struct Node {
     pub binds: Vec<(Prop, usize)>,
     pub tracks: Vec<CTrack>,
     pub children: Vec<Node>,
+    /// `Some` for a text widget with `wrap = true`.
+    pub wrap: Option<WrapSpec>,
+    /// A line drawn from `angle` and `length` rather than `w`/`h`.
+    pub polar: bool,
+    /// A QR code's fixed options.
+    pub qr: Option<QrOpts>,
+}
+
+/// How a wrapped text widget lays out its lines (`crate::wrap`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct WrapSpec {
+    /// Extra pixels between lines; font height + spacing >= 1.
+    pub line_spacing: i32,
+    pub ellipsis: bool,
+}
+
+/// What a QR widget draws besides its text.
+#[derive(Clone, Debug)]
+pub(crate) struct QrOpts {
+    pub ecc: crate::scene::Ecc,
+    /// Pixels per module; `None`: the largest that fits the box.
+    pub module: Option<i32>,
+    pub negative: bool,
+    /// A constant text's code, encoded once at compile time instead of every frame.
+    pub fixed: Option<Arc<crate::qr::Encoded>>,
 }
 
 /// A validated scene in the form the renderer wants.

@@ -12,7 +12,8 @@ use crate::event::EventLog;
 use crate::frame::Frame;
 use crate::frame::RenderStats;
 use crate::image::{GlyphFont, PageImage};
-use crate::model::{CSeries, Compiled, Node};
+use crate::model::{CSeries, Compiled, Node, WrapSpec};
+use crate::qr;
 use crate::scene::{Align, DrawMode, Kind};
 use crate::shape;
 use crate::state::{Resolved, Resolver};
@@ -136,12 +137,17 @@ pub(crate) struct Canvas<'f> {
     spans: Spans,
 }
 
+/// Most spans of one row: an outline's left and right part, each cut in two by an arc's edges.
+const SPAN_SLOTS: usize = 4;
+
 /// One page's worth of a shape's row spans: `rows[slot][row]`, slot 0 the row's first span.
 #[derive(Default)]
 struct Spans {
     page: i32,
     last_row: Option<usize>,
-    rows: [[Option<(i32, i32)>; 8]; 2],
+    /// The slot of the last span of `last_row`.
+    slot: usize,
+    rows: [[Option<(i32, i32)>; 8]; SPAN_SLOTS],
 }
 
 impl<'f> Canvas<'f> {
@@ -298,11 +304,16 @@ impl<'f> Canvas<'f> {
         }
         // The slot is the span's place in its row, counted before dropping empty ones, so
         // that a row's right part never lands among the left parts.
-        let slot = usize::from(self.spans.last_row == Some(row));
+        let slot = if self.spans.last_row == Some(row) {
+            self.spans.slot + 1
+        } else {
+            0
+        };
+        self.spans.slot = slot;
         self.spans.last_row = Some(row);
         let (lo, hi) = (i64::from(c.x0), i64::from(c.x1));
         let (x0, x1) = (x0.clamp(lo, hi), x1.clamp(lo, hi));
-        if x0 < x1 && slot < 2 {
+        if x0 < x1 && slot < SPAN_SLOTS {
             self.spans.rows[slot][row] = Some((x0 as i32, x1 as i32));
         }
     }
@@ -491,7 +502,7 @@ fn draw_node(
     // walks their rows (a 32767-pixel circle far off-panel took half a second).
     let boxed = match n.kind {
         Kind::Rect | Kind::Ellipse | Kind::Progress => Some(Clip::new(x, y, w, h)),
-        Kind::Circle => Some(Clip::new(x, y, w, w)),
+        Kind::Circle | Kind::Arc => Some(Clip::new(x, y, w, w)),
         _ => None,
     };
     if boxed.is_some_and(|b| b.intersect(clip).is_empty()) {
@@ -527,7 +538,13 @@ fn draw_node(
             }
         }
         Kind::Line => {
-            let (a, b) = ((bx, by), (bx + bw, by + bh));
+            let (a, b) = if n.polar {
+                // LIMIT keeps the end within +-2^16, as for a `w`/`h` line.
+                let len = i64::from(s.length.clamp(0, LIMIT));
+                ((bx, by), shape::polar_end(bx, by, i64::from(s.angle), len))
+            } else {
+                ((bx, by), (bx + bw, by + bh))
+            };
             let vis = cv.visible();
             if stroke == 1 {
                 shape::line(a, b, vis, |x0, y0, x1, y1| cv.box64(x0, y0, x1, y1));
@@ -548,6 +565,22 @@ fn draw_node(
                 cv.flush_spans();
             }
         }
+        Kind::Text if n.wrap.is_some() => {
+            if let (true, Some(spec)) = (s.has_text, n.wrap) {
+                draw_wrapped(cv, n, spec, text, (x, y, w, h), s.scroll_y, clip);
+            }
+        }
+        Kind::Arc => {
+            if shape_stroke != Some(0) {
+                let rows = cv.rows();
+                let (start, sweep) = (i64::from(s.start), i64::from(s.sweep));
+                shape::arc((bx, by, bw), start, sweep, shape_stroke, rows, |y, a, b| {
+                    cv.span(y, a, b)
+                });
+                cv.flush_spans();
+            }
+        }
+        Kind::Qr => draw_qr(cv, n, (x, y, w, h), s.has_text.then_some(text.as_str())),
         Kind::Text => {
             if s.has_text {
                 let tw = n.font.text_width(text);
@@ -693,6 +726,37 @@ fn draw_image(
     }
 }
 
+/// A QR code, or when its text cannot fit: the box outlined and crossed, so the failure shows.
+fn draw_qr(cv: &mut Canvas<'_>, n: &Node, b: (i32, i32, i32, i32), text: Option<&str>) {
+    let Some(opts) = &n.qr else { return };
+    // Sized to its box, a code far off the panel is not even encoded.
+    if opts.module.is_none() && Clip::new(b.0, b.1, b.2, b.3).intersect(cv.clip).is_empty() {
+        return;
+    }
+    let rows = (cv.clip.y0, cv.clip.y1);
+    let drawn = qr::draw(
+        text.unwrap_or(""),
+        opts.fixed.as_deref(),
+        opts.ecc,
+        opts.module,
+        opts.negative,
+        b,
+        rows,
+        |x, y, w, h| cv.fill_box(Clip::new(x, y, w, h)),
+    );
+    let (x, y, w, h) = b;
+    if drawn == qr::Drawn::TooLong && w > 0 && h > 0 {
+        let r = Rectangle::new(Point::new(x, y), size(w, h));
+        let _ = r.into_styled(outline(1)).draw(cv);
+        let vis = cv.visible();
+        let (x0, y0) = (i64::from(x), i64::from(y));
+        let (x1, y1) = (x0 + i64::from(w) - 1, y0 + i64::from(h) - 1);
+        for (a, b) in [((x0, y0), (x1, y1)), ((x0, y1), (x1, y0))] {
+            shape::line(a, b, vis, |x0, y0, x1, y1| cv.box64(x0, y0, x1, y1));
+        }
+    }
+}
+
 fn draw_progress(cv: &mut Canvas<'_>, s: &Resolved, (x, y, w, h): (i32, i32, i32, i32), st: i32) {
     if st > 0 {
         if s.radius > 0 {
@@ -717,6 +781,92 @@ fn draw_progress(cv: &mut Canvas<'_>, s: &Resolved, (x, y, w, h): (i32, i32, i32
         0
     };
     cv.fill_box(Clip::new(x + st, y + st, fill_w, h - 2 * st));
+}
+
+// Wrapped text: `crate::wrap` breaks the lines, this draws the visible ones.
+
+/// A character's advance, for line breaking: with [`wrap_spacing`], the one place wrapping asks
+/// the font how wide a character is (mono fonts: all the same).
+fn wrap_advance(font: &GlyphFont, c: char) -> i32 {
+    font.advance_of(c)
+}
+
+/// The letter spacing included in each advance (not lit after a line's last character).
+fn wrap_spacing(font: &GlyphFont) -> i32 {
+    font.letter_spacing()
+}
+
+/// The ellipsis the font can draw: `…`, or `...` when the font has no glyph for it.
+fn ellipsis_for(font: &GlyphFont) -> &'static str {
+    if font.has_glyph('…') {
+        "…"
+    } else {
+        "..."
+    }
+}
+
+/// Draws `text` broken into lines inside the box (clipped to it and to `clip`), the lines moved
+/// up by `scroll_y` pixels. The layout walks the whole text (O(bytes), no allocation); only lines
+/// that reach into the clip are blitted, each counted as a primitive.
+fn draw_wrapped(
+    cv: &mut Canvas<'_>,
+    n: &Node,
+    spec: WrapSpec,
+    text: &str,
+    (x, y, w, h): (i32, i32, i32, i32),
+    scroll_y: i32,
+    clip: Clip,
+) {
+    cv.clip = clip.intersect(Clip::new(x, y, w, h));
+    if cv.clip.is_empty() {
+        return;
+    }
+    let font: &GlyphFont = &n.font;
+    let adv = |c: char| wrap_advance(font, c);
+    let fh = i64::from(font.height);
+    let pitch = (fh + i64::from(spec.line_spacing)).max(1);
+    let top = i64::from(y) - i64::from(scroll_y);
+    let (y0, y1) = (i64::from(cv.clip.y0), i64::from(cv.clip.y1));
+    // With an ellipsis, nothing below the last line that fits wholly in the box is drawn (line k
+    // spans top + k * pitch .. + fh); in a box lower than a line, that is the first line.
+    let last = spec.ellipsis.then(|| {
+        (i64::from(h) + i64::from(scroll_y) - fh)
+            .div_euclid(pitch)
+            .max(0)
+    });
+    let spacing = wrap_spacing(font);
+    let mut lines = crate::wrap::lines(text, w, spacing, adv);
+    let mut k = 0i64;
+    while let Some(line) = lines.next() {
+        let ly = top + k * pitch;
+        if ly >= y1 || last.is_some_and(|l| k > l) {
+            break;
+        }
+        if ly + fh > y0 {
+            let ly = ly as i32;
+            let more = last == Some(k) && crate::wrap::has_visible(&text[lines.rest()..]);
+            let (end, body_w, tail) = if more {
+                let e = ellipsis_for(font);
+                let ew = e.chars().map(adv).sum::<i32>() - spacing;
+                let (end, cw) = crate::wrap::cut_for(text, line, w, ew, adv);
+                (end, cw, Some((e, ew)))
+            } else {
+                (line.end, line.width, None)
+            };
+            let lw = body_w.saturating_add(tail.map_or(0, |t| t.1));
+            let lx = match n.align {
+                Align::Left => x,
+                Align::Center => x + (w - lw) / 2,
+                Align::Right => x + w - lw,
+            };
+            cv.stats.primitives += 1;
+            cv.text(font, &text[line.start..end], lx, ly);
+            if let Some((e, _)) = tail {
+                cv.text(font, e, lx.saturating_add(body_w), ly);
+            }
+        }
+        k += 1;
+    }
 }
 
 #[cfg(test)]
@@ -1008,5 +1158,34 @@ mod tests {
             let (a, b) = ((ax, ay), (bx, by));
             prop_assert_eq!(eg_line(128, 64, a, b, width), ours_line(128, 64, a, b, width));
         }
+    }
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::*;
+    use embedded_graphics::image::ImageRaw;
+    use embedded_graphics::mono_font::mapping::StrGlyphMapping;
+    use embedded_graphics::mono_font::{DecorationDimensions, MonoFont};
+
+    /// Two 2x1 glyphs, '?' (the replacement) and '…'.
+    static WITH_ELLIPSIS: MonoFont<'static> = MonoFont {
+        image: ImageRaw::new(&[0b1001_0000], 4),
+        glyph_mapping: &StrGlyphMapping::new("?…", 0),
+        character_size: Size::new(2, 1),
+        character_spacing: 0,
+        baseline: 0,
+        underline: DecorationDimensions::new(0, 1),
+        strikethrough: DecorationDimensions::new(0, 1),
+    };
+
+    #[test]
+    fn the_ellipsis_is_the_glyph_when_the_font_has_it() {
+        assert_eq!(ellipsis_for(&GlyphFont::from_mono(&WITH_ELLIPSIS)), "…");
+        for name in crate::fonts::FONT_NAMES {
+            let font = crate::fonts::build(name);
+            assert_eq!(ellipsis_for(&font), "...", "{name}");
+        }
+        assert_eq!(ellipsis_for(&crate::fonts::build("uni_8")), "…");
     }
 }

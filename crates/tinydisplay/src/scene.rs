@@ -135,6 +135,11 @@ pub enum Kind {
     Group,
     /// A picture file (PNG, GIF, BMP) dithered to 1 bit when the scene compiles.
     Image,
+    /// A circular arc (outline) or, with `fill = true`, a pie sector: `x`, `y`, `w` as a
+    /// circle's box, `start` and `sweep` in degrees.
+    Arc,
+    /// A QR code of `text` (a template), centred in the `w` x `h` box.
+    Qr,
 }
 
 /// How a widget's pixels combine with what is below.
@@ -273,6 +278,55 @@ pub struct Widget {
     /// Keyframe tracks and oscillators on this widget's properties.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub animate: Vec<Track>,
+    // Wrapped text (`crate::wrap`). Absent from files that do not use them, so scenes and
+    // snapshots written before them read and write the same bytes.
+    /// Text: break the text into lines inside the `w` x `h` box (on spaces and `\n`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wrap: Option<bool>,
+    /// Wrapped text: extra pixels between lines (negative: closer, down to one row apart).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_spacing: Option<i32>,
+    /// Wrapped text: end the last line that fits with `…` (`...` in fonts without it) when more
+    /// text follows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ellipsis: Option<bool>,
+    /// Wrapped text: pixels the lines are scrolled up inside the box (animatable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scroll_y: Option<i32>,
+    // -- Arcs, QR codes and polar lines (kept together, after the older fields). --
+    /// Arc: start angle in degrees (animatable). Angles everywhere: 0 = 3 o'clock, positive
+    /// clockwise on the panel (y grows downwards), as embedded-graphics' `Arc`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<i32>,
+    /// Arc: degrees swept from `start` (animatable; negative: counter-clockwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<i32>,
+    /// Line: direction in degrees from (`x`, `y`) (animatable); with `length`, replaces `w`/`h`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub angle: Option<i32>,
+    /// Line: length in pixels along `angle` (animatable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub length: Option<i32>,
+    /// QR code: error correction level (default `M`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ecc: Option<Ecc>,
+    /// QR code: pixels per module (default: the largest that fits the box).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module: Option<i32>,
+    /// QR code: light the dark modules instead of the light ones (a negative code, which not
+    /// every reader decodes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub negative: Option<bool>,
+}
+
+/// QR error correction level: about 7, 15, 25 or 30 % of the code may be damaged.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Ecc {
+    L,
+    #[default]
+    M,
+    Q,
+    H,
 }
 
 /// Data of a sparkline.

@@ -18,6 +18,10 @@
 //!
 //! Everything is a pure function that hands half-open spans `(y, x0, x1)` to a callback: this
 //! module knows nothing about frames or clipping beyond the row range it is given.
+//!
+//! Arcs and pie sectors ([`arc`]) are the circle's spans cut by embedded-graphics' half-plane
+//! test; they are compared with its `Arc` and `Sector` in `tests/arc_qr.rs` rather than here,
+//! because its angles can only be built from an `f32` and this crate's sources hold no float.
 
 /// Doubled-coordinate oval test of embedded-graphics (`EllipseContains` / `Circle::contains`).
 #[derive(Clone, Copy, Debug)]
@@ -636,4 +640,153 @@ mod tests {
             assert!(r * r <= n && (r + 1) * (r + 1) > n, "{n}");
         }
     }
+}
+
+// -- Arcs and pie sectors ------------------------------------------------------------------
+
+/// embedded-graphics' sine table for its `fixed_point` feature: sin(d degrees) in I16F16 bits,
+/// d in 0..=90. Its trigonometry rounds every angle to whole degrees and reads this table, so
+/// whole-degree arcs get their edge normals from these values; copied so that ours are equal
+/// bit for bit.
+const EG_SIN: [i64; 91] = [
+    0, 1144, 2287, 3430, 4572, 5712, 6850, 7987, 9121, 10252, 11380, 12505, 13626, 14742, 15855,
+    16962, 18064, 19161, 20252, 21336, 22415, 23486, 24550, 25607, 26656, 27697, 28729, 29753,
+    30767, 31772, 32768, 33754, 34729, 35693, 36647, 37590, 38521, 39441, 40348, 41243, 42126,
+    42995, 43852, 44695, 45525, 46341, 47143, 47930, 48703, 49461, 50203, 50931, 51643, 52339,
+    53020, 53684, 54332, 54963, 55578, 56175, 56756, 57319, 57865, 58393, 58903, 59396, 59870,
+    60326, 60764, 61183, 61584, 61966, 62328, 62672, 62997, 63303, 63589, 63856, 64104, 64332,
+    64540, 64729, 64898, 65048, 65177, 65287, 65376, 65446, 65496, 65526, 65536,
+];
+
+fn eg_sin(deg: i64) -> i64 {
+    let d = deg.rem_euclid(360) as usize;
+    match d {
+        0..=90 => EG_SIN[d],
+        91..=180 => EG_SIN[180 - d],
+        181..=270 => -EG_SIN[d - 180],
+        _ => -EG_SIN[360 - d],
+    }
+}
+
+/// embedded-graphics' `OriginLinearEquation::with_angle`: the edge's normal, `(cos, sin)` scaled
+/// by 1024 (truncated towards zero, as its `i32::from(Real)`) and turned by 90 degrees.
+fn edge_normal(deg: i64) -> (i64, i64) {
+    let (c, s) = (eg_sin(deg + 90) * 1024 / 65536, eg_sin(deg) * 1024 / 65536);
+    (-s, c)
+}
+
+/// How the two half-planes of a sector combine (embedded-graphics' `PlaneSector`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Combine {
+    Intersection,
+    Union,
+    All,
+}
+
+/// An inclusive range of x; `i64::MIN`/`MAX` stand for "unbounded".
+type Range = (i64, i64);
+
+/// The x with `a * x >= rhs`, as a range (`None`: no x).
+fn half_line(a: i64, rhs: i64) -> Option<Range> {
+    match a.signum() {
+        0 => (rhs <= 0).then_some((i64::MIN, i64::MAX)),
+        1 => Some((-(-rhs).div_euclid(a), i64::MAX)),
+        _ => Some((i64::MIN, (-rhs).div_euclid(-a))),
+    }
+}
+
+/// Row `y`'s x ranges (at most two) inside the plane sector, for the doubled centre `c2`.
+fn sector_row(
+    c2: (i64, i64),
+    y: i64,
+    (right, left, op, t): ((i64, i64), (i64, i64), Combine, i64),
+) -> [Option<Range>; 2] {
+    if op == Combine::All {
+        return [Some((i64::MIN, i64::MAX)), None];
+    }
+    let dy = 2 * y - c2.1;
+    // Right edge: (2x - c2x) nx + dy ny >= -t.
+    let r = half_line(2 * right.0, -t - dy * right.1 + c2.0 * right.0);
+    // Left edge: (2x - c2x) nx + dy ny <= t.
+    let l = half_line(-2 * left.0, -(t - dy * left.1 + c2.0 * left.0));
+    match op {
+        Combine::Intersection => match (r, l) {
+            (Some(a), Some(b)) => {
+                let (lo, hi) = (a.0.max(b.0), a.1.min(b.1));
+                [(lo <= hi).then_some((lo, hi)), None]
+            }
+            _ => [None, None],
+        },
+        _ => match (r, l) {
+            (Some(a), Some(b)) => {
+                let (a, b) = if a.0 <= b.0 { (a, b) } else { (b, a) };
+                if a.1.saturating_add(1) >= b.0 {
+                    [Some((a.0, a.1.max(b.1))), None]
+                } else {
+                    [Some(a), Some(b)]
+                }
+            }
+            (a, b) => [a.or(b), None],
+        },
+    }
+}
+
+/// Rows `rows` of the arc of the circle in the box `x, y, d, d` from `start` through `sweep`
+/// degrees (0 = 3 o'clock, clockwise on the panel): embedded-graphics' `Arc` with an inside
+/// stroke of width `stroke` (`Some`), or its filled `Sector` (`None`).
+///
+/// Both are its circle test (as [`oval`]) intersected with its `PlaneSector` test on the
+/// doubled offset from the centre: the arc keeps points on or inside both edges, the filled
+/// sector points less than half a pixel outside them (its `point_type` with stroke thresholds
+/// of `+-NORMAL_VECTOR_SCALE`). Sweeps of 180 degrees and more are the union of the edges'
+/// half-planes, 360 and more the whole plane. One deliberate difference: a sweep of 0 draws
+/// nothing (embedded-graphics draws the pixels on the line through the centre, both ways).
+pub(crate) fn arc(
+    (x, y, d): (i64, i64, i64),
+    start: i64,
+    sweep: i64,
+    stroke: Option<i64>,
+    rows: (i64, i64),
+    mut span: impl FnMut(i64, i64, i64),
+) {
+    if sweep == 0 {
+        return;
+    }
+    let start = start.rem_euclid(360);
+    let sweep = sweep.clamp(-360, 360);
+    let op = match sweep.abs() {
+        360 => Combine::All,
+        180..=359 => Combine::Union,
+        _ => Combine::Intersection,
+    };
+    let end = start + sweep;
+    let (lo, hi) = if sweep < 0 {
+        (end, start)
+    } else {
+        (start, end)
+    };
+    let t = if stroke.is_some() { 0 } else { 1024 };
+    let sector = (edge_normal(lo), edge_normal(hi), op, t);
+    let c2 = Oval::center_2x(x, y, d, d);
+    oval((x, y, d, d), stroke, rows, |yy, x0, x1| {
+        for r in sector_row(c2, yy, sector).into_iter().flatten() {
+            let (a, b) = (x0.max(r.0), x1.min(r.1.saturating_add(1)));
+            if a < b {
+                span(yy, a, b);
+            }
+        }
+    });
+}
+
+/// The end of a line from (`x`, `y`) going `length` pixels at `angle` degrees (0 = 3 o'clock,
+/// clockwise on the panel, as arcs): the engine's sine table, rounded to the nearest pixel.
+pub(crate) fn polar_end(x: i64, y: i64, angle: i64, length: i64) -> (i64, i64) {
+    // Degrees to Q16 turns, rounded: whole quarter turns are exact.
+    let turns = ((angle.rem_euclid(360) * 65536 + 180) / 360) as u32;
+    let (c, s) = (
+        i64::from(crate::fixed::cos_q15(turns)),
+        i64::from(crate::fixed::sin_q15(turns)),
+    );
+    let round = |v: i64| (2 * v + 32767).div_euclid(2 * 32767);
+    (x + round(length * c), y + round(length * s))
 }

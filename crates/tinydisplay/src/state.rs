@@ -43,6 +43,9 @@ pub struct WidgetState {
     pub scroll: i32,
     /// Sprite: the frame index shown.
     pub frame: i32,
+    /// Wrapped text: pixels the lines are scrolled up (left out when 0).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub scroll_y: i32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Sparkline samples, oldest first: the last `w` values of its input (one per event), or
@@ -51,6 +54,20 @@ pub struct WidgetState {
     pub samples: Vec<i64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<WidgetState>,
+    /// Arc: start and sweep in degrees (absent on other kinds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<i32>,
+    /// A line drawn by angle: its angle in degrees and length in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub angle: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub length: Option<i32>,
+}
+
+fn is_zero(v: &i32) -> bool {
+    *v == 0
 }
 
 pub(crate) fn resolve(c: &Compiled, log: &EventLog, tick: Tick) -> FrameState {
@@ -84,8 +101,14 @@ pub(crate) struct Resolved {
     pub max: i32,
     pub scroll: i32,
     pub frame: i32,
+    pub scroll_y: i32,
     /// Whether the widget has a text (then it is in the caller's buffer).
     pub has_text: bool,
+    /// Arcs and polar lines: degrees, and a length in pixels.
+    pub start: i32,
+    pub sweep: i32,
+    pub angle: i32,
+    pub length: i32,
 }
 
 /// A sparkline's samples at one tick, oldest first, without allocating.
@@ -277,7 +300,12 @@ impl Resolver<'_> {
             max: p[Prop::Max as usize],
             scroll,
             frame,
+            scroll_y: p[Prop::ScrollY as usize],
             has_text,
+            start: p[Prop::Start as usize],
+            sweep: p[Prop::Sweep as usize],
+            angle: p[Prop::Angle as usize],
+            length: p[Prop::Length as usize],
         }
     }
 
@@ -327,9 +355,14 @@ impl Resolver<'_> {
             max: r.max,
             scroll: r.scroll,
             frame: r.frame,
+            scroll_y: r.scroll_y,
             text,
             samples,
             children,
+            start: (n.kind == Kind::Arc).then_some(r.start),
+            sweep: (n.kind == Kind::Arc).then_some(r.sweep),
+            angle: n.polar.then_some(r.angle),
+            length: n.polar.then_some(r.length),
         }
     }
 }

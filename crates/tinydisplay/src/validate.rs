@@ -11,18 +11,23 @@ use crate::fixed::{self, Easing};
 use crate::fonts;
 use crate::image::{FontCache, GlyphFont};
 use crate::limits::{
-    MAX_COORD, MAX_DEPTH, MAX_GAP, MAX_HEIGHT, MAX_INPUTS, MAX_KEYS, MAX_SPARKLINE_POINTS,
-    MAX_SPRITE_FRAMES, MAX_TICK_RATE, MAX_WIDGETS, MAX_WIDTH,
+    MAX_COORD, MAX_DEPTH, MAX_GAP, MAX_HEIGHT, MAX_INPUTS, MAX_KEYS, MAX_LINE_SPACING,
+    MAX_SPARKLINE_POINTS, MAX_SPRITE_FRAMES, MAX_TICK_RATE, MAX_WIDGETS, MAX_WIDTH,
 };
+use crate::limits::{MAX_QR_MODULE, MAX_QR_TEXT_BYTES};
+use crate::model::QrOpts;
 use crate::model::{
-    Bitmap, CKey, CSeries, CTrack, KeyValue, Node, Prop, Target, TrackIds, PROP_COUNT, PROP_NAMES,
+    Bitmap, CKey, CSeries, CTrack, KeyValue, Node, Prop, Target, TrackIds, WrapSpec, PROP_COUNT,
+    PROP_NAMES,
 };
+use crate::qr;
 use crate::scene::{DisplaySpec, InputDef, Kind, Repeat, Series, Track, Value, Wave, Widget};
 use crate::schedule::track_duration;
-use crate::text::Template;
+use crate::text::{InputValue, Template};
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 /// Most errors collected from one scene; the rest are dropped (the first in the file is almost
@@ -219,6 +224,8 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Sprite => "sprite",
         Kind::Group => "group",
         Kind::Image => "image",
+        Kind::Arc => "arc",
+        Kind::Qr => "qr",
     }
 }
 
@@ -228,10 +235,14 @@ fn kind_name(kind: Kind) -> &'static str {
 fn kinds_of(field: &str) -> Option<&'static [Kind]> {
     use Kind::*;
     Some(match field {
-        "fill" => &[Rect, Circle, Ellipse],
-        "stroke" => &[Rect, Line, Circle, Ellipse, Progress, Sparkline],
+        "fill" => &[Rect, Circle, Ellipse, Arc],
+        "stroke" => &[Rect, Line, Circle, Ellipse, Progress, Sparkline, Arc],
         "radius" => &[Rect, Progress],
-        "text" | "font" => &[Text, Marquee],
+        "text" => &[Text, Marquee, Qr],
+        "font" => &[Text, Marquee],
+        "start" | "sweep" => &[Arc],
+        "angle" | "length" => &[Line],
+        "ecc" | "module" | "negative" => &[Qr],
         "align" | "icon" => &[Text],
         "value" | "min" | "max" => &[Progress],
         "series" => &[Sparkline],
@@ -240,12 +251,13 @@ fn kinds_of(field: &str) -> Option<&'static [Kind]> {
         "frames" | "frame_ticks" | "frame" => &[Sprite],
         "children" | "clip" => &[Group],
         "src" | "dither" | "threshold" | "scale" | "loop" => &[Image],
+        "wrap" | "line_spacing" | "ellipsis" | "scroll_y" => &[Text],
         _ => return None,
     })
 }
 
 /// The kind-specific fields a widget sets, in declaration order.
-fn kind_fields(w: &Widget) -> [(&'static str, bool); 26] {
+fn kind_fields(w: &Widget) -> [(&'static str, bool); 37] {
     [
         ("fill", w.fill.is_some()),
         ("stroke", w.stroke.is_some()),
@@ -273,7 +285,73 @@ fn kind_fields(w: &Widget) -> [(&'static str, bool); 26] {
         ("threshold", w.threshold.is_some()),
         ("scale", w.scale.is_some()),
         ("loop", w.loops.is_some()),
+        ("wrap", w.wrap.is_some()),
+        ("line_spacing", w.line_spacing.is_some()),
+        ("ellipsis", w.ellipsis.is_some()),
+        ("scroll_y", w.scroll_y.is_some()),
+        ("start", w.start.is_some()),
+        ("sweep", w.sweep.is_some()),
+        ("angle", w.angle.is_some()),
+        ("length", w.length.is_some()),
+        ("ecc", w.ecc.is_some()),
+        ("module", w.module.is_some()),
+        ("negative", w.negative.is_some()),
     ]
+}
+
+/// The wrapped-text fields of a text widget (`crate::wrap`): `wrap` needs a box, the others
+/// need `wrap`. Other kinds' use of them is reported by the kind check.
+fn wrap_spec(
+    w: &Widget,
+    kind: Kind,
+    font_height: i32,
+    path: &str,
+    e: &mut Errors,
+) -> Option<WrapSpec> {
+    if kind != Kind::Text {
+        return None;
+    }
+    if !w.wrap.unwrap_or(false) {
+        let only_wrapped = [
+            ("line_spacing", w.line_spacing.is_some()),
+            ("ellipsis", w.ellipsis.is_some()),
+            ("scroll_y", w.scroll_y.is_some()),
+        ];
+        for (field, set) in only_wrapped {
+            if set {
+                e.push(err(
+                    &format!("{path}.{field}"),
+                    format!("`{field}` does not apply to a text widget without `wrap = true`"),
+                ));
+            }
+        }
+        return None;
+    }
+    if w.w <= 0 || w.h <= 0 {
+        e.push(err(
+            &format!("{path}.wrap"),
+            format!(
+                "wrapped text needs its box: set `w` and `h` above 0 (w = {}, h = {})",
+                w.w, w.h
+            ),
+        ));
+    }
+    let line_spacing = w.line_spacing.unwrap_or(0);
+    e.ok(check_range(
+        line_spacing,
+        &format!("{path}.line_spacing"),
+        1 - font_height,
+        MAX_LINE_SPACING,
+    ));
+    e.ok(check_coord(
+        w.scroll_y.unwrap_or(0),
+        &format!("{path}.scroll_y"),
+        -MAX_COORD,
+    ));
+    Some(WrapSpec {
+        line_spacing,
+        ellipsis: w.ellipsis.unwrap_or(false),
+    })
 }
 
 fn parse_ease(name: &str, path: &str) -> Result<Easing, SceneError> {
@@ -388,7 +466,7 @@ impl Ctx<'_> {
         let Some(kind) = w.kind else {
             self.errors.push(err(
                 &format!("{path}.kind"),
-                "missing: expected one of text, rect, line, circle, ellipse, bitmap, progress, sparkline, marquee, sprite, group, image",
+                "missing: expected one of text, rect, line, circle, ellipse, bitmap, progress, sparkline, marquee, sprite, group, image, arc, qr",
             ));
             for (i, t) in w.animate.iter().enumerate() {
                 self.known_track(t, &format!("{path}.animate[{i}]"));
@@ -404,7 +482,12 @@ impl Ctx<'_> {
                 self.errors.push(err(
                     &format!("{path}.{field}"),
                     format!(
-                        "`{field}` does not apply to a {} widget (it applies to: {})",
+                        "`{field}` does not apply to {} {} widget (it applies to: {})",
+                        if kind_name(kind).starts_with(['a', 'e']) {
+                            "an"
+                        } else {
+                            "a"
+                        },
                         kind_name(kind),
                         names.join(", ")
                     ),
@@ -433,7 +516,7 @@ impl Ctx<'_> {
             ));
         }
 
-        let needs_text = matches!(kind, Kind::Text | Kind::Marquee);
+        let needs_text = matches!(kind, Kind::Text | Kind::Marquee | Kind::Qr);
         let text_keys = w.animate.iter().any(|t| t.prop == "text");
         // `icon = "wifi"`: the text is that icon's one character, in an icon font.
         let icon = w.icon.as_ref().and_then(|name| {
@@ -470,7 +553,7 @@ impl Ctx<'_> {
             None if needs_text && !text_keys => {
                 self.errors.push(err(
                     &format!("{path}.text"),
-                    "missing: a text widget needs `text`",
+                    format!("missing: a {} widget needs `text`", kind_name(kind)),
                 ));
                 None
             }
@@ -517,6 +600,7 @@ impl Ctx<'_> {
             self.fonts.get(font_name, || fonts::build(font_name))
         };
         let e = &mut *self.errors;
+        let wrap = wrap_spec(w, kind, font.height, path, e);
 
         let bitmap = match (&w.bitmap, kind) {
             (Some(src), _) => e
@@ -671,6 +755,12 @@ impl Ctx<'_> {
         base[Prop::Visible as usize] = i32::from(w.visible.unwrap_or(true));
         base[Prop::Invert as usize] = i32::from(w.invert.unwrap_or(false));
         base[Prop::Speed as usize] = speed;
+        base[Prop::ScrollY as usize] = w.scroll_y.unwrap_or(0);
+        let (polar, qr) = self.arc_qr_line(w, kind, path, text.as_ref());
+        base[Prop::Start as usize] = w.start.unwrap_or(0);
+        base[Prop::Sweep as usize] = w.sweep.unwrap_or(360);
+        base[Prop::Angle as usize] = w.angle.unwrap_or(0);
+        base[Prop::Length as usize] = w.length.unwrap_or(0);
 
         let mut binds = Vec::new();
         for (prop, input) in &w.bind {
@@ -754,7 +844,93 @@ impl Ctx<'_> {
             binds,
             tracks,
             children,
+            wrap,
+            polar,
+            qr,
         })
+    }
+
+    /// The fields of arcs, QR codes and polar lines: their ranges, and the QR text's length.
+    fn arc_qr_line(
+        &mut self,
+        w: &Widget,
+        kind: Kind,
+        path: &str,
+        text: Option<&Template>,
+    ) -> (bool, Option<QrOpts>) {
+        let e = &mut *self.errors;
+        for (v, name) in [(w.start, "start"), (w.sweep, "sweep"), (w.angle, "angle")] {
+            if let Some(v) = v {
+                e.ok(check_coord(v, &format!("{path}.{name}"), -MAX_COORD));
+            }
+        }
+        if let Some(l) = w.length {
+            e.ok(check_coord(l, &format!("{path}.length"), 0));
+        }
+        let animated = |p: &str| w.bind.contains_key(p) || w.animate.iter().any(|t| t.prop == p);
+        let polar = kind == Kind::Line
+            && (w.angle.is_some()
+                || w.length.is_some()
+                || ["angle", "length"].iter().any(|p| animated(p)));
+        if polar {
+            for (set, name) in [(w.w != 0, "w"), (w.h != 0, "h")] {
+                if set {
+                    e.push(err(
+                        &format!("{path}.{name}"),
+                        format!("a line with `angle`/`length` ends at angle and length: remove `{name}`"),
+                    ));
+                }
+            }
+        }
+        if kind != Kind::Qr {
+            return (polar, None);
+        }
+        if let Some(m) = w.module {
+            e.ok(check_range(m, &format!("{path}.module"), 1, MAX_QR_MODULE));
+        }
+        let mut opts = QrOpts {
+            ecc: w.ecc.unwrap_or_default(),
+            module: w.module,
+            negative: w.negative.unwrap_or(false),
+            fixed: None,
+        };
+        if let Some(t) = text {
+            let bytes = qr::literal_bytes(t);
+            if bytes > MAX_QR_TEXT_BYTES {
+                e.push(err(
+                    &format!("{path}.text"),
+                    format!("a QR text is at most {MAX_QR_TEXT_BYTES} bytes; this one has {bytes}"),
+                ));
+            } else if qr::is_constant(t) && !animated("text") {
+                let mut expanded = String::new();
+                t.expand(0, 1, 0, &mut expanded, |_| InputValue::Num(0));
+                opts.fixed = qr::encode(&expanded, opts.ecc).map(Arc::new);
+                let (pre, b) = (opts.fixed.as_deref(), (0, 0, w.w, w.h));
+                let fits = pre.is_some_and(|pre| {
+                    qr::draw(
+                        "",
+                        Some(pre),
+                        opts.ecc,
+                        opts.module,
+                        false,
+                        b,
+                        (0, 0),
+                        |_, _, _, _| {},
+                    ) != qr::Drawn::TooLong
+                });
+                // A fixed text that can never fit its fixed box is a mistake, not a fallback.
+                if !fits && !["w", "h"].iter().any(|p| animated(p)) {
+                    e.push(err(
+                        &format!("{path}.text"),
+                        format!(
+                            "this QR text does not fit a {}x{} box even at 1 pixel per module (a code needs {} pixels and more with its quiet zone): enlarge the box, set `module`, shorten the text or lower `ecc`",
+                            w.w, w.h, qr::MIN_SIDE
+                        ),
+                    ));
+                }
+            }
+        }
+        (polar, Some(opts))
     }
 
     fn series(&self, s: &Series, path: &str) -> Result<CSeries, SceneError> {
