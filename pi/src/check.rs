@@ -47,6 +47,20 @@ pub fn run(args: Args) -> ExitCode {
             engine.height(),
             count(&scene.widgets)
         );
+        warn_missing_glyphs(path, &engine);
     }
     status
+}
+
+/// Warns (on stderr, exit status unchanged) about literal characters a widget's font lacks:
+/// they draw as the replacement glyph, which is rarely what the author meant.
+fn warn_missing_glyphs(path: &std::path::Path, engine: &tinydisplay::Engine) {
+    let name = path.display().to_string();
+    // The scene was just read and parsed, so this read only fails if the file changed since.
+    let text = std::fs::read(path)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    for w in engine.missing_glyph_warnings(&name, &text) {
+        eprintln!("warning: {w}");
+    }
 }

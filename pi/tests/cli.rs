@@ -1060,3 +1060,36 @@ fn scene_format_doc_examples_check() {
     }
     assert!(n >= 1);
 }
+
+#[test]
+fn check_warns_about_characters_the_font_lacks() {
+    let dir = std::env::temp_dir().join(format!("td-glyphs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("g.toml");
+    let scene = "display = { width = 64, height = 16 }\n[inputs]\nt = { default = 1 }\n\
+                 [[widgets]]\nkind = \"text\"\ntext = \"{t}°C\"\n\
+                 [[widgets]]\nkind = \"text\"\nfont = \"uni_8\"\ny = 8\ntext = \"{t}°C Привет\"\n";
+    std::fs::write(&path, scene).unwrap();
+    let o = run(&["check", path.to_str().unwrap()]);
+    assert!(
+        o.status.success(),
+        "a warning is not an error: {}",
+        stderr(&o)
+    );
+    let err = stderr(&o);
+    let want = format!(
+        "warning: {}:6:8: widgets[0].text: font \"6x10\" has no glyph for '°'",
+        path.display()
+    );
+    assert!(err.contains(&want), "{err}");
+    assert_eq!(err.lines().count(), 1, "uni_8 has every glyph: {err}");
+    // The Unicode example scenes need no replacement glyph.
+    for name in ["hello", "weather_icons", "sysinfo_icons"] {
+        let o = run(&[
+            "check",
+            scenes_dir().join(format!("{name}.toml")).to_str().unwrap(),
+        ]);
+        assert_eq!(stderr(&o), "", "{name}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

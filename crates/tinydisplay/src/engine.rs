@@ -110,6 +110,31 @@ impl Engine {
         &self.compiled.scene
     }
 
+    /// Characters of the scene's literal text (not placeholders) that the chosen fonts lack and
+    /// draw as their replacement glyph, one entry per text field, in file order.
+    ///
+    /// ```
+    /// let scene = "display = { width = 32, height = 8 }\n[[widgets]]\nkind = \"text\"\ntext = \"21°C\"\n";
+    /// let engine = tinydisplay::Engine::from_source("s.toml", scene.as_bytes()).unwrap();
+    /// let missing = engine.missing_glyphs();
+    /// assert_eq!(missing[0].path, "widgets[0].text");
+    /// assert_eq!(missing[0].chars, ['°']); // the default 6x10 font is ASCII only
+    /// ```
+    pub fn missing_glyphs(&self) -> Vec<crate::MissingGlyphs> {
+        let fonts = &self.compiled.assets.fonts;
+        crate::missing::missing_glyphs(&self.compiled.scene.widgets, &|name| {
+            fonts
+                .get(name)
+                .and_then(|f| crate::glyph::GlyphFont::from_asset(f).ok())
+        })
+    }
+
+    /// [`Engine::missing_glyphs`] as warnings located in the scene's text (`file`, `text`: the
+    /// file the engine was loaded from), formatted like errors: `FILE:LINE:COL: PATH: ...`.
+    pub fn missing_glyph_warnings(&self, file: &str, text: &str) -> Vec<SceneError> {
+        crate::missing::located(file, text, &self.missing_glyphs())
+    }
+
     pub fn width(&self) -> u16 {
         self.compiled.width
     }

@@ -76,3 +76,10 @@ pub const MAX_QR_TEXT_BYTES: usize = 256;
 
 /// Largest explicit QR `module` size in pixels.
 pub const MAX_QR_MODULE: i32 = 256;
+
+/// Most glyphs in one BDF font (a scene's own font): enough for several scripts, while a
+/// font at the limit still converts in a few milliseconds (see the `font_load` benchmark).
+pub const MAX_FONT_GLYPHS: usize = 4096;
+
+/// Largest BDF glyph side in pixels, and the largest offset or advance (in absolute value).
+pub const MAX_GLYPH_SIDE: u32 = 64;

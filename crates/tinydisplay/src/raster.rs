@@ -364,10 +364,29 @@ impl<'f> Canvas<'f> {
 
     /// Draws `text` in `font` with its top-left corner at (`x`, `y`); returns nothing, clips.
     fn text(&mut self, font: &GlyphFont, text: &str, x: i32, y: i32) {
-        if y >= self.clip.y1 || y.saturating_add(font.height) <= self.clip.y0 {
+        let (ink_left, ink_top, ink_bottom) = font.ink();
+        if y.saturating_add(ink_top) >= self.clip.y1 || y.saturating_add(ink_bottom) <= self.clip.y0
+        {
             return;
         }
-        let adv = font.advance().max(1);
+        let Some(adv) = font.fixed_advance() else {
+            // Proportional: walk the pens; a glyph's ink may start left of its pen (BDF
+            // offsets), so stop only once even the leftmost ink is past the clip.
+            let mut gx = x;
+            for c in text.chars() {
+                if gx.saturating_add(ink_left) >= self.clip.x1 {
+                    break;
+                }
+                let g = font.glyph(c);
+                let left = gx.saturating_add(g.dx);
+                if left.saturating_add(g.img.w) > self.clip.x0 {
+                    self.blit(&g.img, left, y.saturating_add(g.dy));
+                }
+                gx = gx.saturating_add(g.advance);
+            }
+            return;
+        };
+        let adv = adv.max(1);
         // Skip the characters left of the clip without looking up their glyphs.
         let skip = if x < self.clip.x0 {
             ((self.clip.x0 - x) / adv).max(0)
@@ -386,9 +405,7 @@ impl<'f> Canvas<'f> {
             if gx >= self.clip.x1 {
                 break;
             }
-            if let Some(g) = font.glyph(c) {
-                self.blit(g, gx, y);
-            }
+            self.blit(&font.glyph(c).img, gx, y);
             gx += adv;
         }
     }
@@ -566,7 +583,7 @@ fn draw_node(
         Kind::Qr => draw_qr(cv, n, (x, y, w, h), s.has_text.then_some(text.as_str())),
         Kind::Text => {
             if s.has_text {
-                let tw = n.font.text_width(text.chars().count());
+                let tw = n.font.text_width(text);
                 let tx = match n.align {
                     Align::Left => x,
                     Align::Center => x + (w - tw) / 2,
@@ -582,13 +599,12 @@ fn draw_node(
                 if cv.clip.is_empty() {
                     return;
                 }
-                let chars = text.chars().count() as i64;
-                let cycle = (chars * i64::from(n.font.advance()) + i64::from(n.gap)).max(1);
+                let cycle = (n.font.cycle_width(text) + i64::from(n.gap)).max(1);
                 // Copies of the text repeat every `cycle` pixels; at scroll 0 one starts at the
                 // right edge, and a growing scroll moves them left. Start with the first copy
                 // that reaches into the clip, so the loop is bounded by the box width.
                 let origin = i64::from(x) + i64::from(w) - i64::from(s.scroll);
-                let text_w = i64::from(n.font.text_width(chars as usize));
+                let text_w = i64::from(n.font.text_width(text));
                 let first = i64::from(cv.clip.x0) - text_w - origin;
                 let k = first.div_euclid(cycle) + 1;
                 let mut tx = origin + k * cycle;
@@ -771,20 +787,18 @@ fn draw_progress(cv: &mut Canvas<'_>, s: &Resolved, (x, y, w, h): (i32, i32, i32
 
 /// A character's advance, for line breaking: with [`wrap_spacing`], the one place wrapping asks
 /// the font how wide a character is (mono fonts: all the same).
-fn wrap_advance(font: &GlyphFont, _c: char) -> i32 {
-    font.advance()
+fn wrap_advance(font: &GlyphFont, c: char) -> i32 {
+    font.advance_of(c)
 }
 
 /// The letter spacing included in each advance (not lit after a line's last character).
 fn wrap_spacing(font: &GlyphFont) -> i32 {
-    font.mono.character_spacing as i32
+    font.letter_spacing()
 }
 
-/// The ellipsis the font can draw: `…`, or `...` when the font has no glyph for it (a character
-/// a font lacks maps to the same glyph as U+FFFF, a noncharacter no font has).
+/// The ellipsis the font can draw: `…`, or `...` when the font has no glyph for it.
 fn ellipsis_for(font: &GlyphFont) -> &'static str {
-    let m = font.mono.glyph_mapping;
-    if m.index('…') != m.index('\u{FFFF}') {
+    if font.has_glyph('…') {
         "…"
     } else {
         "..."
@@ -1167,10 +1181,11 @@ mod wrap_tests {
 
     #[test]
     fn the_ellipsis_is_the_glyph_when_the_font_has_it() {
-        assert_eq!(ellipsis_for(&GlyphFont::new(&WITH_ELLIPSIS)), "…");
+        assert_eq!(ellipsis_for(&GlyphFont::from_mono(&WITH_ELLIPSIS)), "…");
         for name in crate::fonts::FONT_NAMES {
-            let font = crate::fonts::by_name(name).unwrap();
-            assert_eq!(ellipsis_for(&GlyphFont::new(font)), "...", "{name}");
+            let font = crate::fonts::build(name);
+            assert_eq!(ellipsis_for(&font), "...", "{name}");
         }
+        assert_eq!(ellipsis_for(&crate::fonts::build("uni_8")), "…");
     }
 }

@@ -208,9 +208,14 @@ pub struct Widget {
     /// Text, with `{name}` placeholders for inputs and the built-ins `tick`, `secs`, `hh`, `mm`, `ss`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    /// Font name, see [`crate::fonts::FONT_NAMES`].
+    /// Font name, see [`crate::fonts::all_names`], or a BDF file next to the scene
+    /// (`fonts/x.bdf`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub font: Option<String>,
+    /// Text widget: one Open Iconic icon by name (see [`crate::fonts::ICON_NAMES`]) instead of
+    /// `text`, drawn in an `icons_*` font (default `icons_16`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub align: Option<Align>,
     /// Progress value, between `min` and `max`.

@@ -272,7 +272,7 @@ impl Resolver<'_> {
             // i128: `tick / every * speed` must not wrap even for ticks near u64::MAX.
             let steps = i128::from(t / n.every as u64);
             let auto = steps * i128::from(p[Prop::Speed as usize]);
-            let text_w = text.chars().count() as i128 * i128::from(n.font.advance());
+            let text_w = i128::from(n.font.cycle_width(text));
             let cycle = (text_w + i128::from(n.gap)).max(1);
             scroll = (auto + i128::from(scroll)).rem_euclid(cycle) as i32;
         }

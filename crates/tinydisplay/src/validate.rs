@@ -9,7 +9,7 @@ use crate::error::SceneError;
 use crate::event::CLOCK_INPUT;
 use crate::fixed::{self, Easing};
 use crate::fonts;
-use crate::image::FontCache;
+use crate::image::{FontCache, GlyphFont};
 use crate::limits::{
     MAX_COORD, MAX_DEPTH, MAX_GAP, MAX_HEIGHT, MAX_INPUTS, MAX_KEYS, MAX_LINE_SPACING,
     MAX_SPARKLINE_POINTS, MAX_SPRITE_FRAMES, MAX_TICK_RATE, MAX_WIDGETS, MAX_WIDTH,
@@ -243,7 +243,7 @@ fn kinds_of(field: &str) -> Option<&'static [Kind]> {
         "start" | "sweep" => &[Arc],
         "angle" | "length" => &[Line],
         "ecc" | "module" | "negative" => &[Qr],
-        "align" => &[Text],
+        "align" | "icon" => &[Text],
         "value" | "min" | "max" => &[Progress],
         "series" => &[Sparkline],
         "speed" | "every" | "gap" | "scroll" => &[Marquee],
@@ -257,7 +257,7 @@ fn kinds_of(field: &str) -> Option<&'static [Kind]> {
 }
 
 /// The kind-specific fields a widget sets, in declaration order.
-fn kind_fields(w: &Widget) -> [(&'static str, bool); 36] {
+fn kind_fields(w: &Widget) -> [(&'static str, bool); 37] {
     [
         ("fill", w.fill.is_some()),
         ("stroke", w.stroke.is_some()),
@@ -265,6 +265,7 @@ fn kind_fields(w: &Widget) -> [(&'static str, bool); 36] {
         ("text", w.text.is_some()),
         ("font", w.font.is_some()),
         ("align", w.align.is_some()),
+        ("icon", w.icon.is_some()),
         ("value", w.value.is_some()),
         ("min", w.min.is_some()),
         ("max", w.max.is_some()),
@@ -517,7 +518,33 @@ impl Ctx<'_> {
 
         let needs_text = matches!(kind, Kind::Text | Kind::Marquee | Kind::Qr);
         let text_keys = w.animate.iter().any(|t| t.prop == "text");
+        // `icon = "wifi"`: the text is that icon's one character, in an icon font.
+        let icon = w.icon.as_ref().and_then(|name| {
+            let c = fonts::icon_char(name);
+            if c.is_none() {
+                self.errors.push(err(
+                    &format!("{path}.icon"),
+                    format!("unknown icon {name:?}; the icons are listed in docs/scene-format.md (e.g. wifi, sun, battery-full, media-play)"),
+                ));
+            }
+            c
+        });
+        if w.icon.is_some() && w.text.is_some() {
+            self.errors.push(err(
+                &format!("{path}.icon"),
+                "a text widget sets either `text` or `icon`, not both",
+            ));
+        }
+        if let (Some(_), Some(font)) = (&w.icon, &w.font) {
+            if !fonts::is_icon_font(font) {
+                self.errors.push(err(
+                    &format!("{path}.font"),
+                    format!("an `icon` needs an icon font (icons_8, icons_16 or icons_32), not {font:?}"),
+                ));
+            }
+        }
         let text = match &w.text {
+            None if w.icon.is_some() => icon.map(|c| Template::literal(c.into())),
             Some(t) => {
                 let tpl =
                     Template::parse(t, &format!("{path}.text"), |name, p| self.input(name, p));
@@ -532,20 +559,46 @@ impl Ctx<'_> {
             }
             None => None,
         };
-        let font = match &w.font {
-            Some(name) => fonts::by_name(name).unwrap_or_else(|| {
+        let font_name = match &w.font {
+            Some(name) if fonts::is_builtin(name) || crate::asset::is_font_file(name) => {
+                name.as_str()
+            }
+            Some(name) => {
                 self.errors.push(err(
                     &format!("{path}.font"),
                     format!(
-                        "unknown font {name:?}; expected one of {}",
-                        fonts::FONT_NAMES.join(", ")
+                        "unknown font {name:?}; expected one of {}, or a BDF file next to the scene (fonts/name.bdf)",
+                        fonts::all_names().join(", ")
                     ),
                 ));
                 fonts::DEFAULT
-            }),
+            }
+            None if w.icon.is_some() => fonts::DEFAULT_ICON_FONT,
             None => fonts::DEFAULT,
         };
-        let font = self.fonts.get(font);
+        let font = if crate::asset::is_font_file(font_name) {
+            // A BDF file from the scene's assets (one not loaded is reported by the compile step).
+            let built = self.pictures.assets.fonts.get(font_name).map(|asset| {
+                self.fonts
+                    .try_get(font_name, || GlyphFont::from_asset(asset))
+            });
+            match built {
+                Some(Ok(f)) => f,
+                Some(Err(msg)) => {
+                    self.errors.push(err(
+                        &format!("{path}.font"),
+                        format!("font {font_name:?}: {msg}"),
+                    ));
+                    self.fonts
+                        .get(fonts::DEFAULT, || fonts::build(fonts::DEFAULT))
+                }
+                None => self
+                    .fonts
+                    .get(fonts::DEFAULT, || fonts::build(fonts::DEFAULT)),
+            }
+        } else {
+            self.fonts.get(font_name, || fonts::build(font_name))
+        };
         let e = &mut *self.errors;
         let wrap = wrap_spec(w, kind, font.height, path, e);
 
