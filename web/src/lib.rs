@@ -301,6 +301,23 @@ pub fn make_bundle_js(file: &str, text: &str, files: JsValue) -> Result<String, 
         .map_err(|e| scene_error(&e))
 }
 
+/// A bundle's contents, checksum verified: `{ name, text, files: { path: Uint8Array } }`, so the
+/// page can show the scene in its editor and keep the files for reloads.
+#[wasm_bindgen(js_name = openBundle)]
+pub fn open_bundle(text: &str) -> Result<JsValue, JsValue> {
+    let b = tinydisplay_assets::Bundle::parse(text.as_bytes()).map_err(err)?;
+    let out = js_sys::Object::new();
+    set(&out, "name", b.name.as_str());
+    set(&out, "text", b.text.as_str());
+    let files = js_sys::Object::new();
+    for (path, bytes) in &b.files {
+        let arr = js_sys::Uint8Array::from(bytes.as_slice());
+        let _ = js_sys::Reflect::set(&files, &JsValue::from_str(path), &arr);
+    }
+    let _ = js_sys::Reflect::set(&out, &JsValue::from_str("files"), &files);
+    Ok(out.into())
+}
+
 /// The files a scene names (images, BDF fonts), as written: what a page must ask for.
 #[wasm_bindgen(js_name = assetPaths)]
 pub fn asset_paths(file: &str, text: &str) -> Result<Vec<String>, JsValue> {

@@ -30,9 +30,12 @@ const ops = {
     if (threads) await wasm.initThreadPool(workers);
     return { build: wasm.buildKind(), workers: wasm.workers(), initMs: performance.now() - t0, palettes: wasm.panelPalettes() };
   },
-  load({ file, text, events }) {
-    // A bad scene throws; the previous simulator (and so the last good frame) stays.
-    const next = new wasm.Simulator(file, text);
+  load({ file, text, events, files }) {
+    // A bad scene throws; the previous simulator (and so the last good frame) stays. `files`:
+    // the pictures and fonts the scene names, by path (a bundle's text carries its own).
+    const next = files && Object.keys(files).length
+      ? wasm.Simulator.withFiles(file, text, files)
+      : new wasm.Simulator(file, text);
     if (events) {
       try {
         next.loadEvents(events);
@@ -46,6 +49,15 @@ const ops = {
     sim = next;
     info = sceneInfo(sim);
     return info;
+  },
+  assetPaths({ file, text }) {
+    return wasm.assetPaths(file, text);
+  },
+  makeBundle({ file, text, files }) {
+    return wasm.makeBundle(file, text, files || {});
+  },
+  openBundle({ text }) {
+    return wasm.openBundle(text);
   },
   frame({ tick }) {
     return sim.frame(tick);

@@ -1,15 +1,17 @@
-//! Writes the example pictures in `tests/scenes/assets/` (see the README there): drawn here
-//! with integer maths only, so they are reproducible byte for byte.
-//!
-//! ```text
-//! cargo run -p tinydisplay-assets --example make_assets [-- DIR]
-//! ```
-//!
-//! - `logo.png`: 96x48 RGBA: a shaded disc with an anti-aliased (alpha) edge, coloured bars
-//!   and a grey ramp: every dither has something to show;
-//! - `spinner.gif`: 32x32, 9 frames: a ring whose dots light one by one, each frame a small
-//!   sub-rectangle kept over the previous ones (GIF disposal "keep"), with transparency, mixed
-//!   delays (one of 0, which plays as 10 cs) and an endless NETSCAPE loop.
+// Writes the example pictures in `tests/scenes/assets/` (see the README there): drawn here
+// with integer maths only, so they are reproducible byte for byte (a test in
+// `crates/tinydisplay-assets/tests/assets.rs` `include!`s this file and compares; hence plain
+// comments here).
+//
+// ```text
+// cargo run -p tinydisplay-assets --example make_assets [-- DIR]
+// ```
+//
+// - `logo.png`: 96x48 RGBA: a shaded disc with an anti-aliased (alpha) edge, coloured bars
+//   and a grey ramp: every dither has something to show;
+// - `spinner.gif`: 32x32, 9 frames: a ring whose dots light one by one, each frame a small
+//   sub-rectangle kept over the previous ones (GIF disposal "keep"), with transparency, mixed
+//   delays (one of 0, which plays as 10 cs) and an endless NETSCAPE loop.
 
 use std::path::PathBuf;
 
@@ -40,7 +42,7 @@ fn disc_coverage(x: i64, y: i64, cx: i64, cy: i64, r: i64) -> i64 {
     n
 }
 
-fn logo() -> Vec<u8> {
+pub fn logo() -> Vec<u8> {
     let (w, h) = (96u32, 48u32);
     let mut rgba = vec![0u8; (w * h * 4) as usize];
     for y in 0..i64::from(h) {
@@ -95,7 +97,7 @@ const DOTS: [(i32, i32); 8] = [
     (9, 9),
 ];
 
-fn spinner() -> Vec<u8> {
+pub fn spinner() -> Vec<u8> {
     // Palette: 0 black, 1 dim grey, 2 mid grey, 3 white, 4 transparent.
     let palette = [0, 0, 0, 70, 70, 70, 150, 150, 150, 255, 255, 255, 0, 0, 0];
     let mut out = Vec::new();
