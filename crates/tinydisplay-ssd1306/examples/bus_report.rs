@@ -63,9 +63,11 @@ fn main() {
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for path in scenes {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let mut engine = match Engine::from_source(
+        let resolver = tinydisplay_assets::dir_resolver(&path);
+        let mut engine = match tinydisplay_assets::load_scene(
             &path.display().to_string(),
             &std::fs::read(&path).unwrap(),
+            &*resolver,
         ) {
             Ok(e) => e,
             Err(e) => {

@@ -36,7 +36,8 @@ fn scenes() -> Vec<(String, Engine)> {
                 continue;
             }
         };
-        match Engine::from_source(&p.to_string_lossy(), &bytes) {
+        let resolver = tinydisplay_assets::dir_resolver(&p);
+        match tinydisplay_assets::load_scene(&p.to_string_lossy(), &bytes, &*resolver) {
             Ok(engine) => out.push((name, engine)),
             Err(e) => eprintln!("skipping {e}"),
         }
