@@ -14,7 +14,7 @@
 //! controller does not support is skipped with a note on stderr.
 
 use std::path::PathBuf;
-use tinydisplay::{Engine, Frame};
+use tinydisplay::Frame;
 use tinydisplay_ssd1306::{Bus, Controller, FlushStats, Flusher, PanelSpec, Recorder};
 
 fn main() {
