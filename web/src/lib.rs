@@ -836,6 +836,44 @@ mod tests {
     const SCENE: &str = "display = { width = 32, height = 16 }\ninputs = { level = { default = 0 } }\n[[widgets]]\nkind = \"rect\"\nw = 4\nh = 4\nfill = true\nanimate = [{ prop = \"x\", keys = [{ t = 0, v = 0 }, { t = 10, v = 20 }] }]\n";
 
     #[test]
+    fn bundles_and_scene_files_load_like_the_cli() {
+        let scene = "display = { width = 16, height = 8 }\n[[widgets]]\nkind = \"image\"\nsrc = \"img/dot.bmp\"\n";
+        // A 1x1 white 24-bit BMP.
+        let mut bmp = b"BM".to_vec();
+        bmp.extend_from_slice(&58u32.to_le_bytes());
+        bmp.extend_from_slice(&[0; 4]);
+        bmp.extend_from_slice(&54u32.to_le_bytes());
+        for v in [40u32, 1, 1] {
+            bmp.extend_from_slice(&v.to_le_bytes());
+        }
+        bmp.extend_from_slice(&1u16.to_le_bytes());
+        bmp.extend_from_slice(&24u16.to_le_bytes());
+        bmp.extend_from_slice(&[0; 24]);
+        bmp.extend_from_slice(&[255, 255, 255, 0]);
+        // A dropped file comes with its name only: found by the path's last component.
+        let files: BTreeMap<String, Vec<u8>> = [("dot.bmp".to_string(), bmp)].into();
+        let core = Core::with_files("s.toml", scene, &files).unwrap();
+        assert_eq!(core.engine.render(0).lit(), 1);
+        let json =
+            tinydisplay_assets::make_bundle("s.toml", scene.as_bytes(), &|p| find_file(&files, p))
+                .unwrap();
+        let from_bundle = Core::new("s.bundle.json", &json).unwrap();
+        assert_eq!(from_bundle.engine.render(0), core.engine.render(0));
+        let e = Core::with_files("s.toml", scene, &BTreeMap::new())
+            .err()
+            .unwrap();
+        assert!(
+            e.to_string()
+                .starts_with("s.toml:4:7: widgets[0].src: cannot read asset"),
+            "{e}"
+        );
+        let bad = Core::new("s.bundle.json", &json.replace("width = 16", "width = 15"))
+            .err()
+            .unwrap();
+        assert!(bad.to_string().contains("checksum mismatch"), "{bad}");
+    }
+
+    #[test]
     fn precompute_fills_cache_and_frames_match_render() {
         let mut core = Core::new("s.toml", SCENE).unwrap();
         let s = core.precompute(0, 20);
