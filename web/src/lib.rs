@@ -805,7 +805,8 @@ impl Simulator {
     }
 }
 
-/// [`frame_time_us`] of a scene: the browser's per-frame compute time.
+/// [`frame_time_us`] of a scene (or a bundle; `files`: the files it names, as for
+/// `Simulator.withFiles`): the browser's per-frame compute time.
 #[wasm_bindgen(js_name = frameTimeUs)]
 pub fn frame_time_js(
     file: &str,
@@ -813,8 +814,15 @@ pub fn frame_time_js(
     from: f64,
     count: u32,
     runs: u32,
+    files: JsValue,
 ) -> Result<f64, JsValue> {
-    let engine = Engine::from_source(file, text.as_bytes()).map_err(|e| scene_error(&e))?;
+    let files = files_of(&files)?;
+    let engine = if tinydisplay_assets::bundle::is_bundle(text.as_bytes()) {
+        load_bundle(file, text.as_bytes())
+    } else {
+        tinydisplay_assets::load_scene(file, text.as_bytes(), &|p| find_file(&files, p))
+    }
+    .map_err(|e| scene_error(&e))?;
     Ok(frame_time_us(&engine, tick_of(from)?, count, runs))
 }
 

@@ -103,8 +103,8 @@ const ops = {
     }
   },
   // Per-frame render time (µs) on this thread: warm-up pass, then the median of `runs` passes.
-  frameTime({ file, text, from, count, runs }) {
-    return wasm.frameTimeUs(file, text, from, count, runs);
+  frameTime({ file, text, from, count, runs, files }) {
+    return wasm.frameTimeUs(file, text, from, count, runs, files || {});
   },
   // Precompute throughput on a fresh simulator: frames per second over `count` ticks. The
   // clock starts after a pause, so that the browser's own work set off by the message and the
