@@ -19,6 +19,10 @@ pub fn load_scene_with_events(scene: &Path, events: Option<&Path>) -> Result<Eng
 }
 
 /// Reads and compiles a scene, or prints `FILE:LINE:COL: message` and returns exit code 2.
+///
+/// The one place the CLI loads scenes: the files a scene names (images, BDF fonts) are read
+/// relative to the scene file through `tinydisplay_assets::load_scene`, which refuses paths that
+/// leave the scene's directory; a bundle (`tinydisplay bundle`) loads with the files inside it.
 pub fn load_engine(path: &Path) -> Result<Engine, ExitCode> {
     let name = path.display().to_string();
     let bytes = match read_limited(path) {
@@ -28,30 +32,44 @@ pub fn load_engine(path: &Path) -> Result<Engine, ExitCode> {
             return Err(ExitCode::from(EXIT_BAD_INPUT));
         }
     };
-    // The engine locates every error in the text: `FILE:LINE:COL: message`.
-    Engine::from_source(&name, &bytes).map_err(|e| {
+    if tinydisplay_assets::bundle::is_bundle(&bytes) {
+        return tinydisplay_assets::load_bundle(&bytes).map_err(|e| {
+            match e {
+                tinydisplay_assets::BundleError::Scene(e) => eprintln!("{e} (in bundle {name})"),
+                e => eprintln!("{name}: {e}"),
+            }
+            ExitCode::from(EXIT_BAD_INPUT)
+        });
+    }
+    // Every error is located in the text: `FILE:LINE:COL: message`, a missing asset included.
+    let resolver = tinydisplay_assets::dir_resolver(path);
+    tinydisplay_assets::load_scene(&name, &bytes, &*resolver).map_err(|e| {
         eprintln!("{e}");
         ExitCode::from(EXIT_BAD_INPUT)
     })
 }
 
-/// Reads at most one byte past the scene size limit, so a huge file is refused without
-/// loading it whole.
-fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
+/// Reads at most one byte past the size limit, so a huge file is refused without loading it
+/// whole. A bundle (scene and files in one JSON) may be larger than a scene.
+pub fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let file = std::fs::File::open(path)?;
     if file.metadata()?.is_dir() {
         return Err(std::io::Error::other("it is a directory, not a scene file"));
     }
     let mut buf = Vec::new();
-    file.take(tinydisplay::MAX_SCENE_BYTES as u64 + 1)
+    file.take(tinydisplay_assets::bundle::MAX_BUNDLE_BYTES as u64 + 1)
         .read_to_end(&mut buf)?;
-    if buf.len() > tinydisplay::MAX_SCENE_BYTES {
+    let (limit, what) = if tinydisplay_assets::bundle::is_bundle(&buf) {
+        (tinydisplay_assets::bundle::MAX_BUNDLE_BYTES, "bundle")
+    } else {
+        (tinydisplay::MAX_SCENE_BYTES, "scene")
+    };
+    if buf.len() > limit {
         // Say the real size (the read stopped one byte past the limit).
         let len = std::fs::metadata(path).map_or(buf.len() as u64, |m| m.len());
         return Err(std::io::Error::other(format!(
-            "file is {len} bytes; a scene may be at most {} bytes",
-            tinydisplay::MAX_SCENE_BYTES
+            "file is {len} bytes; a {what} may be at most {limit} bytes"
         )));
     }
     Ok(buf)

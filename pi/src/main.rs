@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod bench;
+mod bundle;
 mod check;
 mod common;
 mod display;
@@ -37,6 +38,8 @@ enum Command {
     Bench(bench::Args),
     /// Play a scene on a display (SSD1306 over I2C/SPI, emulator, wire file, terminal).
     Play(Box<play::Args>),
+    /// Pack a scene and the files it names (images, fonts) into one checksummed JSON file.
+    Bundle(bundle::Args),
 }
 
 fn main() -> ExitCode {
@@ -47,5 +50,6 @@ fn main() -> ExitCode {
         Command::Render(a) => render::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Play(a) => play::run(*a),
+        Command::Bundle(a) => bundle::run(a),
     }
 }

@@ -77,7 +77,9 @@ fn scene_files() -> Vec<PathBuf> {
 
 fn engine_for(path: &Path, events: Option<&Path>) -> Engine {
     let bytes = std::fs::read(path).unwrap();
-    let mut e = Engine::from_source(&path.display().to_string(), &bytes).unwrap();
+    let resolver = tinydisplay_assets::dir_resolver(path);
+    let mut e =
+        tinydisplay_assets::load_scene(&path.display().to_string(), &bytes, &*resolver).unwrap();
     if let Some(log) = events {
         for ev in tinydisplay::parse_event_log(&std::fs::read_to_string(log).unwrap()).unwrap() {
             e.push_event(ev).unwrap();

@@ -26,7 +26,13 @@ fn tmp(name: &str) -> PathBuf {
 }
 
 fn engine(path: &Path) -> Engine {
-    Engine::from_source(&path.display().to_string(), &std::fs::read(path).unwrap()).unwrap()
+    let resolver = tinydisplay_assets::dir_resolver(path);
+    tinydisplay_assets::load_scene(
+        &path.display().to_string(),
+        &std::fs::read(path).unwrap(),
+        &*resolver,
+    )
+    .unwrap()
 }
 
 /// Plays ticks 0..TICKS of `scene` into a wire file and checks that the replayed visible RAM of

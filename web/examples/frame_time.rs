@@ -7,7 +7,6 @@
 //! ratio on the same (possibly busy) machine.
 use std::sync::Arc;
 use std::time::Instant;
-use tinydisplay::Engine;
 use tinydisplay_runtime::cache::entry_bytes;
 use tinydisplay_runtime::{Clock, Lookahead, Precomputer};
 
@@ -30,7 +29,8 @@ fn main() {
                 continue;
             }
         };
-        let engine = match Engine::from_source(&path, &text) {
+        let resolver = tinydisplay_assets::dir_resolver(std::path::Path::new(&path));
+        let engine = match tinydisplay_assets::load_scene(&path, &text, &*resolver) {
             Ok(e) => e,
             Err(e) => {
                 eprintln!("{e}");

@@ -21,12 +21,14 @@
 
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tinydisplay::{Engine, Event, Frame, SceneError, Tick, Value};
 use tinydisplay_runtime::cache::entry_bytes;
 use tinydisplay_runtime::{Clock, Lookahead, Metrics, PoolChoice, Precomputer};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 pub mod bus;
 pub mod export;
@@ -242,6 +244,100 @@ fn thread_bit() -> u64 {
     1 << rayon::current_thread_index().unwrap_or(63).min(63)
 }
 
+/// A bundle's engine; a bundle that is not valid becomes a scene error on the bundle `file`.
+fn load_bundle(file: &str, bytes: &[u8]) -> Result<Engine, SceneError> {
+    tinydisplay_assets::load_bundle(bytes).map_err(|e| match e {
+        tinydisplay_assets::BundleError::Scene(e) => e,
+        other => SceneError {
+            file: file.to_string(),
+            line_col: None,
+            path: String::new(),
+            message: other.to_string(),
+        },
+    })
+}
+
+/// A file the scene names, among files the page was given: by the path as written, else by
+/// its last component (a file dropped or opened in a browser comes with its name only, so
+/// `src = "img/logo.png"` finds a dropped `logo.png`).
+pub fn find_file(files: &BTreeMap<String, Vec<u8>>, path: &str) -> Result<Vec<u8>, String> {
+    if let Some(b) = files.get(path) {
+        return Ok(b.clone());
+    }
+    let base = path.rsplit('/').next().unwrap_or(path);
+    files.get(base).cloned().ok_or_else(|| {
+        format!(
+            "it was not among the files opened with the scene ({}); open it together with the scene, or open a bundle",
+            if files.is_empty() {
+                "none".to_string()
+            } else {
+                files.keys().cloned().collect::<Vec<_>>().join(", ")
+            }
+        )
+    })
+}
+
+/// Files from JavaScript: an object whose keys are paths and values `Uint8Array`s.
+fn files_of(files: &JsValue) -> Result<BTreeMap<String, Vec<u8>>, JsValue> {
+    let mut out = BTreeMap::new();
+    if files.is_undefined() || files.is_null() {
+        return Ok(out);
+    }
+    let obj: &js_sys::Object = files
+        .dyn_ref()
+        .ok_or_else(|| err("files: expected an object of path -> Uint8Array"))?;
+    for entry in js_sys::Object::entries(obj).iter() {
+        let pair: js_sys::Array = entry.into();
+        let key = pair
+            .get(0)
+            .as_string()
+            .ok_or_else(|| err("files: a key is not a string"))?;
+        let bytes = js_sys::Uint8Array::new(&pair.get(1)).to_vec();
+        out.insert(key, bytes);
+    }
+    Ok(out)
+}
+
+/// A bundle (JSON text) of the scene and the files it names, for "download bundle" and for
+/// links too big to carry the files. Throws a `SceneError` like the constructor.
+#[wasm_bindgen(js_name = makeBundle)]
+pub fn make_bundle_js(file: &str, text: &str, files: JsValue) -> Result<String, JsValue> {
+    let files = files_of(&files)?;
+    tinydisplay_assets::make_bundle(file, text.as_bytes(), &|p| find_file(&files, p))
+        .map_err(|e| scene_error(&e))
+}
+
+/// A bundle's contents, checksum verified: `{ name, text, files: { path: Uint8Array } }`, so the
+/// page can show the scene in its editor and keep the files for reloads.
+#[wasm_bindgen(js_name = openBundle)]
+pub fn open_bundle(text: &str) -> Result<JsValue, JsValue> {
+    let b = tinydisplay_assets::Bundle::parse(text.as_bytes()).map_err(err)?;
+    let out = js_sys::Object::new();
+    set(&out, "name", b.name.as_str());
+    set(&out, "text", b.text.as_str());
+    let files = js_sys::Object::new();
+    for (path, bytes) in &b.files {
+        let arr = js_sys::Uint8Array::from(bytes.as_slice());
+        let _ = js_sys::Reflect::set(&files, &JsValue::from_str(path), &arr);
+    }
+    let _ = js_sys::Reflect::set(&out, &JsValue::from_str("files"), &files);
+    Ok(out.into())
+}
+
+/// The files a scene names (images, BDF fonts), as written: what a page must ask for.
+#[wasm_bindgen(js_name = assetPaths)]
+pub fn asset_paths(file: &str, text: &str) -> Result<Vec<String>, JsValue> {
+    if tinydisplay_assets::bundle::is_bundle(text.as_bytes()) {
+        return Ok(Vec::new());
+    }
+    let scene =
+        tinydisplay::parse_scene_text(file, text.as_bytes()).map_err(|e| scene_error(&e))?;
+    let mut paths: Vec<String> = scene.asset_refs().into_iter().map(|r| r.path).collect();
+    paths.sort();
+    paths.dedup();
+    Ok(paths)
+}
+
 /// The binding-free core of [`Simulator`], usable (and tested) natively.
 pub struct Core {
     /// The engine with every event so far (kept equal to the precomputer's).
@@ -258,11 +354,23 @@ pub struct Core {
 }
 
 impl Core {
+    /// Scene text, or a bundle (scene and its files in one JSON, `tinydisplay bundle`).
     pub fn new(file: &str, text: &str) -> Result<Core, SceneError> {
-        Ok(Core::from_engine(Engine::from_source(
-            file,
-            text.as_bytes(),
-        )?))
+        if tinydisplay_assets::bundle::is_bundle(text.as_bytes()) {
+            return load_bundle(file, text.as_bytes()).map(Core::from_engine);
+        }
+        Core::with_files(file, text, &BTreeMap::new())
+    }
+
+    /// Scene text and the files it names, by path or file name (see [`find_file`]).
+    pub fn with_files(
+        file: &str,
+        text: &str,
+        files: &BTreeMap<String, Vec<u8>>,
+    ) -> Result<Core, SceneError> {
+        let engine =
+            tinydisplay_assets::load_scene(file, text.as_bytes(), &|path| find_file(files, path))?;
+        Ok(Core::from_engine(engine))
     }
 
     fn from_engine(engine: Engine) -> Core {
@@ -464,6 +572,18 @@ impl Simulator {
     #[wasm_bindgen(constructor)]
     pub fn new(file: &str, text: &str) -> Result<Simulator, JsValue> {
         let core = Core::new(file, text).map_err(|e| scene_error(&e))?;
+        Ok(Simulator {
+            core,
+            restored_tick: 0,
+        })
+    }
+
+    /// Scene text with the files it names: `files` is an object of path (or file name) ->
+    /// `Uint8Array`. A missing or bad file throws a `SceneError` at the field that names it.
+    #[wasm_bindgen(js_name = withFiles)]
+    pub fn with_files(file: &str, text: &str, files: JsValue) -> Result<Simulator, JsValue> {
+        let files = files_of(&files)?;
+        let core = Core::with_files(file, text, &files).map_err(|e| scene_error(&e))?;
         Ok(Simulator {
             core,
             restored_tick: 0,
@@ -715,7 +835,8 @@ impl Simulator {
     }
 }
 
-/// [`frame_time_us`] of a scene: the browser's per-frame compute time.
+/// [`frame_time_us`] of a scene (or a bundle; `files`: the files it names, as for
+/// `Simulator.withFiles`): the browser's per-frame compute time.
 #[wasm_bindgen(js_name = frameTimeUs)]
 pub fn frame_time_js(
     file: &str,
@@ -723,8 +844,15 @@ pub fn frame_time_js(
     from: f64,
     count: u32,
     runs: u32,
+    files: JsValue,
 ) -> Result<f64, JsValue> {
-    let engine = Engine::from_source(file, text.as_bytes()).map_err(|e| scene_error(&e))?;
+    let files = files_of(&files)?;
+    let engine = if tinydisplay_assets::bundle::is_bundle(text.as_bytes()) {
+        load_bundle(file, text.as_bytes())
+    } else {
+        tinydisplay_assets::load_scene(file, text.as_bytes(), &|p| find_file(&files, p))
+    }
+    .map_err(|e| scene_error(&e))?;
     Ok(frame_time_us(&engine, tick_of(from)?, count, runs))
 }
 
@@ -744,6 +872,44 @@ mod tests {
     use super::*;
 
     const SCENE: &str = "display = { width = 32, height = 16 }\ninputs = { level = { default = 0 } }\n[[widgets]]\nkind = \"rect\"\nw = 4\nh = 4\nfill = true\nanimate = [{ prop = \"x\", keys = [{ t = 0, v = 0 }, { t = 10, v = 20 }] }]\n";
+
+    #[test]
+    fn bundles_and_scene_files_load_like_the_cli() {
+        let scene = "display = { width = 16, height = 8 }\n[[widgets]]\nkind = \"image\"\nsrc = \"img/dot.bmp\"\n";
+        // A 1x1 white 24-bit BMP.
+        let mut bmp = b"BM".to_vec();
+        bmp.extend_from_slice(&58u32.to_le_bytes());
+        bmp.extend_from_slice(&[0; 4]);
+        bmp.extend_from_slice(&54u32.to_le_bytes());
+        for v in [40u32, 1, 1] {
+            bmp.extend_from_slice(&v.to_le_bytes());
+        }
+        bmp.extend_from_slice(&1u16.to_le_bytes());
+        bmp.extend_from_slice(&24u16.to_le_bytes());
+        bmp.extend_from_slice(&[0; 24]);
+        bmp.extend_from_slice(&[255, 255, 255, 0]);
+        // A dropped file comes with its name only: found by the path's last component.
+        let files: BTreeMap<String, Vec<u8>> = [("dot.bmp".to_string(), bmp)].into();
+        let core = Core::with_files("s.toml", scene, &files).unwrap();
+        assert_eq!(core.engine.render(0).lit(), 1);
+        let json =
+            tinydisplay_assets::make_bundle("s.toml", scene.as_bytes(), &|p| find_file(&files, p))
+                .unwrap();
+        let from_bundle = Core::new("s.bundle.json", &json).unwrap();
+        assert_eq!(from_bundle.engine.render(0), core.engine.render(0));
+        let e = Core::with_files("s.toml", scene, &BTreeMap::new())
+            .err()
+            .unwrap();
+        assert!(
+            e.to_string()
+                .starts_with("s.toml:4:7: widgets[0].src: cannot read asset"),
+            "{e}"
+        );
+        let bad = Core::new("s.bundle.json", &json.replace("width = 16", "width = 15"))
+            .err()
+            .unwrap();
+        assert!(bad.to_string().contains("checksum mismatch"), "{bad}");
+    }
 
     #[test]
     fn precompute_fills_cache_and_frames_match_render() {

@@ -394,6 +394,38 @@ try {
     return `attached: tick 600 = ${hash}; detached: batt ${field} -> default`;
   });
 
+  await check('a bundle and a scene with its picture files open, with the CLI\'s hashes; the permalink carries the pictures', async () => {
+    const scenes = process.env.TD_SCENES;
+    const want = expected['logo.toml'];
+    const tick = Object.keys(want).map(Number).filter((t) => t > 1)[0];
+    if (!(await page.isChecked('#fixed-epoch'))) await page.click('#fixed-epoch');
+    const bundle = join(out, 'logo.bundle.json');
+    execFileSync(process.env.TD_CLI, ['bundle', join(scenes, 'logo.toml'), '-o', bundle]);
+    await page.setInputFiles('#open-file', [
+      { name: 'logo.bundle.json', mimeType: 'application/json', buffer: readFileSync(bundle) },
+    ]);
+    await page.waitForFunction(() => document.getElementById('file-name').textContent === 'logo.toml');
+    const fromBundle = (await showTick(page, tick)).hash;
+    assert(fromBundle === want[tick], `bundle, tick ${tick}: ${fromBundle}, CLI ${want[tick]}`);
+    // The same picture opened as a file beside the scene (matched by its name).
+    await pasteScene(page, 'display = { width = 8, height = 8 }\n');
+    await page.setInputFiles('#open-file', [
+      { name: 'logo.toml', mimeType: 'text/plain', buffer: readFileSync(join(scenes, 'logo.toml')) },
+      { name: 'logo.png', mimeType: 'image/png', buffer: readFileSync(join(scenes, 'assets/logo.png')) },
+    ]);
+    await page.waitForFunction(() => window.tinydisplay.state.info.height === 64 && document.getElementById('file-name').textContent === 'logo.toml');
+    const fromFiles = (await showTick(page, tick)).hash;
+    assert(fromFiles === want[tick], `scene + files, tick ${tick}: ${fromFiles}, CLI ${want[tick]}`);
+    const link = await page.evaluate(() => window.tinydisplay.permalink());
+    assert(link.includes('a='), 'the permalink has no pictures');
+    const other = await openSimulator(context, link);
+    await other.page.waitForFunction((t) => document.getElementById('hash').dataset.tick === String(t), tick);
+    const viaLink = await other.page.textContent('#hash');
+    await other.page.close();
+    assert(viaLink === want[tick], `permalink, tick ${tick}: ${viaLink}, CLI ${want[tick]}`);
+    return `tick ${tick} = ${want[tick]} from a bundle, from scene + picture and from a ${link.length}-character link`;
+  });
+
   await check('the clock: the live local time at tick 0 unless "fixed epoch" is on', async () => {
     const scene = 'display = { width = 64, height = 16 }\n[[widgets]]\nkind = "text"\ntext = "{time:%H:%M:%S}"\n';
     await pasteScene(page, scene);

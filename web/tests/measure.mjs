@@ -7,6 +7,16 @@ function sceneText(scene) {
   return readFileSync(new URL(`../www/scenes/${scene}`, import.meta.url), 'utf8');
 }
 
+// The files a scene names (`src = "..."`), next to it, as path -> byte array (plain JSON, so it
+// crosses into the page; the wasm side takes any array of bytes).
+function sceneFiles(scene) {
+  const files = {};
+  for (const [, path] of sceneText(scene).matchAll(/\bsrc\s*=\s*"([^"]+)"/g)) {
+    files[path] = Array.from(readFileSync(new URL(`../www/scenes/${path}`, import.meta.url)));
+  }
+  return files;
+}
+
 // `run(page, from)`: one precompute batch of `scene` (BATCH ticks from `from`) on a fresh
 // simulator in `page`; resolves to the worker's stats (fps, frames, totalMs, ...).
 function batchRunner(scene) {
@@ -90,7 +100,7 @@ export async function perFrameUs(context, url, scenes) {
   const stPage = await openSimulator(context, url + '?build=st');
   const per = {};
   for (const scene of scenes) {
-    per[scene] = await stPage.page.evaluate((a) => window.tinydisplay.call('frameTime', a), { file: scene, text: sceneText(scene), from: 0, count: 1000, runs: 5 });
+    per[scene] = await stPage.page.evaluate((a) => window.tinydisplay.call('frameTime', a), { file: scene, text: sceneText(scene), from: 0, count: 1000, runs: 5, files: sceneFiles(scene) });
   }
   await stPage.page.close();
   return per;

@@ -45,6 +45,7 @@ const state = {
   logName: null,         // its file name
   edits: [],             // hand edits: [{ tick, input, value }], in the order made
   clock: null,           // the clock value fed at tick 0 (seconds), or null: the fixed epoch
+  files: {},             // the pictures and fonts the scene names: path -> Uint8Array
 };
 const api = {};
 window.tinydisplay = api;
@@ -216,7 +217,7 @@ async function loadScene(file, text, { fromEditor = false, events = null, logNam
     showLog();
   }
   try {
-    const info = await call('load', { file, text, events: eventsText() });
+    const info = await call('load', { file, text, events: eventsText(), files: state.files });
     const sizeChanged = !state.info || state.info.width !== info.width || state.info.height !== info.height;
     state.info = info;
     $('error').hidden = true;
@@ -312,6 +313,7 @@ async function openExample(file) {
   for (const li of $('gallery').children) li.classList.toggle('active', li.dataset.file === file);
   const events = gallery.get(file);
   const log = events ? await (await fetch('scenes/' + events)).text() : null;
+  state.files = await exampleFiles(file, text);
   // Examples show what `tinydisplay hash` and the golden files show: the fixed epoch.
   return loadScene(file, text, { events: log, logName: events, clock: false });
 }
@@ -382,20 +384,94 @@ $('error').onclick = () => {
 };
 
 // ---- files: open and drag-and-drop ------------------------------------------------------------
-// Opens several files at once: a scene (.toml, .json) and an event log (any other text file,
-// e.g. .events). A log alone is attached to the scene that is open.
+// Opens several files at once: a scene (.toml, .json) or a bundle (.json), the files it names
+// (pictures, BDF fonts) and an event log (any other text file, e.g. .events). A log alone is
+// attached to the scene that is open; pictures alone are added to the open scene's files.
 const isScene = (name) => /\.(toml|json)$/i.test(name);
 async function openFiles(files) {
   files = [...files];
+  const assets = files.filter((f) => isAsset(f.name));
+  files = files.filter((f) => !isAsset(f.name));
   const scene = files.find((f) => isScene(f.name));
   const log = files.find((f) => !isScene(f.name));
   const logText = log ? await log.text() : null;
   if (scene) {
     for (const li of $('gallery').children) li.classList.remove('active');
-    return loadScene(scene.name, await scene.text(), { events: logText, logName: log && log.name, clock: true });
+    const text = await scene.text();
+    if (isBundleText(text)) return openBundle(scene.name, text, logText, log && log.name);
+    state.files = await filesByName(assets);
+    return loadScene(scene.name, text, { events: logText, logName: log && log.name, clock: true });
+  }
+  if (assets.length) {
+    Object.assign(state.files, await filesByName(assets));
+    if (!log) return loadScene(state.file, $('editor').value, { fromEditor: true });
   }
   if (log) return attachLog(log.name, logText);
 }
+// ---- assets: pictures and fonts next to the scene, bundles ---------------------------------------
+const isAsset = (name) => /\.(png|gif|bmp|bdf|jpe?g)$/i.test(name);
+const isBundleText = (text) => /^\s*\{/.test(text) && text.slice(0, 256).includes('"tinydisplay-bundle"');
+async function filesByName(list) {
+  const out = {};
+  for (const f of list) out[f.name] = new Uint8Array(await f.arrayBuffer());
+  return out;
+}
+// An example's files, fetched next to it (the site copies tests/scenes/assets/).
+async function exampleFiles(file, text) {
+  const out = {};
+  for (const path of await call('assetPaths', { file, text })) {
+    const res = await fetch('scenes/' + path);
+    if (res.ok) out[path] = new Uint8Array(await res.arrayBuffer());
+  }
+  return out;
+}
+// A bundle: its scene goes to the editor, its files (checksum verified) are kept for reloads.
+async function openBundle(name, text, logText = null, logName = null) {
+  let b;
+  try {
+    b = await call('openBundle', { text });
+  } catch (e) {
+    $('error').textContent = `${name}: ${e.message}`;
+    $('error').hidden = false;
+    return { ok: false, error: e };
+  }
+  state.files = b.files;
+  return loadScene(b.name, b.text, { events: logText, logName, clock: true });
+}
+// Bytes to base64 and back in chunks: a spread of a large array overflows the call stack.
+function bytesToB64(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+const b64ToBytes = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+// The link carries the files when they are small: at most this many characters encoded.
+const LINK_ASSET_CHARS = 64 * 1024;
+async function assetsFragment() {
+  const paths = Object.keys(state.files);
+  if (!paths.length) return { value: null, tooBig: false };
+  const obj = {};
+  for (const p of paths) obj[p] = bytesToB64(state.files[p]);
+  const value = b64url(await deflate(JSON.stringify(obj)));
+  return value.length <= LINK_ASSET_CHARS ? { value, tooBig: false } : { value: null, tooBig: true, size: value.length };
+}
+async function filesFromFragment(value) {
+  const obj = JSON.parse(await inflate(unb64url(value)));
+  const out = {};
+  for (const [p, b] of Object.entries(obj)) out[p] = b64ToBytes(b);
+  return out;
+}
+api.bundle = () => call('makeBundle', { file: state.file, text: $('editor').value, files: state.files });
+$('download-bundle').onclick = async () => {
+  try {
+    const json = await api.bundle();
+    download(new TextEncoder().encode(json), `${stem()}.bundle.json`, 'application/json');
+    $('export-note').textContent = `bundle: ${Object.keys(state.files).length} file(s), ${(json.length / 1024).toFixed(0)} KiB`;
+  } catch (e) {
+    $('export-note').textContent = e.message;
+  }
+};
+
 async function attachLog(name, text) {
   state.log = text;
   state.logName = text ? name : null;
@@ -611,11 +687,18 @@ api.permalink = async () => {
   }
   if (state.edits.length) frag.set('x', b64url(await deflate(JSON.stringify(state.edits))));
   if (state.clock !== null) frag.set('c', String(state.clock));
+  const assets = await assetsFragment();
+  if (assets.value) frag.set('a', assets.value);
+  api.permalinkTooBig = assets.tooBig ? assets.size : 0;
   return `${location.origin}${location.pathname}${location.search}#${frag}`;
 };
 $('permalink').onclick = async () => {
   const url = await api.permalink();
   history.replaceState(null, '', url);
+  if (api.permalinkTooBig) {
+    toast(`The pictures are too big for a link (${(api.permalinkTooBig / 1024).toFixed(0)} KB encoded, at most ${LINK_ASSET_CHARS / 1024} KB): the link has the scene only. Use "Bundle" to download one file with everything.`);
+    return;
+  }
   try { await navigator.clipboard.writeText(url); toast('Permalink copied'); } catch { toast('Permalink is in the address bar'); }
 };
 async function fromPermalink() {
@@ -626,6 +709,7 @@ async function fromPermalink() {
   const edits = frag.get('x') ? JSON.parse(await inflate(unb64url(frag.get('x')))) : [];
   const clock = frag.has('c') ? Number(frag.get('c')) : false;
   state.tick = Number(frag.get('t')) || 0;
+  state.files = frag.get('a') ? await filesFromFragment(frag.get('a')) : {};
   for (const li of $('gallery').children) li.classList.remove('active');
   await loadScene(frag.get('f') || 'scene.toml', text, { events, logName: frag.get('en'), edits, clock });
   return true;

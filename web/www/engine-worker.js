@@ -30,9 +30,12 @@ const ops = {
     if (threads) await wasm.initThreadPool(workers);
     return { build: wasm.buildKind(), workers: wasm.workers(), initMs: performance.now() - t0, palettes: wasm.panelPalettes(), panelModels: wasm.panelModels() };
   },
-  load({ file, text, events }) {
-    // A bad scene throws; the previous simulator (and so the last good frame) stays.
-    const next = new wasm.Simulator(file, text);
+  load({ file, text, events, files }) {
+    // A bad scene throws; the previous simulator (and so the last good frame) stays. `files`:
+    // the pictures and fonts the scene names, by path (a bundle's text carries its own).
+    const next = files && Object.keys(files).length
+      ? wasm.Simulator.withFiles(file, text, files)
+      : new wasm.Simulator(file, text);
     if (events) {
       try {
         next.loadEvents(events);
@@ -46,6 +49,15 @@ const ops = {
     sim = next;
     info = sceneInfo(sim);
     return info;
+  },
+  assetPaths({ file, text }) {
+    return wasm.assetPaths(file, text);
+  },
+  makeBundle({ file, text, files }) {
+    return wasm.makeBundle(file, text, files || {});
+  },
+  openBundle({ text }) {
+    return wasm.openBundle(text);
   },
   frame({ tick }) {
     return sim.frame(tick);
@@ -93,8 +105,8 @@ const ops = {
     }
   },
   // Per-frame render time (µs) on this thread: warm-up pass, then the median of `runs` passes.
-  frameTime({ file, text, from, count, runs }) {
-    return wasm.frameTimeUs(file, text, from, count, runs);
+  frameTime({ file, text, from, count, runs, files }) {
+    return wasm.frameTimeUs(file, text, from, count, runs, files || {});
   },
   // Precompute throughput on a fresh simulator: frames per second over `count` ticks. The
   // clock starts after a pause, so that the browser's own work set off by the message and the

@@ -181,9 +181,15 @@ fn num(s: &str) -> Result<Tick, String> {
     s.trim().parse().map_err(|_| format!("{s:?} is not a tick"))
 }
 
+/// A scene file (its pictures read next to it) or a bundle (scene and files inside): either
+/// way the files are decoded here, on the target, so the golden set proves decoding identical.
 fn load(path: &str) -> Result<Engine, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-    Engine::from_source(path, &bytes).map_err(|e| e.to_string())
+    if tinydisplay_assets::bundle::is_bundle(&bytes) {
+        return tinydisplay_assets::load_bundle(&bytes).map_err(|e| format!("{path}: {e}"));
+    }
+    let resolver = tinydisplay_assets::dir_resolver(std::path::Path::new(path));
+    tinydisplay_assets::load_scene(path, &bytes, &*resolver).map_err(|e| e.to_string())
 }
 
 fn engine_for(o: &Opts) -> Result<Engine, String> {

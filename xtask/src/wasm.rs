@@ -220,6 +220,21 @@ pub fn copy_scenes() -> Result<(), String> {
             json_str(&name)
         ));
     }
+    // The pictures the example scenes name (`src = "assets/..."`), fetched by the gallery.
+    let assets = root.join("tests/scenes/assets");
+    if assets.is_dir() {
+        let to = dst.join("assets");
+        std::fs::create_dir_all(&to).map_err(|e| format!("{}: {e}", to.display()))?;
+        let entries =
+            std::fs::read_dir(&assets).map_err(|e| format!("{}: {e}", assets.display()))?;
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_file() {
+                let name = file_name(&p)?;
+                std::fs::copy(&p, to.join(&name)).map_err(|e| format!("{}: {e}", p.display()))?;
+            }
+        }
+    }
     std::fs::write(
         dst.join("index.json"),
         format!("[\n  {}\n]\n", entries.join(",\n  ")),

@@ -141,17 +141,43 @@ fn decode_bmp(bytes: &[u8]) -> Result<ImageAsset, AssetError> {
     let bad = |e: tinybmp::ParseError| AssetError::invalid(format!("BMP: {e:?}"));
     // The header alone first: its size is checked before any pixel is read.
     let raw = RawBmp::from_slice(bytes).map_err(bad)?;
-    let size = raw.header().image_size;
+    let header = raw.header();
+    let size = header.image_size;
     check_size(size.width, size.height, 1)?;
+    // tinybmp takes the header's image data length as the truth, but uncompressed BMPs may
+    // write 0 there (the format allows it): then it would see no pixels. For those, the length
+    // is set from the size before parsing again.
+    let stride = (size.width as usize * usize::from(header.bpp.bits())).div_ceil(32) * 4;
+    let needed = stride * size.height as usize;
+    let patched;
+    let info_header = bytes
+        .get(14..18)
+        .is_some_and(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) >= 40);
+    let bytes = if header.image_data_len == 0 && info_header {
+        let mut b = bytes.to_vec();
+        b[34..38].copy_from_slice(&(needed.min(u32::MAX as usize) as u32).to_le_bytes());
+        patched = b;
+        &patched[..]
+    } else {
+        bytes
+    };
     let bmp = Bmp::<embedded_graphics_core::pixelcolor::Rgb888>::from_slice(bytes).map_err(bad)?;
     let (w, h) = (size.width as usize, size.height as usize);
     let (mut l, a) = (vec![0u8; w * h], vec![255u8; w * h]);
     use embedded_graphics_core::pixelcolor::RgbColor;
+    let mut seen = 0usize;
     for p in bmp.pixels() {
         let (x, y) = (p.0.x, p.0.y);
         if x >= 0 && y >= 0 && (x as usize) < w && (y as usize) < h {
             l[y as usize * w + x as usize] = luma(p.1.r(), p.1.g(), p.1.b());
+            seen += 1;
         }
+    }
+    if seen < w * h {
+        return Err(AssetError::invalid(format!(
+            "BMP: pixel data holds {seen} of the {} pixels",
+            w * h
+        )));
     }
     Ok(still(size.width, size.height, l, a))
 }

@@ -154,59 +154,53 @@ pub(crate) fn read_assets(
     // Parsed above, so it is UTF-8.
     let text = std::str::from_utf8(bytes).unwrap_or("");
     let fail = |field: &str, message: String| SceneError::at_field(file, text, field, message);
+    // First every file is read and its size checked (each, then all together), so that nothing
+    // is decoded for a scene whose files are over a limit.
     let mut total = 0usize;
-    for r in refs {
+    for r in &refs {
         if let Err(why) = check_path(&r.path) {
             return Err(fail(&r.field, format!("asset path {:?} {why}", r.path)));
         }
-        let done = match r.kind {
-            AssetKind::Image => assets.images.contains_key(&r.path),
-            AssetKind::Font => assets.fonts.contains_key(&r.path),
-        };
-        if done {
+        if raw.contains_key(&r.path) {
             continue;
         }
-        let data = match raw.get(&r.path) {
-            Some(d) => d.clone(),
-            None => {
-                let d = resolver(&r.path).map_err(|why| {
-                    fail(&r.field, format!("cannot read asset {:?}: {why}", r.path))
-                })?;
-                if d.len() > MAX_ASSET_BYTES {
-                    return Err(fail(
-                        &r.field,
-                        format!(
-                            "asset {:?} is {} bytes; an asset may be at most {MAX_ASSET_BYTES} bytes",
-                            r.path,
-                            d.len()
-                        ),
-                    ));
-                }
-                total += d.len();
-                if total > MAX_SCENE_ASSET_BYTES {
-                    return Err(fail(
-                        &r.field,
-                        format!(
-                            "with asset {:?} the scene's files come to {total} bytes; at most {MAX_SCENE_ASSET_BYTES} bytes in all",
-                            r.path
-                        ),
-                    ));
-                }
-                raw.insert(r.path.clone(), d.clone());
-                d
-            }
-        };
+        let d = resolver(&r.path)
+            .map_err(|why| fail(&r.field, format!("cannot read asset {:?}: {why}", r.path)))?;
+        if d.len() > MAX_ASSET_BYTES {
+            return Err(fail(
+                &r.field,
+                format!(
+                    "asset {:?} is {} bytes; an asset may be at most {MAX_ASSET_BYTES} bytes",
+                    r.path,
+                    d.len()
+                ),
+            ));
+        }
+        total += d.len();
+        if total > MAX_SCENE_ASSET_BYTES {
+            return Err(fail(
+                &r.field,
+                format!(
+                    "with asset {:?} the scene's files come to {total} bytes; at most {MAX_SCENE_ASSET_BYTES} bytes in all",
+                    r.path
+                ),
+            ));
+        }
+        raw.insert(r.path.clone(), d);
+    }
+    for r in &refs {
+        let data = raw.get(&r.path).map_or(&[][..], |d| d.as_slice());
+        let at = |e: AssetError| fail(&r.field, format!("asset {:?}: {e}", r.path));
         match r.kind {
-            AssetKind::Image => {
-                let img = decode_image(&r.path, &data)
-                    .map_err(|e| fail(&r.field, format!("asset {:?}: {e}", r.path)))?;
+            AssetKind::Image if !assets.images.contains_key(&r.path) => {
+                let img = decode_image(&r.path, data).map_err(at)?;
                 assets.images.insert(r.path.clone(), img);
             }
-            AssetKind::Font => {
-                let font = bdf::decode_bdf(&data)
-                    .map_err(|e| fail(&r.field, format!("asset {:?}: {e}", r.path)))?;
+            AssetKind::Font if !assets.fonts.contains_key(&r.path) => {
+                let font = bdf::decode_bdf(data).map_err(at)?;
                 assets.fonts.insert(r.path.clone(), font);
             }
+            _ => {}
         }
     }
     Ok((raw, assets))

@@ -18,7 +18,9 @@ fn root() -> &'static Path {
 
 fn load(path: &Path) -> Engine {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Engine::from_source(&path.display().to_string(), &bytes).unwrap_or_else(|e| panic!("{e}"))
+    let resolver = tinydisplay_assets::dir_resolver(path);
+    tinydisplay_assets::load_scene(&path.display().to_string(), &bytes, &*resolver)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The scene with its `NAME.events` log applied when there is one.

@@ -14,7 +14,7 @@
 //! controller does not support is skipped with a note on stderr.
 
 use std::path::PathBuf;
-use tinydisplay::{Engine, Frame};
+use tinydisplay::Frame;
 use tinydisplay_ssd1306::{Bus, Controller, FlushStats, Flusher, PanelSpec, Recorder};
 
 fn main() {
@@ -63,9 +63,11 @@ fn main() {
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for path in scenes {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let mut engine = match Engine::from_source(
+        let resolver = tinydisplay_assets::dir_resolver(&path);
+        let mut engine = match tinydisplay_assets::load_scene(
             &path.display().to_string(),
             &std::fs::read(&path).unwrap(),
+            &*resolver,
         ) {
             Ok(e) => e,
             Err(e) => {

@@ -40,7 +40,9 @@ fn scenes() -> Vec<(String, Engine)> {
             continue;
         }
         let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        let mut engine = Engine::from_source(&name, &std::fs::read(&p).unwrap()).unwrap();
+        let resolver = tinydisplay_assets::dir_resolver(&p);
+        let mut engine =
+            tinydisplay_assets::load_scene(&name, &std::fs::read(&p).unwrap(), &*resolver).unwrap();
         // A recorded input log next to the scene (`music.events` for `music.toml`) plays along.
         if let Ok(log) = std::fs::read_to_string(p.with_extension("events")) {
             for ev in tinydisplay::parse_event_log(&log).unwrap() {

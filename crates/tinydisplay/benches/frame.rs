@@ -39,7 +39,8 @@ fn scenes() -> Vec<(String, Engine)> {
                 continue;
             }
         };
-        match Engine::from_source(&p.to_string_lossy(), &bytes) {
+        let resolver = tinydisplay_assets::dir_resolver(&p);
+        match tinydisplay_assets::load_scene(&p.to_string_lossy(), &bytes, &*resolver) {
             Ok(engine) => {
                 // The scene under its recorded inputs too, as `NAME+events`: without them a
                 // scene of text inputs (notifications' wrapped messages) shows only defaults.

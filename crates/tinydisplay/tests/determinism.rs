@@ -18,7 +18,9 @@ fn scene_files() -> Vec<PathBuf> {
 }
 
 fn load(p: &PathBuf) -> Engine {
-    Engine::from_source(&p.to_string_lossy(), &std::fs::read(p).unwrap()).unwrap()
+    let resolver = tinydisplay_assets::dir_resolver(p);
+    tinydisplay_assets::load_scene(&p.to_string_lossy(), &std::fs::read(p).unwrap(), &*resolver)
+        .unwrap()
 }
 
 const LIVE: &str = r#"

@@ -37,7 +37,8 @@ pub fn bless_all(root: &Path, reference: &Target) -> Result<(), String> {
         if let Some(ev) = &s.events {
             g.events = Some((rel(root, ev).display().to_string(), Vec::new()));
         }
-        let jobs = jobs_for(&g, &s.path, s.events.as_deref());
+        let target_scene = super::job::target_scene(root, &s.path)?;
+        let jobs = jobs_for(&g, &target_scene, s.events.as_deref());
         let mut results = (reference.compute)(&jobs)?.into_iter();
         g.plain = results.next().ok_or("no result")?;
         if let Some((log, _)) = g.events.take() {

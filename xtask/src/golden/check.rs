@@ -32,9 +32,16 @@ pub fn verify(root: &Path, targets: &[Target]) -> Result<usize, String> {
     // Per scene: its first job and whether the second replays the event log.
     let mut owned = Vec::new();
     for (s, g) in scenes.iter().zip(&goldens) {
-        let mine = g
-            .as_ref()
-            .map_or(Vec::new(), |g| jobs_for(g, &s.path, s.events.as_deref()));
+        let target_scene = match super::job::target_scene(root, &s.path) {
+            Ok(p) => p,
+            Err(e) => {
+                problems.push(format!("{}: {e}", s.name));
+                s.path.clone()
+            }
+        };
+        let mine = g.as_ref().map_or(Vec::new(), |g| {
+            jobs_for(g, &target_scene, s.events.as_deref())
+        });
         owned.push((jobs.len(), mine.len() == 2));
         jobs.extend(mine);
     }

@@ -63,6 +63,34 @@ pub fn jobs_for(golden: &Golden, scene: &Path, events: Option<&Path>) -> Vec<Job
     jobs
 }
 
+/// The file the targets are given for the scene at `scene` (relative to `root`): the scene
+/// itself when it names no files, else a bundle of it and its files written under
+/// `target/golden/bundles/`, so that every target (the wasm ones read one file) decodes the
+/// same bytes. A scene without files is hashed exactly as before.
+pub fn target_scene(root: &Path, scene: &Path) -> Result<PathBuf, String> {
+    let full = root.join(scene);
+    let bytes = std::fs::read(&full).map_err(|e| format!("{}: {e}", full.display()))?;
+    let name = scene.display().to_string();
+    let Ok(parsed) = tinydisplay::parse_scene_text(&name, &bytes) else {
+        // Broken scenes fail on the targets, with their own messages.
+        return Ok(scene.to_path_buf());
+    };
+    if parsed.asset_refs().is_empty() {
+        return Ok(scene.to_path_buf());
+    }
+    let file_name = scene
+        .file_name()
+        .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
+    let resolver = tinydisplay_assets::dir_resolver(&full);
+    let json = tinydisplay_assets::make_bundle(&file_name, &bytes, &*resolver)
+        .map_err(|e| e.to_string())?;
+    let dir = crate::util::target_dir(root).join("golden/bundles");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let out = dir.join(format!("{file_name}.bundle.json"));
+    std::fs::write(&out, json).map_err(|e| format!("{}: {e}", out.display()))?;
+    Ok(out)
+}
+
 /// One frame as `(width, height, page-layout bytes)`.
 pub type FrameBytes = (u32, u32, Vec<u8>);
 
