@@ -422,4 +422,8 @@ fn the_example_assets_are_what_the_generator_writes() {
         std::fs::read(root.join("spinner.gif")).unwrap() == generator::spinner(),
         "spinner.gif {how}"
     );
+    assert!(
+        std::fs::read(root.join("fonts/seg7.bdf")).unwrap() == generator::seg7(),
+        "fonts/seg7.bdf {how}"
+    );
 }
