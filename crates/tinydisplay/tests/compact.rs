@@ -163,7 +163,9 @@ fn example_scenes_with_their_logs_are_unchanged_after_the_cut() {
         }
         let scene = path.with_extension("toml");
         let bytes = std::fs::read(&scene).unwrap();
-        let mut full = Engine::from_source(scene.to_str().unwrap(), &bytes).unwrap();
+        let resolver = tinydisplay_assets::dir_resolver(&scene);
+        let mut full =
+            tinydisplay_assets::load_scene(scene.to_str().unwrap(), &bytes, &*resolver).unwrap();
         full.push_event_log(&std::fs::read_to_string(&path).unwrap())
             .unwrap();
         let events = full.events().to_vec();
