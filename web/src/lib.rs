@@ -626,6 +626,45 @@ impl Simulator {
         self.core.engine.tick_rate()
     }
 
+    /// Characters in the scene's literal text that its fonts lack (they draw as the replacement
+    /// box), as `tinydisplay check` warns: `[{ line, col, path, message }]`. `file` and `text`
+    /// are what the simulator was loaded from; a bundle's warnings carry no line (0).
+    pub fn warnings(&self, file: &str, text: &str) -> Result<JsValue, JsValue> {
+        #[derive(Serialize)]
+        struct Warning {
+            line: u32,
+            col: u32,
+            path: String,
+            message: String,
+        }
+        let list: Vec<Warning> = if tinydisplay_assets::bundle::is_bundle(text.as_bytes()) {
+            self.core
+                .engine
+                .missing_glyphs()
+                .into_iter()
+                .map(|m| Warning {
+                    line: 0,
+                    col: 0,
+                    message: m.message(),
+                    path: m.path,
+                })
+                .collect()
+        } else {
+            self.core
+                .engine
+                .missing_glyph_warnings(file, text)
+                .into_iter()
+                .map(|w| Warning {
+                    line: w.line().unwrap_or(0),
+                    col: w.column().unwrap_or(0),
+                    path: w.path,
+                    message: w.message,
+                })
+                .collect()
+        };
+        to_js(&list)
+    }
+
     /// The scene's `name`, or an empty string.
     #[wasm_bindgen(getter)]
     pub fn name(&self) -> String {

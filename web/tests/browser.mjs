@@ -295,6 +295,21 @@ try {
   });
 
 
+  await check('a glyph the font lacks: a warning with its line and column, the scene still plays', async () => {
+    const scene = 'display = { width = 128, height = 64 }\n[[widgets]]\nkind = "text"\nfont = "6x10"\ntext = "21°C → ok"\n';
+    await page.fill('#editor', scene);
+    await page.waitForFunction(() => /warning/.test(document.getElementById('error').textContent)
+      && !document.getElementById('error').hidden);
+    const msg = await page.textContent('#error');
+    assert(msg.includes('line 5'), `warning "${msg}" does not name line 5`);
+    assert(msg.includes("'→'"), `warning "${msg}" does not name the missing arrow`);
+    const status = await page.textContent('#editor-status');
+    assert(/ok, 1 warning/.test(status), `status "${status}"`);
+    await page.fill('#editor', scene.replace('"6x10"', '"uni_12"'));
+    await page.waitForSelector('#error', { state: 'hidden' });
+    return msg.trim();
+  });
+
   await check('layout: the panel fits, nothing overlaps, every control is clickable (1280x720 and a 390 px phone)', async () => {
     const notes = [];
     const scenes = [['big.toml', sizedScene(256, 256)], ['mid.toml', sizedScene(128, 64)], ['small.toml', sizedScene(72, 40)]];

@@ -7,11 +7,13 @@ function sceneText(scene) {
   return readFileSync(new URL(`../www/scenes/${scene}`, import.meta.url), 'utf8');
 }
 
-// The files a scene names (`src = "..."`), next to it, as path -> byte array (plain JSON, so it
-// crosses into the page; the wasm side takes any array of bytes).
+// The files a scene names (`src = "..."`, `font = "....bdf"`), next to it, as path -> byte array
+// (plain JSON, so it crosses into the page; the wasm side takes any array of bytes).
 function sceneFiles(scene) {
   const files = {};
-  for (const [, path] of sceneText(scene).matchAll(/\bsrc\s*=\s*"([^"]+)"/g)) {
+  const named = /\b(?:src\s*=\s*"([^"]+)"|font\s*=\s*"([^"]+\.bdf)")/gi;
+  for (const m of sceneText(scene).matchAll(named)) {
+    const path = m[1] || m[2];
     files[path] = Array.from(readFileSync(new URL(`../www/scenes/${path}`, import.meta.url)));
   }
   return files;

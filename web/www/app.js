@@ -225,6 +225,7 @@ async function loadScene(file, text, { fromEditor = false, events = null, logNam
     updateGutter();
     $('editor-status').textContent = 'ok';
     $('editor-status').className = 'ok';
+    showWarnings(info.warnings || []);
     $('scene-title').textContent = `${info.name || file} · ${info.width}×${info.height} · ${info.tickRate} ticks/s`;
     $('scrub').max = String(Math.max(info.tickRate * 600, state.tick));
     renderInputs(info.inputs);
@@ -254,6 +255,20 @@ async function loadScene(file, text, { fromEditor = false, events = null, logNam
     $('editor-status').className = 'bad';
     return { ok: false, error: e };
   }
+}
+
+// Glyphs the scene's fonts lack (drawn as boxes), as `tinydisplay check` warns: the first is
+// shown where errors are (a click puts the caret there), the count in the status.
+function showWarnings(warnings) {
+  if (!warnings.length) return;
+  const w = warnings[0];
+  const where = w.line ? `line ${w.line}, column ${w.col}` : 'scene';
+  const more = warnings.length > 1 ? ` (+${warnings.length - 1} more)` : '';
+  $('error').textContent = `warning: ${where}: ${w.message}${w.path ? `  (${w.path})` : ''}${more}`;
+  $('error').dataset.line = String(w.line || 0);
+  $('error').dataset.col = String(w.col || 0);
+  $('error').hidden = false;
+  $('editor-status').textContent = `ok, ${warnings.length} warning${warnings.length > 1 ? 's' : ''}`;
 }
 
 function renderInputs(inputs) {

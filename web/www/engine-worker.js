@@ -48,7 +48,7 @@ const ops = {
     if (sim) sim.free();
     sim = next;
     info = sceneInfo(sim);
-    return info;
+    return { ...info, warnings: sim.warnings(file, text) };
   },
   assetPaths({ file, text }) {
     return wasm.assetPaths(file, text);

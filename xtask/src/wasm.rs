@@ -220,26 +220,33 @@ pub fn copy_scenes() -> Result<(), String> {
             json_str(&name)
         ));
     }
-    // The pictures the example scenes name (`src = "assets/..."`), fetched by the gallery.
+    // The files the example scenes name (`src = "assets/..."`, `font = "assets/fonts/..."`),
+    // fetched by the gallery: the whole tree, subdirectories included.
     let assets = root.join("tests/scenes/assets");
     if assets.is_dir() {
-        let to = dst.join("assets");
-        std::fs::create_dir_all(&to).map_err(|e| format!("{}: {e}", to.display()))?;
-        let entries =
-            std::fs::read_dir(&assets).map_err(|e| format!("{}: {e}", assets.display()))?;
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_file() {
-                let name = file_name(&p)?;
-                std::fs::copy(&p, to.join(&name)).map_err(|e| format!("{}: {e}", p.display()))?;
-            }
-        }
+        copy_tree(&assets, &dst.join("assets"))?;
     }
     std::fs::write(
         dst.join("index.json"),
         format!("[\n  {}\n]\n", entries.join(",\n  ")),
     )
     .map_err(|e| e.to_string())
+}
+
+/// Copies the regular files under `from` into `to`, recreating its directories.
+fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    let entries = std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?;
+    for e in entries.flatten() {
+        let p = e.path();
+        let name = file_name(&p)?;
+        if p.is_dir() {
+            copy_tree(&p, &to.join(&name))?;
+        } else if p.is_file() {
+            std::fs::copy(&p, to.join(&name)).map_err(|e| format!("{}: {e}", p.display()))?;
+        }
+    }
+    Ok(())
 }
 
 fn file_name(p: &Path) -> Result<String, String> {
