@@ -148,6 +148,8 @@ pub(crate) struct QrOpts {
     pub negative: bool,
     /// A constant text's code, encoded once at compile time instead of every frame.
     pub fixed: Option<Arc<crate::qr::Encoded>>,
+    /// A template's last text and code, shared by the workers (`crate::qr::Cache`).
+    pub cache: Arc<crate::qr::Cache>,
 }
 
 /// A validated scene in the form the renderer wants.

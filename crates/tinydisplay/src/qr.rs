@@ -8,13 +8,15 @@
 //! always gives the same modules on every target.
 //!
 //! A constant text (no placeholder, no `text` track) is encoded once at compile time
-//! ([`encode`]). A template is encoded every frame, because inputs change it (a cache keyed by
-//! text would need a lock shared by the render workers). Measured with
-//! `cargo bench -p tinydisplay --bench frame -- wifi_qr` on x86_64: about 210 us per frame for
-//! the `wifi_qr` scene's 45-byte version-3 code, of which about 190 us is the standard's mask
-//! choice (8 masks tried; with a fixed mask the frame takes 24 us). At that scene's 10 ticks per
-//! second that is 0.2 % of a core, and precompute runs it ahead on other cores. The version is
-//! capped by what fits the box and the text by [`MAX_QR_TEXT_BYTES`], which bound the worst case.
+//! ([`encode`]). A template's text changes only when an input or the clock does, so each widget
+//! keeps the last text it encoded and its code ([`Cache`], a lock shared by the render workers,
+//! with the `std` feature): consecutive frames with the same text skip the encoding. That is
+//! only a cache: the code is a function of (text, level), so a hit draws what a miss draws, on
+//! any worker in any order. A miss costs what encoding costs: measured with
+//! `cargo bench -p tinydisplay --bench frame -- wifi_qr` on x86_64, about 110-210 us for the
+//! `wifi_qr` scene's 45-byte version-3 code, of which about 90 % is the standard's mask choice
+//! (8 masks tried). The version is capped by what fits the box and the text by
+//! [`MAX_QR_TEXT_BYTES`], which bound the worst case.
 //!
 //! Drawing: the code's *light* parts (the 4-module quiet zone and the light modules) are what
 //! the widget draws, like any shape's pixels, so on a dark panel the code reads as printed
@@ -112,6 +114,40 @@ fn encode_with<R>(
     )
     .ok()
     .map(|code| then(&code))
+}
+
+/// The last text a QR widget encoded and its code (see the module doc). Without `std` there is
+/// no lock to share, and every frame encodes.
+#[derive(Debug, Default)]
+pub(crate) struct Cache {
+    #[cfg(feature = "std")]
+    last: std::sync::Mutex<Option<(alloc::string::String, alloc::sync::Arc<Encoded>)>>,
+}
+
+impl Cache {
+    /// `text`'s code at `level` (from the last call when the text is the same), or `None` when
+    /// no version holds it.
+    pub(crate) fn get_or_encode(
+        &self,
+        text: &str,
+        level: Ecc,
+    ) -> Option<alloc::sync::Arc<Encoded>> {
+        #[cfg(feature = "std")]
+        if let Ok(last) = self.last.lock() {
+            if let Some((t, code)) = last.as_ref() {
+                if t == text {
+                    return Some(code.clone());
+                }
+            }
+        }
+        // Encoded outside the lock, so other workers wait only for a compare and a clone.
+        let code = alloc::sync::Arc::new(encode(text, level)?);
+        #[cfg(feature = "std")]
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some((text.into(), code.clone()));
+        }
+        Some(code)
+    }
 }
 
 /// `text` encoded once (any version), or `None` when no version holds it.

@@ -734,9 +734,13 @@ fn draw_qr(cv: &mut Canvas<'_>, n: &Node, b: (i32, i32, i32, i32), text: Option<
         return;
     }
     let rows = (cv.clip.y0, cv.clip.y1);
+    let cached = match (&opts.fixed, text) {
+        (None, Some(t)) => opts.cache.get_or_encode(t, opts.ecc),
+        _ => None,
+    };
     let drawn = qr::draw(
         text.unwrap_or(""),
-        opts.fixed.as_deref(),
+        opts.fixed.as_deref().or(cached.as_deref()),
         opts.ecc,
         opts.module,
         opts.negative,

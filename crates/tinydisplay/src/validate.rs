@@ -893,6 +893,7 @@ impl Ctx<'_> {
             module: w.module,
             negative: w.negative.unwrap_or(false),
             fixed: None,
+            cache: Arc::default(),
         };
         if let Some(t) = text {
             let bytes = qr::literal_bytes(t);
