@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use tinydisplay::{Engine, Frame};
 
-const BIN: &str = env!("CARGO_BIN_EXE_tinydisplay");
+mod common;
+use common::{run, stderr, stdout, BIN};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -15,21 +16,6 @@ fn root() -> PathBuf {
 
 fn scenes_dir() -> PathBuf {
     root().join("tests/scenes")
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("run tinydisplay")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 /// A fresh directory under the system temp dir, removed when dropped.
