@@ -25,19 +25,6 @@ impl SceneError {
         }
     }
 
-    /// An error about `field` (a path such as `widgets[2].src`) of the scene `text` read from
-    /// `file`, located at the field's line and column: for shells that find problems the
-    /// engine cannot see, such as an asset file that cannot be read.
-    ///
-    /// ```
-    /// let text = "display = { width = 32, height = 8 }\n[[widgets]]\nkind = \"image\"\nsrc = \"logo.png\"\n";
-    /// let e = tinydisplay::SceneError::at_field("s.toml", text, "widgets[0].src", "cannot read asset");
-    /// assert_eq!(e.to_string(), "s.toml:4:7: widgets[0].src: cannot read asset");
-    /// ```
-    pub fn at_field(file: &str, text: &str, field: &str, message: impl Into<String>) -> Self {
-        crate::load::error_at_field(file, text, field, message.into())
-    }
-
     pub(crate) fn with_file(mut self, file: &str) -> Self {
         self.file = file.into();
         self

@@ -96,18 +96,29 @@ pub(crate) fn load(file: &str, bytes: &[u8], assets: Assets) -> Result<Compiled,
     })
 }
 
-/// A located error about `field` of the scene `text` (read from `file`), for a shell that found
-/// a problem the engine cannot see, such as an asset file it could not read.
-pub(crate) fn error_at_field(file: &str, text: &str, field: &str, message: String) -> SceneError {
-    let index = match Format::detect(file, text) {
-        Format::Toml => Index::toml(text),
-        Format::Json => Index::json(text),
-    };
-    SceneError {
-        file: file.to_string(),
-        line_col: Some(index.as_ref().map_or((1, 1), |i| i.locate(field))),
-        path: field.to_string(),
-        message,
+// Here rather than in `error.rs`: locating needs the format detection and the indexes this
+// module owns, and `error.rs` stays a leaf that every module can import.
+impl SceneError {
+    /// An error about `field` (a path such as `widgets[2].src`) of the scene `text` read from
+    /// `file`, located at the field's line and column: for shells that find problems the
+    /// engine cannot see, such as an asset file that cannot be read.
+    ///
+    /// ```
+    /// let text = "display = { width = 32, height = 8 }\n[[widgets]]\nkind = \"image\"\nsrc = \"logo.png\"\n";
+    /// let e = tinydisplay::SceneError::at_field("s.toml", text, "widgets[0].src", "cannot read asset");
+    /// assert_eq!(e.to_string(), "s.toml:4:7: widgets[0].src: cannot read asset");
+    /// ```
+    pub fn at_field(file: &str, text: &str, field: &str, message: impl Into<String>) -> Self {
+        let index = match Format::detect(file, text) {
+            Format::Toml => Index::toml(text),
+            Format::Json => Index::json(text),
+        };
+        SceneError {
+            file: file.to_string(),
+            line_col: Some(index.as_ref().map_or((1, 1), |i| i.locate(field))),
+            path: field.to_string(),
+            message: message.into(),
+        }
     }
 }
 
