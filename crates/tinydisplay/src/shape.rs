@@ -21,7 +21,7 @@
 //!
 //! Arcs and pie sectors ([`arc`]) are the circle's spans cut by embedded-graphics' half-plane
 //! test; they are compared with its `Arc` and `Sector` in `tests/arc_qr.rs` rather than here,
-//! because its angles can only be built from an `f32` and this crate's sources hold no float.
+//! because its angles can only be built from a 32-bit float, and this crate's sources hold none.
 
 /// Doubled-coordinate oval test of embedded-graphics (`EllipseContains` / `Circle::contains`).
 #[derive(Clone, Copy, Debug)]
