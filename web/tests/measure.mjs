@@ -7,13 +7,13 @@ function sceneText(scene) {
   return readFileSync(new URL(`../www/scenes/${scene}`, import.meta.url), 'utf8');
 }
 
-// The files a scene names (`src = "..."`, `font = "....bdf"`), next to it, as path -> byte array
-// (plain JSON, so it crosses into the page; the wasm side takes any array of bytes).
-function sceneFiles(scene) {
+// The files a scene names, as the engine lists them (`assetPaths`, the same `asset_refs` the CLI
+// resolves), read next to it: path -> byte array (plain JSON, so it crosses into the page; the
+// wasm side takes any array of bytes).
+async function sceneFiles(page, scene) {
+  const paths = await page.evaluate((a) => window.tinydisplay.call('assetPaths', a), { file: scene, text: sceneText(scene) });
   const files = {};
-  const named = /\b(?:src\s*=\s*"([^"]+)"|font\s*=\s*"([^"]+\.bdf)")/gi;
-  for (const m of sceneText(scene).matchAll(named)) {
-    const path = m[1] || m[2];
+  for (const path of paths) {
     files[path] = Array.from(readFileSync(new URL(`../www/scenes/${path}`, import.meta.url)));
   }
   return files;
@@ -102,7 +102,7 @@ export async function perFrameUs(context, url, scenes) {
   const stPage = await openSimulator(context, url + '?build=st');
   const per = {};
   for (const scene of scenes) {
-    per[scene] = await stPage.page.evaluate((a) => window.tinydisplay.call('frameTime', a), { file: scene, text: sceneText(scene), from: 0, count: 1000, runs: 5, files: sceneFiles(scene) });
+    per[scene] = await stPage.page.evaluate((a) => window.tinydisplay.call('frameTime', a), { file: scene, text: sceneText(scene), from: 0, count: 1000, runs: 5, files: await sceneFiles(stPage.page, scene) });
   }
   await stPage.page.close();
   return per;
